@@ -1,0 +1,45 @@
+package dev.chat.fanout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The versioned event envelope carried from api through the broker to ws-node and, without its
+ * recipient list, to clients.
+ *
+ * @param v            envelope version, {@link #VERSION}
+ * @param id           unique event id: consumers drop an id they have already seen
+ * @param type         what happened
+ * @param conversation the conversation it happened in, or {@code null} for user-level events
+ * @param seq          the conversation's sequence number the event is at, or {@code null}
+ * @param at           when the server accepted the change (UTC)
+ * @param data         the event's payload, documented per type in docs/PROTOCOL.md
+ * @param to           the users whose sessions receive it (never sent to clients)
+ */
+public record Envelope(int v, UUID id, EventType type, UUID conversation, Long seq, Instant at,
+                       JsonNode data, List<UUID> to) {
+    public static final int VERSION = 1;
+
+    public Envelope {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(data, "data");
+        to = List.copyOf(Objects.requireNonNull(to, "to"));
+        if (to.isEmpty()) {
+            throw new IllegalArgumentException("an envelope needs at least one recipient");
+        }
+        if (seq != null && seq < 1) {
+            throw new IllegalArgumentException("seq starts at 1");
+        }
+    }
+
+    /** A new envelope of the current version with a fresh id. */
+    public static Envelope of(EventType type, UUID conversation, Long seq, Instant at, JsonNode data, List<UUID> to) {
+        return new Envelope(VERSION, UUID.randomUUID(), type, conversation, seq, at, data, to);
+    }
+}

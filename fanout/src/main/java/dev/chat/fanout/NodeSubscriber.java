@@ -1,0 +1,91 @@
+package dev.chat.fanout;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.AMQP;
+
+import java.io.IOException;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A ws-node's end of the topology: its own queue, the per-user bindings, and the consumer.
+ *
+ * <p>{@link #bind}/{@link #unbind} are RPCs to the broker on a dedicated channel (serialised
+ * here); the caller serialises them per user so that a user's key is bound exactly while the user
+ * has a session on this node. Events are acknowledged after the handler returned; the handler must
+ * not block on slow clients (it only enqueues). A malformed delivery is logged and dropped, never
+ * redelivered forever. Thread-safe.
+ */
+public final class NodeSubscriber implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(NodeSubscriber.class.getName());
+
+    private final Connection connection;
+    private final Channel bindChannel;
+    private final Channel consumeChannel;
+    private final String queue;
+
+    public NodeSubscriber(AmqpSettings settings, String nodeId, EnvelopeCodec codec,
+                          Consumer<dev.chat.fanout.Envelope> handler) {
+        try {
+            this.connection = settings.connectionFactory().newConnection("ws-node-" + nodeId);
+            this.bindChannel = connection.createChannel();
+            Topology.declareExchange(bindChannel);
+            this.queue = Topology.declareNodeQueue(bindChannel, nodeId);
+            this.consumeChannel = connection.createChannel();
+            consumeChannel.basicQos(Topology.NODE_PREFETCH);
+            consumeChannel.basicConsume(queue, false, "node-" + nodeId, new DefaultConsumer(consumeChannel) {
+                @Override
+                public void handleDelivery(String tag, Envelope delivery, AMQP.BasicProperties props, byte[] body)
+                        throws IOException {
+                    try {
+                        handler.accept(codec.decode(body));
+                    } catch (MalformedEnvelopeException e) {
+                        LOG.log(Level.WARNING, "dropping malformed event: {0}", e.getMessage());
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.SEVERE, "event handler failed", e);
+                    }
+                    getChannel().basicAck(delivery.getDeliveryTag(), false);
+                }
+            });
+        } catch (IOException | TimeoutException e) {
+            throw new PublishException("cannot subscribe at the broker at " + settings, e);
+        }
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    /** Routes this user's events to this node's queue. Idempotent at the broker. */
+    public void bind(UUID userId) throws IOException {
+        synchronized (bindChannel) {
+            bindChannel.queueBind(queue, Topology.EVENTS_EXCHANGE, Topology.userKey(userId));
+        }
+    }
+
+    /** Stops routing this user's events here. Idempotent at the broker. */
+    public void unbind(UUID userId) throws IOException {
+        synchronized (bindChannel) {
+            bindChannel.queueUnbind(queue, Topology.EVENTS_EXCHANGE, Topology.userKey(userId));
+        }
+    }
+
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close(2_000);
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Access tokens shared by api (issues) and ws-node (verifies without a database). */
+package dev.chat.tokens;
