@@ -1,0 +1,55 @@
+package dev.chat.api;
+
+import dev.chat.fanout.AmqpSettings;
+import dev.chat.tokens.Secret;
+import io.helidon.config.Config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything api needs to start, read once at boot from {@code application.yaml} with environment
+ * overrides ({@code CHAT_DB_URL} overrides {@code chat.db.url}) and validated here, so a bad
+ * setting stops the process with a clear message instead of failing later.
+ */
+public record ApiConfig(String instanceId, String host, int port, String dbUrl, String dbUser, Secret dbPassword,
+                        int dbPoolSize, AmqpSettings amqp, Secret tokenSecret, Duration accessTokenTtl,
+                        boolean secureCookies) {
+    public ApiConfig {
+        Objects.requireNonNull(instanceId, "chat.instance-id");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("chat.http.port out of range: " + port);
+        }
+        if (!dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("chat.db.url must be a jdbc:postgresql: URL");
+        }
+        if (dbPoolSize < 1) {
+            throw new IllegalArgumentException("chat.db.pool-size must be positive");
+        }
+    }
+
+    public static ApiConfig from(Config root) {
+        Config c = root.get("chat");
+        return new ApiConfig(
+                c.get("instance.id").asString().orElse("api-1"),
+                c.get("http.host").asString().orElse("127.0.0.1"),
+                c.get("http.port").asInt().orElse(8080),
+                required(c, "db.url"),
+                required(c, "db.user"),
+                new Secret(c.get("db.password").asString().orElse("")),
+                c.get("db.pool.size").asInt().orElse(16),
+                new AmqpSettings(c.get("amqp.host").asString().orElse("127.0.0.1"),
+                        c.get("amqp.port").asInt().orElse(5672),
+                        c.get("amqp.user").asString().orElse("guest"),
+                        c.get("amqp.password").asString().orElse("guest"),
+                        c.get("amqp.vhost").asString().orElse("/")),
+                new Secret(required(c, "token.secret")),
+                Duration.ofSeconds(c.get("token.ttl.seconds").asInt().orElse(900)),
+                c.get("cookie.secure").asBoolean().orElse(true));
+    }
+
+    private static String required(Config c, String key) {
+        return c.get(key).asString().orElseThrow(() -> new IllegalArgumentException(
+                "missing setting chat." + key + " (environment CHAT_" + key.toUpperCase().replace('.', '_') + ")"));
+    }
+}

@@ -1,0 +1,192 @@
+package dev.chat.api;
+
+import dev.chat.tokens.AccessClaims;
+import dev.chat.tokens.AccessTokens;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.SetCookie;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Sign-up, login, refresh and logout under {@code /api/auth}, and {@code /api/me}.
+ *
+ * <p>Two kinds of clients: the browser gets HttpOnly, Secure, SameSite=Strict cookies and never
+ * sees a token; API clients ask for {@code "session":"bearer"} and get the tokens in the body.
+ * Access tokens are short-lived JWTs that ws-node verifies without a database; refresh tokens are
+ * opaque, stored only as SHA-256 hashes, rotated on every use.
+ */
+public final class AuthService implements HttpService {
+    static final Pattern USERNAME = Pattern.compile("[a-z0-9_.]{3,32}");
+    private static final Duration REFRESH_TTL = Duration.ofDays(30);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Db db;
+    private final UserStore users;
+    private final AccessTokens tokens;
+    private final Authenticator auth;
+    private final Json json;
+    private final boolean secureCookies;
+
+    public AuthService(Db db, UserStore users, AccessTokens tokens, Authenticator auth, Json json, boolean secureCookies) {
+        this.db = db;
+        this.users = users;
+        this.tokens = tokens;
+        this.auth = auth;
+        this.json = json;
+        this.secureCookies = secureCookies;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/auth/signup", this::signup)
+                .post("/auth/login", this::login)
+                .post("/auth/refresh", this::refresh)
+                .post("/auth/logout", this::logout)
+                .get("/me", this::me);
+    }
+
+    private void signup(ServerRequest req, ServerResponse res) {
+        JsonBody body = json.body(req);
+        String username = body.string("username", 3, 32).toLowerCase(java.util.Locale.ROOT);
+        if (!USERNAME.matcher(username).matches()) {
+            throw ChatException.validation("'username' may only hold letters, digits, '_' and '.'.");
+        }
+        String password = password(body);
+        String displayName = body.optionalString("displayName", 1, 64).orElse(username);
+        boolean bearer = wantsBearer(body);
+        String hash = Passwords.hash(password);
+        UserStore.Account account;
+        try {
+            account = db.inTransaction(tx -> users.insert(tx, username, displayName, hash));
+        } catch (RuntimeException e) {
+            if (Db.isUniqueViolation(e)) {
+                throw new ChatException(ErrorCode.USERNAME_TAKEN, "The username '" + username + "' is taken.");
+            }
+            throw e;
+        }
+        startSession(res, Status.CREATED_201, account, bearer);
+    }
+
+    private void login(ServerRequest req, ServerResponse res) {
+        JsonBody body = json.body(req);
+        String username = body.string("username", 1, 64).toLowerCase(java.util.Locale.ROOT);
+        String password = body.string("password", 1, 128);
+        boolean bearer = wantsBearer(body);
+        Optional<UserStore.Account> account = users.byUsername(db.client().execute(), username);
+        boolean ok = account.isPresent()
+                ? Passwords.matches(password, account.get().passwordHash())
+                : Passwords.burn(password);
+        if (!ok || account.get().disabled()) {
+            throw new ChatException(ErrorCode.BAD_CREDENTIALS, "The username or password is wrong.");
+        }
+        startSession(res, Status.OK_200, account.get(), bearer);
+    }
+
+    private void refresh(ServerRequest req, ServerResponse res) {
+        Optional<String> fromCookie = req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional();
+        boolean bearer = fromCookie.isEmpty();
+        String presented = fromCookie.orElseGet(() -> json.body(req).string("refreshToken", 1, 200));
+        byte[] hash = sha256(presented);
+        UserStore.Account account = db.inTransaction(tx -> users.consumeRefreshToken(tx, hash)
+                .flatMap(id -> users.byId(tx, id))
+                .filter(a -> !a.disabled()))
+                .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHENTICATED, "The session has ended; log in again."));
+        startSession(res, Status.OK_200, account, bearer);
+    }
+
+    private void logout(ServerRequest req, ServerResponse res) {
+        req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional()
+                .ifPresent(t -> db.inTransaction(tx -> {
+                    users.deleteRefreshToken(tx, sha256(t));
+                    return null;
+                }));
+        res.headers().addCookie(expired(Authenticator.ACCESS_COOKIE, "/"));
+        res.headers().addCookie(expired(Authenticator.REFRESH_COOKIE, "/api/auth"));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void me(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UserStore.Account account = users.byId(db.client().execute(), me.userId())
+                .filter(a -> !a.disabled())
+                .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHENTICATED, "This account no longer exists."));
+        json.ok(res, account.view());
+    }
+
+    private void startSession(ServerResponse res, Status status, UserStore.Account account, boolean bearer) {
+        String access = tokens.issue(account.id(), account.username(), account.role());
+        String refresh = newRefreshToken();
+        Instant refreshExpiry = Instant.now().plus(REFRESH_TTL);
+        db.inTransaction(tx -> {
+            users.insertRefreshToken(tx, sha256(refresh), account.id(), refreshExpiry);
+            return null;
+        });
+        Instant accessExpiry = Instant.now().plus(tokens.ttl());
+        if (bearer) {
+            json.send(res, status, new Views.Session(account.view(), access, refresh, accessExpiry));
+            return;
+        }
+        res.headers().addCookie(cookie(Authenticator.ACCESS_COOKIE, access, "/", tokens.ttl()));
+        res.headers().addCookie(cookie(Authenticator.REFRESH_COOKIE, refresh, "/api/auth", REFRESH_TTL));
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        json.send(res, status, new Views.Session(account.view(), null, null, accessExpiry));
+    }
+
+    private static String password(JsonBody body) {
+        String raw = body.node().path("password").isTextual() ? body.node().get("password").textValue() : null;
+        if (raw == null) {
+            throw ChatException.validation("'password' is required and must be a string.");
+        }
+        int len = raw.codePointCount(0, raw.length());
+        if (len < 8 || len > 128) {
+            throw ChatException.validation("'password' must be 8 to 128 characters long.");
+        }
+        return raw;
+    }
+
+    private static boolean wantsBearer(JsonBody body) {
+        String mode = body.optionalString("session", 1, 16).orElse("cookie");
+        return switch (mode) {
+            case "cookie" -> false;
+            case "bearer" -> true;
+            default -> throw ChatException.validation("'session' must be \"cookie\" or \"bearer\".");
+        };
+    }
+
+    private SetCookie cookie(String name, String value, String path, Duration maxAge) {
+        return SetCookie.builder(name, value).path(path).httpOnly(true).secure(secureCookies)
+                .sameSite(SetCookie.SameSite.STRICT).maxAge(maxAge).build();
+    }
+
+    private SetCookie expired(String name, String path) {
+        return SetCookie.builder(name, "").path(path).httpOnly(true).secure(secureCookies)
+                .sameSite(SetCookie.SameSite.STRICT).maxAge(Duration.ZERO).build();
+    }
+
+    private static String newRefreshToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

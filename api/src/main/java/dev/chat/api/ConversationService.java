@@ -1,0 +1,149 @@
+package dev.chat.api;
+
+import dev.chat.tokens.AccessClaims;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * People and conversations under {@code /api}: find a user, open a direct chat, list my
+ * conversations, read history by seq cursor, send a message. Every route authenticates and checks
+ * membership from the token's identity; a conversation I am not in is answered 404, the same as
+ * one that does not exist, so ids reveal nothing.
+ */
+public final class ConversationService implements HttpService {
+    private static final int MAX_PAGE = 100;
+    private static final int INBOX_LIMIT = 500;
+
+    private final Db db;
+    private final UserStore users;
+    private final ConversationStore conversations;
+    private final Messaging messaging;
+    private final Authenticator auth;
+    private final Json json;
+
+    public ConversationService(Db db, UserStore users, ConversationStore conversations, Messaging messaging,
+                               Authenticator auth, Json json) {
+        this.db = db;
+        this.users = users;
+        this.conversations = conversations;
+        this.messaging = messaging;
+        this.auth = auth;
+        this.json = json;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/users/{username}", this::findUser)
+                .get("/conversations", this::list)
+                .post("/conversations", this::open)
+                .get("/conversations/{id}", this::get)
+                .get("/conversations/{id}/messages", this::history)
+                .post("/conversations/{id}/messages", this::send);
+    }
+
+    private void findUser(ServerRequest req, ServerResponse res) {
+        auth.require(req);
+        String username = req.path().pathParameters().get("username").toLowerCase(Locale.ROOT);
+        json.ok(res, user(username).view());
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        json.ok(res, new Views.ConversationList(conversations.listFor(db.client().execute(), me.userId(), INBOX_LIMIT)));
+    }
+
+    private void open(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        JsonBody body = json.body(req);
+        String kind = body.string("kind", 1, 16);
+        if (!"direct".equals(kind)) {
+            throw ChatException.validation("'kind' must be \"direct\".");
+        }
+        String username = body.string("username", 1, 64).toLowerCase(Locale.ROOT);
+        UserStore.Account peer = user(username);
+        if (peer.id().equals(me.userId())) {
+            throw ChatException.validation("You cannot open a direct chat with yourself.");
+        }
+        ConversationStore.Opened opened = messaging.openDirect(me.userId(), peer.id());
+        Views.Conversation view = conversations.getFor(db.client().execute(), opened.id(), me.userId()).orElseThrow();
+        json.send(res, opened.created() ? Status.CREATED_201 : Status.OK_200, view);
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        json.ok(res, conversations.getFor(db.client().execute(), id, me.userId()).orElseThrow(ConversationService::notFound));
+    }
+
+    private void history(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        Long before = seqParam(req, "before");
+        Long after = seqParam(req, "after");
+        if (before != null && after != null) {
+            throw ChatException.validation("Give 'before' or 'after', not both.");
+        }
+        int limit = Optional.ofNullable(seqParam(req, "limit")).map(Long::intValue).orElse(50);
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ChatException.validation("'limit' must be 1 to " + MAX_PAGE + ".");
+        }
+        var exec = db.client().execute();
+        if (!conversations.isMember(exec, id, me.userId())) {
+            throw notFound();
+        }
+        json.ok(res, conversations.page(exec, id, before, after, limit));
+    }
+
+    private void send(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        JsonBody body = json.body(req);
+        String clientMsgId = body.string("clientMsgId", 8, 64, Messaging.CLIENT_MSG_ID,
+                "must be 8 to 64 letters, digits, '-' or '_' (a UUID fits)");
+        String text = body.string("text", 1, Messaging.MAX_TEXT);
+        ConversationStore.Sent sent = messaging.send(me.userId(), id, clientMsgId, text);
+        json.send(res, sent.created() ? Status.CREATED_201 : Status.OK_200, sent.message());
+    }
+
+    private UserStore.Account user(String username) {
+        return users.byUsername(db.client().execute(), username)
+                .filter(a -> !a.disabled())
+                .orElseThrow(() -> new ChatException(ErrorCode.USER_NOT_FOUND, "No user is called '" + username + "'."));
+    }
+
+    private static UUID conversationId(ServerRequest req) {
+        String raw = req.path().pathParameters().get("id");
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw notFound();
+        }
+    }
+
+    private static Long seqParam(ServerRequest req, String name) {
+        Optional<String> raw = req.query().first(name).asOptional();
+        if (raw.isEmpty()) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong(raw.get());
+            if (v < 0) {
+                throw ChatException.validation("'" + name + "' must not be negative.");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ChatException.validation("'" + name + "' must be a whole number.");
+        }
+    }
+
+    private static ChatException notFound() {
+        return new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
+    }
+}

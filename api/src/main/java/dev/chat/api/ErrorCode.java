@@ -1,0 +1,45 @@
+package dev.chat.api;
+
+/**
+ * The closed catalogue of error codes. Each has one HTTP status; the same codes are used in
+ * WebSocket error frames. A code, once published, keeps its meaning forever.
+ */
+public enum ErrorCode {
+    MALFORMED_JSON(400, "Malformed JSON"),
+    VALIDATION_FAILED(400, "Invalid request"),
+    UNAUTHENTICATED(401, "Authentication required"),
+    BAD_CREDENTIALS(401, "Wrong username or password"),
+    FORBIDDEN(403, "Forbidden"),
+    NOT_FOUND(404, "Not found"),
+    USER_NOT_FOUND(404, "User not found"),
+    CONVERSATION_NOT_FOUND(404, "Conversation not found"),
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    USERNAME_TAKEN(409, "Username taken"),
+    CLIENT_MSG_ID_CONFLICT(409, "Client message id already used"),
+    PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    RATE_LIMITED(429, "Too many requests"),
+    INTERNAL_ERROR(500, "Internal error"),
+    SERVICE_UNAVAILABLE(503, "Service unavailable");
+
+    private final int status;
+    private final String title;
+
+    ErrorCode(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The stable wire form: {@code validation_failed}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

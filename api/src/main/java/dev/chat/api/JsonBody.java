@@ -1,0 +1,67 @@
+package dev.chat.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed JSON object with typed, validated field access. Each accessor either returns a valid
+ * value or throws {@link ChatException} {@code validation_failed} naming the field and the rule.
+ */
+public record JsonBody(ObjectNode node) {
+
+    /** A required string, trimmed, whose length in code points lies in [min, max]. */
+    public String string(String field, int min, int max) {
+        return optionalString(field, min, max)
+                .orElseThrow(() -> ChatException.validation("'" + field + "' is required."));
+    }
+
+    /** A required string that also matches {@code pattern} (described for the client by {@code rule}). */
+    public String string(String field, int min, int max, Pattern pattern, String rule) {
+        String value = string(field, min, max);
+        if (!pattern.matcher(value).matches()) {
+            throw ChatException.validation("'" + field + "' " + rule + ".");
+        }
+        return value;
+    }
+
+    public Optional<String> optionalString(String field, int min, int max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw ChatException.validation("'" + field + "' must be a string.");
+        }
+        String s = v.textValue().strip();
+        int len = s.codePointCount(0, s.length());
+        if (len < min || len > max) {
+            throw ChatException.validation("'" + field + "' must be " + min + " to " + max + " characters long.");
+        }
+        if (hasForbiddenControl(s)) {
+            throw ChatException.validation("'" + field + "' contains control characters.");
+        }
+        return Optional.of(s);
+    }
+
+    /** Line breaks and tabs are allowed in text; other control characters and lone surrogates are not. */
+    static boolean hasForbiddenControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f) {
+                return true;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return true;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.chat.api;
+
+import dev.chat.fanout.EnvelopeCodec;
+import dev.chat.fanout.EventPublisher;
+import dev.chat.schema.Migrations;
+import dev.chat.tokens.AccessTokens;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.dbclient.DbClient;
+import io.helidon.http.HeaderNames;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.staticcontent.StaticContentService;
+
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Starts api: migrate, connect, wire by hand, serve. {@link #start} is what tests call too.
+ */
+public final class Main {
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+    /** The web UI loads only its own scripts, styles and sockets: stored content cannot run script. */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+            + "connect-src 'self' wss: ws:; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            + "form-action 'self'";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        ApiConfig config = ApiConfig.from(Config.create());
+        Running api = start(config);
+        LOG.info(() -> "api " + config.instanceId() + " listening on http://" + config.host() + ":" + api.server().port());
+        Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-shutdown"));
+    }
+
+    /** A started api with everything it owns, stopped in reverse order. */
+    public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox) {
+        public int port() {
+            return server.port();
+        }
+
+        public void stop() {
+            server.stop();
+            outbox.close();
+            publisher.close();
+            dbClient.close();
+        }
+    }
+
+    public static Running start(ApiConfig config) {
+        int applied = Migrations.migrate(config.dbUrl(), config.dbUser(), config.dbPassword().value());
+        LOG.info(() -> "database schema current (" + applied + " migrations applied now)");
+
+        DbClient dbClient = DbClient.create(Config.just(ConfigSources.create(Map.of(
+                "source", "jdbc",
+                "connection.url", config.dbUrl(),
+                "connection.username", config.dbUser(),
+                "connection.password", config.dbPassword().value(),
+                "connection.maximumPoolSize", String.valueOf(config.dbPoolSize()),
+                "connection.poolName", "chat-" + config.instanceId(),
+                "connection.connectionTimeout", "3000"))));
+        Json json = new Json();
+        EnvelopeCodec codec = new EnvelopeCodec(json.mapper());
+        EventPublisher publisher = new EventPublisher(config.amqp(), "api-" + config.instanceId(), 4, codec);
+        Db db = new Db(dbClient);
+        Outbox outbox = new Outbox(db, publisher, codec);
+        outbox.start();
+
+        AccessTokens tokens = new AccessTokens(config.tokenSecret(), config.accessTokenTtl());
+        Authenticator auth = new Authenticator(tokens);
+        UserStore users = new UserStore();
+        ConversationStore conversations = new ConversationStore();
+        Messaging messaging = new Messaging(db, conversations, outbox, json);
+        Problems problems = new Problems(json);
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(1024 * 1024)
+                .shutdownHook(false)
+                .routing(r -> routing(r, problems,
+                        new AuthService(db, users, tokens, auth, json, config.secureCookies()),
+                        new ConversationService(db, users, conversations, messaging, auth, json),
+                        new HealthService(db, publisher, json)))
+                .build()
+                .start();
+        return new Running(server, dbClient, publisher, outbox);
+    }
+
+    static void routing(HttpRouting.Builder r, Problems problems, AuthService authService,
+                        ConversationService conversationService, HealthService health) {
+        problems.register(r);
+        r.addFilter((chain, req, res) -> {
+            res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
+            res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+            res.header(HeaderNames.create("Content-Security-Policy"), CSP);
+            chain.proceed();
+        });
+        r.register("/api", authService, conversationService)
+                .any("/api", (req, res) -> notFound(problems, req, res))
+                .any("/api/*", (req, res) -> notFound(problems, req, res))
+                .register("/health", health)
+                .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
+    }
+
+    private static void notFound(Problems problems, io.helidon.webserver.http.ServerRequest req,
+                                 io.helidon.webserver.http.ServerResponse res) {
+        problems.send(req, res, new ChatException(ErrorCode.NOT_FOUND,
+                "No route " + req.prologue().method().text() + " " + req.path().path() + "."));
+    }
+}

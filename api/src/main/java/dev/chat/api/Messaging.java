@@ -1,0 +1,91 @@
+package dev.chat.api;
+
+import dev.chat.fanout.Envelope;
+import dev.chat.fanout.EventType;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The one code path that accepts a message, whichever door it came through (REST now, the
+ * WebSocket command queue later): membership check, idempotent insert with the next seq, the
+ * event in the outbox in the same transaction, publish after commit. When this returns, the
+ * message is committed in PostgreSQL (DESIGN.md guarantee 1).
+ */
+public final class Messaging {
+    /** Client ids are opaque to the server: UUIDs in practice, any short token is accepted. */
+    public static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+    public static final int MAX_TEXT = 4000;
+
+    private final Db db;
+    private final ConversationStore conversations;
+    private final Outbox outbox;
+    private final Json json;
+
+    public Messaging(Db db, ConversationStore conversations, Outbox outbox, Json json) {
+        this.db = db;
+        this.conversations = conversations;
+        this.outbox = outbox;
+        this.json = json;
+    }
+
+    /** Thrown inside the transaction to roll back a send that lost an idempotency race. */
+    private static final class DuplicateRace extends RuntimeException {
+        DuplicateRace() {
+            super(null, null, false, false);
+        }
+    }
+
+    public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, String text) {
+        ConversationStore.Sent sent;
+        Outbox.Pending[] pending = new Outbox.Pending[1];
+        try {
+            sent = db.inTransaction(tx -> {
+                if (!conversations.isMember(tx, conversation, sender)) {
+                    throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
+                }
+                ConversationStore.Sent s = conversations.insertMessage(tx, conversation, sender, clientMsgId, text)
+                        .orElseThrow(DuplicateRace::new);
+                if (s.created()) {
+                    List<UUID> members = conversations.members(tx, conversation);
+                    Envelope e = Envelope.of(EventType.MESSAGE_CREATED, conversation, s.message().seq(),
+                            s.message().at(), json.tree(s.message()), members);
+                    pending[0] = outbox.add(tx, e);
+                }
+                return s;
+            });
+        } catch (DuplicateRace race) {
+            sent = new ConversationStore.Sent(conversations.byClientId(db.client().execute(), sender, clientMsgId)
+                    .orElseThrow(), false);
+        }
+        if (!sent.message().conversation().equals(conversation)) {
+            throw new ChatException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
+                    "This clientMsgId was already used for a message in another conversation.");
+        }
+        if (pending[0] != null) {
+            outbox.publishNow(List.of(pending[0]));
+        }
+        return sent;
+    }
+
+    /** Opens (or gets) the direct chat of two users; tells the peer's sessions when it is new. */
+    public ConversationStore.Opened openDirect(UUID me, UUID peer) {
+        Outbox.Pending[] pending = new Outbox.Pending[1];
+        ConversationStore.Opened opened = db.inTransaction(tx -> {
+            ConversationStore.Opened o = conversations.openDirect(tx, me, peer);
+            if (o.created()) {
+                Optional<Views.Conversation> asPeer = conversations.getFor(tx, o.id(), peer);
+                Envelope e = Envelope.of(EventType.CONVERSATION_CREATED, o.id(), null, java.time.Instant.now(),
+                        json.tree(asPeer.orElseThrow()), List.of(peer));
+                pending[0] = outbox.add(tx, e);
+            }
+            return o;
+        });
+        if (pending[0] != null) {
+            outbox.publishNow(List.of(pending[0]));
+        }
+        return opened;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.chat.api;
+
+import dev.chat.fanout.Envelope;
+import dev.chat.fanout.EnvelopeCodec;
+import dev.chat.fanout.EventPublisher;
+import dev.chat.fanout.PublishException;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The transactional outbox: the guarantee that an accepted change is announced.
+ *
+ * <ol>
+ *   <li>{@link #add} writes the event in the same transaction as the change it announces.</li>
+ *   <li>After commit, {@link #publishNow} publishes it (publisher confirms) and deletes the row.</li>
+ *   <li>If that fails (broker away, process killed in between), the relay of every api instance
+ *       republishes rows older than {@link #STALE_AFTER_SECONDS}: it deletes a batch with
+ *       {@code FOR UPDATE SKIP LOCKED}, publishes it, and commits the delete only after the
+ *       broker confirmed — so a row is gone only when its event is in the broker.</li>
+ * </ol>
+ * Delivery is at-least-once; clients drop duplicates by event id and {@code seq}.
+ */
+public final class Outbox implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    static final int STALE_AFTER_SECONDS = 2;
+    private static final int BATCH = 200;
+
+    /** An outbox row written in a transaction that has not committed yet. */
+    public record Pending(long id, Envelope envelope) {
+    }
+
+    private final Db db;
+    private final EventPublisher publisher;
+    private final EnvelopeCodec codec;
+    private final ScheduledExecutorService relay;
+
+    public Outbox(Db db, EventPublisher publisher, EnvelopeCodec codec) {
+        this.db = db;
+        this.publisher = publisher;
+        this.codec = codec;
+        this.relay = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("outbox-relay").daemon().factory());
+    }
+
+    public void start() {
+        relay.scheduleWithFixedDelay(this::relayOnce, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Writes the event inside the caller's transaction. */
+    public Pending add(DbExecute tx, Envelope envelope) {
+        String text = new String(codec.encode(envelope), StandardCharsets.UTF_8);
+        DbRow row = tx.get("INSERT INTO outbox (envelope) VALUES (?) RETURNING id", text).orElseThrow();
+        return new Pending(Db.longValue(row, "id"), envelope);
+    }
+
+    /**
+     * Publishes events whose transaction has committed and removes their rows. A failure is
+     * logged and left to the relay: the caller's answer does not depend on the broker.
+     */
+    public void publishNow(List<Pending> pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            publisher.publishAll(pending.stream().map(Pending::envelope).toList());
+        } catch (PublishException e) {
+            LOG.log(Level.WARNING, "publish failed, the outbox relay will retry: {0}", e.getMessage());
+            return;
+        }
+        try {
+            Object[] ids = pending.stream().map(Pending::id).toArray();
+            db.client().execute().delete("DELETE FROM outbox WHERE id = ANY (?)", (Object) toLongArray(ids));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "published but could not delete outbox rows (will be republished): {0}", e.getMessage());
+        }
+    }
+
+    /** One relay pass; returns how many events it republished. */
+    int relayOnce() {
+        try {
+            return db.inTransaction(tx -> {
+                List<DbRow> rows = tx.query("""
+                        DELETE FROM outbox WHERE id IN (
+                            SELECT id FROM outbox WHERE created_at < now() - make_interval(secs => ?)
+                            ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        RETURNING id, envelope""", STALE_AFTER_SECONDS, BATCH).toList();
+                if (rows.isEmpty()) {
+                    return 0;
+                }
+                List<Envelope> envelopes = new ArrayList<>(rows.size());
+                for (DbRow r : rows) {
+                    try {
+                        envelopes.add(codec.decode(Db.string(r, "envelope").getBytes(StandardCharsets.UTF_8)));
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.SEVERE, "dropping undecodable outbox row " + Db.longValue(r, "id"), e);
+                    }
+                }
+                publisher.publishAll(envelopes); // throws: the transaction rolls back, rows stay
+                LOG.log(Level.INFO, "outbox relay republished {0} events", envelopes.size());
+                return envelopes.size();
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "outbox relay pass failed, will retry", e);
+            return 0;
+        }
+    }
+
+    /** Rows waiting to be published. */
+    public long backlog() {
+        return db.client().execute().get("SELECT count(*) AS n FROM outbox")
+                .map(r -> Db.longValue(r, "n")).orElse(0L);
+    }
+
+    private static Long[] toLongArray(Object[] ids) {
+        Long[] out = new Long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (Long) ids[i];
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        relay.shutdownNow();
+    }
+}

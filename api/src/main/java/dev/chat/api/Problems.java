@@ -1,0 +1,80 @@
+package dev.chat.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place that turns failures into RFC 9457 {@code application/problem+json} answers.
+ *
+ * <p>A {@link ChatException} keeps its code and detail. A database that cannot be reached becomes
+ * 503 with {@code Retry-After} (the request changed nothing: its transaction did not commit).
+ * Anything else is a bug: logged with its stack, answered 500 without internals.
+ */
+public final class Problems {
+    private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    private final Json json;
+
+    public Problems(Json json) {
+        this.json = json;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.error(ChatException.class, (req, res, e) -> send(req, res, e));
+        routing.error(Throwable.class, (req, res, e) -> {
+            ChatException mapped = fromDatabase(e);
+            if (mapped.code() == ErrorCode.INTERNAL_ERROR) {
+                LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method().text() + " " + req.path().path(), e);
+            } else {
+                LOG.log(Level.WARNING, "{0} on {1}: {2}", new Object[]{mapped.code().code(), req.path().path(), e.toString()});
+            }
+            send(req, res, mapped);
+        });
+    }
+
+    /** Writes the problem document for {@code e}. */
+    public void send(ServerRequest req, ServerResponse res, ChatException e) {
+        if (res.isSent()) {
+            return;
+        }
+        ObjectNode body = json.object()
+                .put("type", "https://chat.dev/problems/" + e.code().code().replace('_', '-'))
+                .put("title", e.code().title())
+                .put("status", e.code().status())
+                .put("detail", e.getMessage())
+                .put("code", e.code().code())
+                .put("instance", req.path().absolute().path());
+        res.status(Status.create(e.code().status()));
+        res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        if (e.retryAfterSeconds() != null) {
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        res.send(json.write(body));
+    }
+
+    /** Classifies a failure that is not a ChatException: unreachable database, or a bug. */
+    static ChatException fromDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ChatException ce) {
+                return ce;
+            }
+            if (t instanceof SQLTransientException
+                    || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                    || t.getClass().getName().equals("com.zaxxer.hikari.pool.HikariPool$PoolInitializationException")) {
+                return new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly.", 5, e);
+            }
+        }
+        return new ChatException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.", null, e);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.chat.api;
+
+import dev.chat.fanout.AmqpSettings;
+import dev.chat.tokens.Secret;
+import dev.chat.ws.NodeConfig;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
+
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Real servers for integration tests, and one api plus two ws-nodes started in this JVM on free
+ * ports against them.
+ *
+ * <p>Where the servers come from, in order: the external PostgreSQL, RabbitMQ and Memcached whose
+ * addresses {@code ./chat test} passes as {@code chat.it.*} system properties; else containers,
+ * when a Docker engine is available; else the tests fail with a message saying how to run them.
+ * No mocks. The stack starts once per test JVM; tables are emptied before every test.
+ */
+public final class ChatServers implements BeforeEachCallback, ParameterResolver {
+    /** The running stack shared by all integration tests of this JVM. */
+    public record Stack(String apiUrl, Main.Running api, dev.chat.ws.Main.Running nodeA, String nodeAId,
+                        dev.chat.ws.Main.Running nodeB, String nodeBId, String dbUrl, String dbUser, String dbPassword,
+                        AmqpSettings amqp) {
+        public String wsUrlA() {
+            return "ws://127.0.0.1:" + nodeA.port() + "/ws";
+        }
+
+        public String wsUrlB() {
+            return "ws://127.0.0.1:" + nodeB.port() + "/ws";
+        }
+
+        public Connection sql() throws SQLException {
+            return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+        }
+    }
+
+    static final String TOKEN_SECRET = "integration-tests-secret-integration-tests-secret";
+    static final String ORIGIN = "https://chat.test";
+    private static Stack stack;
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        Stack s = stack(context);
+        try (Connection c = s.sql(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE users, conversations, outbox CASCADE");
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        return p.getParameter().getType() == Stack.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        return stack(e);
+    }
+
+    private static synchronized Stack stack(ExtensionContext context) {
+        if (stack == null) {
+            stack = startStack();
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .put("chat-stack", (ExtensionContext.Store.CloseableResource) ChatServers::stopStack);
+        }
+        return stack;
+    }
+
+    private static Stack startStack() {
+        String dbUrl = System.getProperty("chat.it.db.url");
+        String dbUser;
+        String dbPassword;
+        AmqpSettings amqp;
+        InetSocketAddress memcached;
+        if (dbUrl != null) {
+            dbUser = required("chat.it.db.user");
+            dbPassword = required("chat.it.db.password");
+            amqp = new AmqpSettings(required("chat.it.amqp.host"), Integer.parseInt(required("chat.it.amqp.port")),
+                    System.getProperty("chat.it.amqp.user", "guest"), System.getProperty("chat.it.amqp.password", "guest"), "/");
+            String[] mc = required("chat.it.memcached").split(":");
+            memcached = new InetSocketAddress(mc[0], Integer.parseInt(mc[1]));
+        } else if (DockerClientFactory.instance().isDockerAvailable()) {
+            PostgreSQLContainer pg = new PostgreSQLContainer("postgres:15");
+            RabbitMQContainer rabbit = new RabbitMQContainer("rabbitmq:3.10");
+            GenericContainer<?> mc = new GenericContainer<>("memcached:1.6").withExposedPorts(11211);
+            pg.start();
+            rabbit.start();
+            mc.start();
+            dbUrl = pg.getJdbcUrl();
+            dbUser = pg.getUsername();
+            dbPassword = pg.getPassword();
+            amqp = new AmqpSettings(rabbit.getHost(), rabbit.getAmqpPort(), rabbit.getAdminUsername(), rabbit.getAdminPassword(), "/");
+            memcached = new InetSocketAddress(mc.getHost(), mc.getMappedPort(11211));
+        } else {
+            throw new IllegalStateException("""
+                    Integration tests need real PostgreSQL, RabbitMQ and Memcached, and found neither \
+                    external servers (system properties chat.it.db.url, chat.it.amqp.host, chat.it.memcached ...) \
+                    nor a Docker engine. Run them with ./chat test, which starts the servers and passes their addresses.""");
+        }
+        Main.Running api = Main.start(new ApiConfig("api-it", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
+                new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String a = "it-" + run + "-a";
+        String b = "it-" + run + "-b";
+        dev.chat.ws.Main.Running nodeA = dev.chat.ws.Main.start(nodeConfig(a, amqp, memcached));
+        dev.chat.ws.Main.Running nodeB = dev.chat.ws.Main.start(nodeConfig(b, amqp, memcached));
+        return new Stack("http://127.0.0.1:" + api.port(), api, nodeA, a, nodeB, b, dbUrl, dbUser, dbPassword, amqp);
+    }
+
+    static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached) {
+        return new NodeConfig(id, "127.0.0.1", 0, amqp, new Secret(TOKEN_SECRET), memcached, Set.of(ORIGIN),
+                64 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(75), 1024);
+    }
+
+    private static void stopStack() {
+        if (stack != null) {
+            stack.nodeA().stop();
+            stack.nodeB().stop();
+            stack.api().stop();
+            stack = null;
+        }
+    }
+
+    private static String required(String property) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("missing system property " + property + " (./chat test sets it)");
+        }
+        return v;
+    }
+}

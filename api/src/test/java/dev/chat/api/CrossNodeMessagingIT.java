@@ -1,0 +1,169 @@
+package dev.chat.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A message from one user to another across two ws-nodes, through PostgreSQL and RabbitMQ. */
+@ExtendWith(ChatServers.class)
+class CrossNodeMessagingIT {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Test
+    void messageCrossesNodesWithItsSeqAndAResendDeliversNothingNew(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bo = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        TestClient.Socket boWs = bo.connect(stack.wsUrlB());
+        JsonNode anaWelcome = anaWs.next("welcome", WAIT);
+        JsonNode boWelcome = boWs.next("welcome", WAIT);
+        assertEquals(stack.nodeAId(), anaWelcome.get("node").asText());
+        assertEquals(stack.nodeBId(), boWelcome.get("node").asText());
+        assertNotEquals(anaWelcome.get("node").asText(), boWelcome.get("node").asText());
+        assertEquals(bo.id.toString(), boWelcome.at("/user/id").asText());
+
+        UUID chat = ana.openDirect("bob");
+        JsonNode created = boWs.next("conversation.created", WAIT);
+        assertEquals(chat.toString(), created.get("conversation").asText());
+        assertEquals("ana", created.at("/data/peer/username").asText());
+
+        String clientId = UUID.randomUUID().toString();
+        TestClient.Response first = ana.send(chat, clientId, "hello across nodes");
+        assertEquals(201, first.status());
+        assertEquals(1, first.body().get("seq").asLong());
+
+        JsonNode event = boWs.next("message.created", WAIT);
+        assertEquals(chat.toString(), event.get("conversation").asText());
+        assertEquals(1, event.get("seq").asLong());
+        assertEquals("hello across nodes", event.at("/data/text").asText());
+        assertEquals(ana.id.toString(), event.at("/data/senderId").asText());
+        assertEquals(clientId, event.at("/data/clientMsgId").asText());
+        assertTrue(event.has("id") && event.get("v").asInt() == 1);
+        assertTrue(!event.has("to"), "recipient lists never reach clients");
+        // the sender's own sessions get it too (every device, every tab)
+        assertEquals(1, anaWs.next("message.created", WAIT).get("seq").asLong());
+
+        TestClient.Response again = ana.send(chat, clientId, "hello across nodes");
+        assertEquals(200, again.status());
+        assertEquals(1, again.body().get("seq").asLong());
+        assertNull(boWs.poll("message.created", Duration.ofSeconds(1)), "a resend must not deliver a second copy");
+        assertEquals(1, countMessages(stack, chat));
+
+        TestClient.Response reply = bo.send(chat, UUID.randomUUID().toString(), "hi ana");
+        assertEquals(2, reply.body().get("seq").asLong());
+        assertEquals(2, anaWs.next("message.created", WAIT).get("seq").asLong());
+
+        JsonNode history = bo.get("/api/conversations/" + chat + "/messages").body();
+        assertEquals(2, history.get("messages").size());
+        assertEquals("hello across nodes", history.at("/messages/0/text").asText());
+        assertEquals("hi ana", history.at("/messages/1/text").asText());
+        anaWs.close();
+        boWs.close();
+    }
+
+    @Test
+    void allSessionsOfAUserOnBothNodesReceive(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bo = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient.Socket boOnA = bo.connect(stack.wsUrlA());
+        TestClient.Socket boOnB = bo.connect(stack.wsUrlB());
+        TestClient.Socket boOnB2 = bo.connect(stack.wsUrlB());
+        boOnA.next("welcome", WAIT);
+        boOnB.next("welcome", WAIT);
+        boOnB2.next("welcome", WAIT);
+        UUID chat = ana.openDirect("bob");
+        ana.send(chat, UUID.randomUUID().toString(), "to every tab");
+        for (TestClient.Socket s : new TestClient.Socket[]{boOnA, boOnB, boOnB2}) {
+            assertEquals("to every tab", s.next("message.created", WAIT).at("/data/text").asText());
+        }
+        // one tab leaves: the others on the same node keep receiving (the binding stays)
+        boOnB.close();
+        assertEquals(1000, boOnB.closeCode.get(5, TimeUnit.SECONDS));
+        ana.send(chat, UUID.randomUUID().toString(), "still here?");
+        assertEquals("still here?", boOnB2.next("message.created", WAIT).at("/data/text").asText());
+        assertEquals("still here?", boOnA.next("message.created", WAIT).at("/data/text").asText());
+    }
+
+    @Test
+    void unauthenticatedUpgradeIsClosedWith4401(ChatServers.Stack stack) throws Exception {
+        TestClient.Socket none = TestClient.Socket.open(stack.wsUrlA(), null, ChatServers.ORIGIN);
+        assertEquals(4401, none.closeCode.get(5, TimeUnit.SECONDS));
+        TestClient.Socket forged = TestClient.Socket.open(stack.wsUrlB(), "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x", null);
+        assertEquals(4401, forged.closeCode.get(5, TimeUnit.SECONDS));
+        assertTrue(none.frames.isEmpty() && forged.frames.isEmpty(), "no welcome for strangers");
+    }
+
+    @Test
+    void foreignOriginIsRefused(ChatServers.Stack stack) {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        assertThrows(Exception.class,
+                () -> TestClient.Socket.open(stack.wsUrlA(), "Bearer " + ana.token, "https://evil.example"));
+    }
+
+    @Test
+    void badFramesGetErrorFramesEchoingTheirIdAndTheSocketStaysUsable(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient.Socket ws = ana.connect(stack.wsUrlA());
+        ws.next("welcome", WAIT);
+        ws.send("{not json");
+        assertEquals("malformed_json", ws.next("error", WAIT).get("code").asText());
+        ws.send("{\"type\":\"explode\",\"id\":\"c-7\"}");
+        JsonNode unknown = ws.next("error", WAIT);
+        assertEquals("unknown_frame", unknown.get("code").asText());
+        assertEquals("c-7", unknown.get("id").asText());
+        ws.send("{\"type\":\"ping\",\"id\":\"c-8\"}");
+        assertEquals("c-8", ws.next("pong", WAIT).get("id").asText());
+        ws.ws.sendText("x".repeat(70 * 1024), true);
+        int code = ws.closeCode.get(5, TimeUnit.SECONDS);
+        assertEquals(1009, code, "a frame over the limit closes with 1009");
+    }
+
+    @Test
+    void outboxRelayPublishesEventsWhosePublishWasMissed(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bo = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket boWs = bo.connect(stack.wsUrlB());
+        boWs.next("welcome", WAIT);
+        // An event committed but never published (as if api died between commit and publish):
+        String envelope = """
+                {"type":"message.created","v":1,"id":"%s","conversation":"%s","seq":41,"at":"2026-11-22T10:00:00Z",
+                 "data":{"text":"from the outbox"},"to":["%s"]}""".formatted(UUID.randomUUID(), chat, bo.id);
+        try (Connection c = stack.sql(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO outbox (envelope, created_at) VALUES (?, now() - interval '10 seconds')")) {
+            ps.setString(1, envelope);
+            ps.executeUpdate();
+        }
+        JsonNode event = boWs.next("message.created", Duration.ofSeconds(10));
+        assertEquals(41, event.get("seq").asLong());
+        assertEquals("from the outbox", event.at("/data/text").asText());
+        try (Connection c = stack.sql(); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM outbox")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "a confirmed event leaves the outbox");
+        }
+    }
+
+    static long countMessages(ChatServers.Stack stack, UUID chat) throws Exception {
+        try (Connection c = stack.sql();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM messages WHERE conversation_id = ?")) {
+            ps.setObject(1, chat);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

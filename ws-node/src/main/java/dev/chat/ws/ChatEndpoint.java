@@ -1,0 +1,191 @@
+package dev.chat.ws;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.tokens.AccessClaims;
+import dev.chat.tokens.AccessTokens;
+import dev.chat.tokens.InvalidTokenException;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One WebSocket connection at {@code /ws} (a new instance per connection).
+ *
+ * <p>Upgrade: a browser's Origin must be on the allowlist (else the upgrade is refused); the access
+ * token comes from the HttpOnly cookie or an {@code Authorization: Bearer} header, never the URL. A
+ * connection without a valid token is accepted and closed at once with 4401, so clients can tell
+ * "log in again" from a network failure. Open: the user's key is bound to this node's queue
+ * before the welcome frame is sent, so a client that syncs after the welcome misses nothing.
+ */
+final class ChatEndpoint implements WsListener {
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+    static final String ACCESS_COOKIE = "chat_access";
+
+    private final NodeConfig config;
+    private final AccessTokens tokens;
+    private final SessionRegistry registry;
+    private final ObjectMapper mapper;
+    private final Set<String> allowedOrigins;
+
+    private AccessClaims claims;
+    private ClientSession session;
+    /** A text message arriving in fragments, reassembled up to the frame limit. */
+    private final StringBuilder partial = new StringBuilder();
+
+    ChatEndpoint(NodeConfig config, AccessTokens tokens, SessionRegistry registry, ObjectMapper mapper) {
+        this.config = config;
+        this.tokens = tokens;
+        this.registry = registry;
+        this.mapper = mapper;
+        this.allowedOrigins = config.allowedOrigins();
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
+        if (origin.isPresent() && !allowedOrigins.contains(origin.get())) {
+            throw new WsUpgradeException("origin not allowed");
+        }
+        claims = token(headers).flatMap(this::verify).orElse(null);
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession ws) {
+        if (claims == null) {
+            ws.close(CloseCodes.UNAUTHENTICATED, "unauthenticated");
+            return;
+        }
+        session = new ClientSession(ws, claims, config.sendQueueLimit());
+        try {
+            registry.add(session);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot bind user at the broker: {0}", e.getMessage());
+            session.close(CloseCodes.TRY_AGAIN_LATER, "try again later");
+            session = null;
+            return;
+        }
+        ObjectNode welcome = mapper.createObjectNode()
+                .put("type", "welcome")
+                .put("v", 1)
+                .put("node", config.nodeId())
+                .put("session", session.id().toString())
+                .put("heartbeatSeconds", config.heartbeat().toSeconds());
+        welcome.putObject("user").put("id", claims.userId().toString()).put("username", claims.username());
+        session.send(welcome.toString());
+    }
+
+    @Override
+    public void onMessage(WsSession ws, String text, boolean last) {
+        if (session == null) {
+            return;
+        }
+        session.heard();
+        if (partial.length() + text.length() > config.maxFrameBytes()) {
+            partial.setLength(0);
+            session.close(CloseCodes.TOO_BIG, "frame too big");
+            return;
+        }
+        if (!last) {
+            partial.append(text);
+            return;
+        }
+        String whole = text;
+        if (!partial.isEmpty()) {
+            whole = partial.append(text).toString();
+            partial.setLength(0);
+        }
+        ClientFrame frame = ClientFrame.parse(mapper, whole);
+        switch (frame) {
+            case ClientFrame.Ping p -> session.send(mapper.createObjectNode().put("type", "pong").put("id", p.id()).toString());
+            case ClientFrame.Invalid i -> session.send(error(i.id(), i.code(), i.detail()));
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        if (session != null) {
+            session.heard();
+            session.send(error("", "unsupported_frame", "Binary frames are not accepted; send JSON text."));
+        }
+    }
+
+    @Override
+    public void onPong(WsSession ws, BufferData buffer) {
+        if (session != null) {
+            session.heard();
+        }
+    }
+
+    @Override
+    public void onPing(WsSession ws, BufferData buffer) {
+        if (session != null) {
+            session.heard();
+        }
+        ws.pong(buffer);
+    }
+
+    @Override
+    public void onClose(WsSession ws, int status, String reason) {
+        release();
+    }
+
+    @Override
+    public void onError(WsSession ws, Throwable t) {
+        LOG.log(Level.FINE, "websocket error", t);
+        release();
+    }
+
+    private void release() {
+        ClientSession s = session;
+        if (s != null) {
+            s.closed();
+            registry.remove(s);
+            session = null;
+        }
+    }
+
+    private String error(String id, String code, String detail) {
+        return mapper.createObjectNode().put("type", "error").put("id", id).put("code", code).put("detail", detail).toString();
+    }
+
+    private Optional<AccessClaims> verify(String token) {
+        try {
+            return Optional.of(tokens.verify(token));
+        } catch (InvalidTokenException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The bearer header if present, else the access cookie. */
+    static Optional<String> token(Headers headers) {
+        Optional<String> bearer = headers.first(HeaderNames.AUTHORIZATION)
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).strip());
+        if (bearer.isPresent()) {
+            return bearer;
+        }
+        java.util.List<String> cookieHeaders = headers.contains(HeaderNames.COOKIE)
+                ? headers.get(HeaderNames.COOKIE).allValues() : java.util.List.of();
+        for (String cookieHeader : cookieHeaders) {
+            for (String pair : cookieHeader.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).strip().equals(ACCESS_COOKIE)) {
+                    return Optional.of(pair.substring(eq + 1).strip());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.chat.ws;
+
+import dev.chat.tokens.AccessClaims;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.websocket.WsSession;
+
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One live WebSocket of one user on this node.
+ *
+ * <p>Every outbound frame goes through a bounded queue drained by the session's own virtual
+ * thread, so a slow client never blocks the broker consumer or other sessions: when the queue is
+ * full the client is closed with {@link CloseCodes#SLOW_CONSUMER} and catches up on reconnect.
+ * Thread-safe.
+ */
+final class ClientSession {
+    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+    private static final Object PING = new Object();
+
+    private final UUID id = UUID.randomUUID();
+    private final WsSession ws;
+    private final AccessClaims user;
+    private final BlockingQueue<Object> outbound;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long lastPingNanos;
+
+    ClientSession(WsSession ws, AccessClaims user, int queueLimit) {
+        this.ws = ws;
+        this.user = user;
+        this.outbound = new ArrayBlockingQueue<>(queueLimit);
+        Thread.ofVirtual().name("ws-writer-" + id).start(this::drain);
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    AccessClaims user() {
+        return user;
+    }
+
+    /** Queues a text frame; closes the session if the client has fallen too far behind. */
+    void send(String frame) {
+        if (closed.get()) {
+            return;
+        }
+        if (!outbound.offer(frame)) {
+            LOG.log(Level.WARNING, "closing slow client session {0} of {1}", new Object[]{id, user.username()});
+            close(CloseCodes.SLOW_CONSUMER, "too slow");
+        }
+    }
+
+    void ping() {
+        lastPingNanos = System.nanoTime();
+        outbound.offer(PING);
+    }
+
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    long silentNanos() {
+        return System.nanoTime() - lastHeardNanos;
+    }
+
+    long sincePingNanos() {
+        return lastPingNanos == 0 ? Long.MAX_VALUE : System.nanoTime() - lastPingNanos;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    void close(int code, String reason) {
+        if (closed.compareAndSet(false, true)) {
+            outbound.clear();
+            try {
+                ws.close(code, reason);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "close failed", e);
+            }
+            outbound.offer(PING); // wakes the writer so it can exit
+        }
+    }
+
+    /** The connection is gone (closed by the peer or by us). */
+    void closed() {
+        closed.set(true);
+        outbound.offer(PING);
+    }
+
+    private void drain() {
+        try {
+            while (!closed.get()) {
+                Object next = outbound.take();
+                if (closed.get()) {
+                    return;
+                }
+                if (next == PING) {
+                    ws.ping(BufferData.empty());
+                } else {
+                    ws.send((String) next, true);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "write failed, dropping session " + id, e);
+            closed.set(true);
+        }
+    }
+}

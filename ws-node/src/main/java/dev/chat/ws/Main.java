@@ -1,0 +1,134 @@
+package dev.chat.ws;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chat.fanout.Envelope;
+import dev.chat.fanout.EnvelopeCodec;
+import dev.chat.fanout.NodeSubscriber;
+import dev.chat.tokens.AccessTokens;
+import io.helidon.config.Config;
+import io.helidon.http.Status;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.MemcachedClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * Starts a ws-node: subscribe at the broker, serve {@code /ws} and health, keep house. Wired by
+ * hand; {@link #start} is what tests call to run several nodes in one JVM.
+ */
+public final class Main {
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        NodeConfig config = NodeConfig.from(Config.create());
+        Running node = start(config);
+        LOG.info(() -> "ws-node " + config.nodeId() + " listening on ws://" + config.host() + ":" + node.port() + "/ws");
+        Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "ws-node-shutdown"));
+    }
+
+    /** A started node. {@link #stop} closes every socket with 1001 so clients reconnect elsewhere. */
+    public static final class Running {
+        private final WebServer server;
+        private final NodeSubscriber subscriber;
+        private final MemcachedClient memcached;
+        private final ScheduledExecutorService housekeeping;
+        private final SessionRegistry registry;
+
+        Running(WebServer server, NodeSubscriber subscriber, MemcachedClient memcached,
+                ScheduledExecutorService housekeeping, SessionRegistry registry) {
+            this.server = server;
+            this.subscriber = subscriber;
+            this.memcached = memcached;
+            this.housekeeping = housekeeping;
+            this.registry = registry;
+        }
+
+        public int port() {
+            return server.port();
+        }
+
+        public int sessions() {
+            return registry.sessionCount();
+        }
+
+        public void stop() {
+            housekeeping.shutdownNow();
+            registry.all().forEach(s -> s.close(CloseCodes.GOING_AWAY, "node stopping"));
+            server.stop();
+            subscriber.close();
+            memcached.shutdown(1, TimeUnit.SECONDS);
+        }
+    }
+
+    public static Running start(NodeConfig config) {
+        ObjectMapper mapper = new ObjectMapper();
+        EnvelopeCodec codec = new EnvelopeCodec(mapper);
+        AccessTokens tokens = new AccessTokens(config.tokenSecret(), Duration.ofMinutes(15));
+        AtomicReference<SessionRegistry> registryRef = new AtomicReference<>();
+        NodeSubscriber subscriber = new NodeSubscriber(config.amqp(), config.nodeId(), codec,
+                envelope -> deliver(registryRef.get(), codec, envelope));
+        SessionRegistry registry = new SessionRegistry(subscriber);
+        registryRef.set(registry);
+
+        MemcachedClient memcached;
+        try {
+            memcached = new MemcachedClient(new ConnectionFactoryBuilder()
+                    .setOpTimeout(1000).setDaemon(true).setFailureMode(net.spy.memcached.FailureMode.Cancel).build(),
+                    List.of(config.memcached()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the memcached client", e);
+        }
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("ws-housekeeping").daemon().factory());
+        NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, memcached, mapper);
+        housekeeping.scheduleWithFixedDelay(heartbeat, 0, 5, TimeUnit.SECONDS);
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(config.maxFrameBytes()).build())
+                .routing(r -> r
+                        .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
+                        .get("/health/ready", (req, res) -> {
+                            boolean up = subscriber.isOpen();
+                            res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+                                    .send("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"node\":\"" + config.nodeId()
+                                            + "\",\"sessions\":" + registry.sessionCount() + "}");
+                        }))
+                .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, mapper)))
+                .build()
+                .start();
+        return new Running(server, subscriber, memcached, housekeeping, registry);
+    }
+
+    /** Hands one event to the local sessions of the users it names. Never blocks on a client. */
+    static void deliver(SessionRegistry registry, EnvelopeCodec codec, Envelope envelope) {
+        String frame = null;
+        for (UUID user : envelope.to()) {
+            for (ClientSession s : registry.of(user)) {
+                if (frame == null) {
+                    frame = codec.toClientJson(envelope);
+                }
+                s.send(frame);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.chat.ws;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import net.spy.memcached.MemcachedClient;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Periodic housekeeping of one node: pings sockets that have been silent for a heartbeat, closes
+ * those silent past the idle timeout (4408), and writes this node's record to Memcached
+ * ({@code node.<id>}: sessions, users, start time; expires after 30 s, so a crashed node vanishes
+ * by itself). Memcached being away never affects chat.
+ */
+final class NodeHeartbeat implements Runnable {
+    private static final Logger LOG = Logger.getLogger(NodeHeartbeat.class.getName());
+    static final int RECORD_TTL_SECONDS = 30;
+
+    private final NodeConfig config;
+    private final SessionRegistry registry;
+    private final MemcachedClient memcached;
+    private final ObjectMapper mapper;
+    private final Instant startedAt = Instant.now();
+
+    NodeHeartbeat(NodeConfig config, SessionRegistry registry, MemcachedClient memcached, ObjectMapper mapper) {
+        this.config = config;
+        this.registry = registry;
+        this.memcached = memcached;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void run() {
+        long heartbeat = config.heartbeat().toNanos();
+        long idle = config.idleTimeout().toNanos();
+        for (ClientSession s : registry.all()) {
+            long silent = s.silentNanos();
+            if (silent > idle) {
+                s.close(CloseCodes.IDLE_TIMEOUT, "idle");
+            } else if (silent > heartbeat && s.sincePingNanos() > heartbeat) {
+                s.ping();
+            }
+        }
+        try {
+            String record = mapper.createObjectNode()
+                    .put("node", config.nodeId())
+                    .put("sessions", registry.sessionCount())
+                    .put("users", registry.userCount())
+                    .put("startedAt", startedAt.toString())
+                    .put("at", Instant.now().toString())
+                    .toString();
+            memcached.set(key(config.nodeId()), RECORD_TTL_SECONDS, record).get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "memcached heartbeat failed", e);
+        }
+    }
+
+    static String key(String nodeId) {
+        return "node." + nodeId;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.chat.ws;
+
+import dev.chat.fanout.NodeSubscriber;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The users with live sessions on this node, and their broker bindings.
+ *
+ * <p>A user's routing key is bound when the user's first session arrives and unbound when the
+ * last one leaves; both happen under that user's lock, so arrivals and departures of one user never
+ * interleave a bind with an unbind. A user entry that was emptied is marked dead and removed; an
+ * arrival that finds a dead entry retries with a fresh one. Thread-safe.
+ */
+final class SessionRegistry {
+    private static final class UserSessions {
+        final ReentrantLock lock = new ReentrantLock();
+        final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+        boolean dead;
+    }
+
+    private final ConcurrentHashMap<UUID, UserSessions> byUser = new ConcurrentHashMap<>();
+    private final NodeSubscriber subscriber;
+
+    SessionRegistry(NodeSubscriber subscriber) {
+        this.subscriber = subscriber;
+    }
+
+    /** Adds a session, binding the user's key first if it is the user's first session here. */
+    void add(ClientSession session) throws IOException {
+        UUID user = session.user().userId();
+        while (true) {
+            UserSessions us = byUser.computeIfAbsent(user, u -> new UserSessions());
+            us.lock.lock();
+            try {
+                if (us.dead) {
+                    continue;
+                }
+                if (us.sessions.isEmpty()) {
+                    try {
+                        subscriber.bind(user);
+                    } catch (IOException | RuntimeException e) {
+                        us.dead = true;
+                        byUser.remove(user, us);
+                        throw e;
+                    }
+                }
+                us.sessions.add(session);
+                return;
+            } finally {
+                us.lock.unlock();
+            }
+        }
+    }
+
+    /** Removes a session, unbinding the user's key if it was the last one here. */
+    void remove(ClientSession session) {
+        UUID user = session.user().userId();
+        UserSessions us = byUser.get(user);
+        if (us == null) {
+            return;
+        }
+        us.lock.lock();
+        try {
+            if (!us.sessions.remove(session) || !us.sessions.isEmpty()) {
+                return;
+            }
+            us.dead = true;
+            byUser.remove(user, us);
+            try {
+                subscriber.unbind(user);
+            } catch (IOException | RuntimeException e) {
+                // The binding outlives the user here: harmless extra copies until the node restarts.
+                java.util.logging.Logger.getLogger(SessionRegistry.class.getName())
+                        .warning("could not unbind " + user + ": " + e.getMessage());
+            }
+        } finally {
+            us.lock.unlock();
+        }
+    }
+
+    /** The live sessions of one user on this node (empty if none). */
+    Collection<ClientSession> of(UUID user) {
+        UserSessions us = byUser.get(user);
+        return us == null ? List.of() : us.sessions;
+    }
+
+    /** Every live session, for heartbeats and shutdown. */
+    List<ClientSession> all() {
+        return byUser.values().stream().flatMap(us -> us.sessions.stream()).toList();
+    }
+
+    int sessionCount() {
+        return byUser.values().stream().mapToInt(us -> us.sessions.size()).sum();
+    }
+
+    int userCount() {
+        return byUser.size();
+    }
+
+    Map<UUID, Integer> snapshot() {
+        Map<UUID, Integer> out = new java.util.HashMap<>();
+        byUser.forEach((u, us) -> out.put(u, us.sessions.size()));
+        return out;
+    }
+}
