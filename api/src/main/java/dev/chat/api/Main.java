@@ -100,11 +100,27 @@ public final class Main {
             res.header(HeaderNames.create("Content-Security-Policy"), CSP);
             chain.proceed();
         });
+        byte[] openApi = resource("openapi.yaml");
+        r.get("/api/openapi.yaml", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(openApi);
+        });
         r.register("/api", authService, conversationService)
                 .any("/api", (req, res) -> notFound(problems, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, req, res))
                 .register("/health", health)
                 .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
+    }
+
+    private static byte[] resource(String name) {
+        try (var in = Main.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void notFound(Problems problems, io.helidon.webserver.http.ServerRequest req,
