@@ -25,11 +25,13 @@ public final class ConversationService implements HttpService {
     private final UserStore users;
     private final ConversationStore conversations;
     private final Messaging messaging;
+    private final Receipts receipts;
     private final Authenticator auth;
     private final Json json;
 
     public ConversationService(Db db, UserStore users, ConversationStore conversations, Messaging messaging,
-                               Authenticator auth, Json json) {
+                               Receipts receipts, Authenticator auth, Json json) {
+        this.receipts = receipts;
         this.db = db;
         this.users = users;
         this.conversations = conversations;
@@ -45,7 +47,9 @@ public final class ConversationService implements HttpService {
                 .post("/conversations", this::open)
                 .get("/conversations/{id}", this::get)
                 .get("/conversations/{id}/messages", this::history)
-                .post("/conversations/{id}/messages", this::send);
+                .post("/conversations/{id}/messages", this::send)
+                .post("/conversations/{id}/read", (req, res) -> cursor(req, res, true))
+                .post("/conversations/{id}/delivered", (req, res) -> cursor(req, res, false));
     }
 
     private void findUser(ServerRequest req, ServerResponse res) {
@@ -98,7 +102,18 @@ public final class ConversationService implements HttpService {
         if (!conversations.isMember(exec, id, me.userId())) {
             throw notFound();
         }
-        json.ok(res, conversations.page(exec, id, before, after, limit));
+        Views.MessagePage page = conversations.page(exec, id, before, after, limit);
+        // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync)
+        page.messages().stream().mapToLong(Views.Message::seq).max()
+                .ifPresent(max -> receipts.delivered(me.userId(), id, max));
+        json.ok(res, page);
+    }
+
+    private void cursor(ServerRequest req, ServerResponse res, boolean read) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        long seq = CommandHandler.seq(json.body(req));
+        json.ok(res, read ? receipts.read(me.userId(), id, seq) : receipts.delivered(me.userId(), id, seq));
     }
 
     private void send(ServerRequest req, ServerResponse res) {

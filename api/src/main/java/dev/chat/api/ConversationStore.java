@@ -53,6 +53,7 @@ public final class ConversationStore {
     public List<Views.Conversation> listFor(DbExecute db, UUID user, int limit) {
         return db.query("""
                 SELECT c.id, c.kind, c.last_seq, c.updated_at,
+                       me.delivered_seq, me.read_seq, pm.delivered_seq AS peer_delivered_seq, pm.read_seq AS peer_read_seq,
                        u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
                        %s
                 FROM conversation_members me
@@ -70,6 +71,7 @@ public final class ConversationStore {
     public Optional<Views.Conversation> getFor(DbExecute db, UUID conversation, UUID user) {
         return db.get("""
                 SELECT c.id, c.kind, c.last_seq, c.updated_at,
+                       me.delivered_seq, me.read_seq, pm.delivered_seq AS peer_delivered_seq, pm.read_seq AS peer_read_seq,
                        u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
                        %s
                 FROM conversation_members me
@@ -135,8 +137,11 @@ public final class ConversationStore {
     private static Views.Conversation conversation(DbRow r) {
         Views.User peer = new Views.User(Db.uuid(r, "peer_id"), Db.string(r, "peer_username"), Db.string(r, "peer_display_name"));
         Views.Message last = Db.isNull(r, "seq") ? null : message(r);
-        return new Views.Conversation(Db.uuid(r, "id"), Db.string(r, "kind"), peer, Db.longValue(r, "last_seq"), last,
-                Db.instant(r, "updated_at"));
+        long lastSeq = Db.longValue(r, "last_seq");
+        long readSeq = Db.longValue(r, "read_seq");
+        return new Views.Conversation(Db.uuid(r, "id"), Db.string(r, "kind"), peer, lastSeq, last,
+                Db.instant(r, "updated_at"), Db.longValue(r, "delivered_seq"), readSeq,
+                Db.longValue(r, "peer_delivered_seq"), Db.longValue(r, "peer_read_seq"), Math.max(0, lastSeq - readSeq));
     }
 
     private static Views.Message message(DbRow r) {

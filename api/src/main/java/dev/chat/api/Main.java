@@ -1,5 +1,7 @@
 package dev.chat.api;
 
+import dev.chat.fanout.CommandCodec;
+import dev.chat.fanout.CommandConsumer;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.schema.Migrations;
@@ -38,12 +40,14 @@ public final class Main {
     }
 
     /** A started api with everything it owns, stopped in reverse order. */
-    public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox) {
+    public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
+                          CommandConsumer commands) {
         public int port() {
             return server.port();
         }
 
         public void stop() {
+            commands.close();
             server.stop();
             outbox.close();
             publisher.close();
@@ -75,7 +79,10 @@ public final class Main {
         UserStore users = new UserStore();
         ConversationStore conversations = new ConversationStore();
         Messaging messaging = new Messaging(db, conversations, outbox, json);
+        Receipts receipts = new Receipts(db, conversations, outbox, json);
         Problems problems = new Problems(json);
+        CommandConsumer commands = new CommandConsumer(config.amqp(), "api-" + config.instanceId() + "-commands",
+                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, conversations, db, publisher, json));
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -84,11 +91,11 @@ public final class Main {
                 .shutdownHook(false)
                 .routing(r -> routing(r, problems,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies()),
-                        new ConversationService(db, users, conversations, messaging, auth, json),
+                        new ConversationService(db, users, conversations, messaging, receipts, auth, json),
                         new HealthService(db, publisher, json)))
                 .build()
                 .start();
-        return new Running(server, dbClient, publisher, outbox);
+        return new Running(server, dbClient, publisher, outbox, commands);
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, AuthService authService,

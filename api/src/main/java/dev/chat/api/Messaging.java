@@ -49,6 +49,13 @@ public final class Messaging {
                 ConversationStore.Sent s = conversations.insertMessage(tx, conversation, sender, clientMsgId, text)
                         .orElseThrow(DuplicateRace::new);
                 if (s.created()) {
+                    // the sender has read what they sent, on every device; no event: their other
+                    // sessions see message.created with their own senderId and move the cursor
+                    tx.update("""
+                            UPDATE conversation_members SET delivered_seq = GREATEST(delivered_seq, ?),
+                                read_seq = GREATEST(read_seq, ?)
+                            WHERE conversation_id = ?::uuid AND user_id = ?::uuid""",
+                            s.message().seq(), s.message().seq(), conversation, sender);
                     List<UUID> members = conversations.members(tx, conversation);
                     Envelope e = Envelope.of(EventType.MESSAGE_CREATED, conversation, s.message().seq(),
                             s.message().at(), json.tree(s.message()), members);

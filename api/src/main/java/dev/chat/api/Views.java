@@ -17,8 +17,13 @@ public final class Views {
     public record Message(UUID conversation, long seq, UUID senderId, String clientMsgId, String text, Instant at) {
     }
 
-    /** A conversation as one member sees it. */
-    public record Conversation(UUID id, String kind, User peer, long lastSeq, Message lastMessage, Instant updatedAt) {
+    /**
+     * A conversation as one member sees it, with both members' receipt cursors. {@code unreadCount}
+     * is {@code lastSeq - readSeq}: exact, because sending moves the sender's own read cursor.
+     */
+    public record Conversation(UUID id, String kind, User peer, long lastSeq, Message lastMessage, Instant updatedAt,
+                               long deliveredSeq, long readSeq, long peerDeliveredSeq, long peerReadSeq,
+                               long unreadCount) {
     }
 
     public record ConversationList(List<Conversation> conversations) {

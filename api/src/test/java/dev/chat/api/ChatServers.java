@@ -55,8 +55,19 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         Stack s = stack(context);
-        try (Connection c = s.sql(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE users, conversations, outbox CASCADE");
+        // Work of an earlier test may still be finishing (commands in the queue): retry until the
+        // tables can be emptied.
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = s.sql(); Statement st = c.createStatement()) {
+                st.execute("SET lock_timeout = '2s'");
+                st.execute("TRUNCATE users, conversations, outbox CASCADE");
+                return;
+            } catch (SQLException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
         }
     }
 
@@ -122,7 +133,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
 
     static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached) {
         return new NodeConfig(id, "127.0.0.1", 0, amqp, new Secret(TOKEN_SECRET), memcached, Set.of(ORIGIN),
-                64 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(75), 1024);
+                64 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(75), 1024, 50, 200);
     }
 
     private static void stopStack() {

@@ -19,9 +19,10 @@ import java.util.UUID;
  * @param at           when the server accepted the change (UTC)
  * @param data         the event's payload, documented per type in docs/PROTOCOL.md
  * @param to           the users whose sessions receive it (never sent to clients)
+ * @param session      when set, only this session of the (single) recipient receives it
  */
 public record Envelope(int v, UUID id, EventType type, UUID conversation, Long seq, Instant at,
-                       JsonNode data, List<UUID> to) {
+                       JsonNode data, List<UUID> to, UUID session) {
     public static final int VERSION = 1;
 
     public Envelope {
@@ -40,6 +41,11 @@ public record Envelope(int v, UUID id, EventType type, UUID conversation, Long s
 
     /** A new envelope of the current version with a fresh id. */
     public static Envelope of(EventType type, UUID conversation, Long seq, Instant at, JsonNode data, List<UUID> to) {
-        return new Envelope(VERSION, UUID.randomUUID(), type, conversation, seq, at, data, to);
+        return new Envelope(VERSION, UUID.randomUUID(), type, conversation, seq, at, data, to, null);
+    }
+
+    /** A reply for one session of one user. */
+    public static Envelope toSession(EventType type, UUID user, UUID session, Instant at, JsonNode data) {
+        return new Envelope(VERSION, UUID.randomUUID(), type, null, null, at, data, List.of(user), session);
     }
 }

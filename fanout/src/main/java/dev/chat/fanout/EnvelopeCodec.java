@@ -36,6 +36,9 @@ public final class EnvelopeCodec {
         ObjectNode node = clientNode(e);
         ArrayNode to = node.putArray("to");
         e.to().forEach(u -> to.add(u.toString()));
+        if (e.session() != null) {
+            node.put("session", e.session().toString());
+        }
         return write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -73,7 +76,8 @@ public final class EnvelopeCodec {
             for (JsonNode u : root.path("to")) {
                 to.add(UUID.fromString(u.asText()));
             }
-            return new Envelope(v, id, type, conversation, seq, at, data, to);
+            UUID session = root.hasNonNull("session") ? UUID.fromString(root.get("session").asText()) : null;
+            return new Envelope(v, id, type, conversation, seq, at, data, to, session);
         } catch (IllegalArgumentException | DateTimeParseException | NullPointerException ex) {
             throw new MalformedEnvelopeException("invalid field: " + ex.getMessage(), ex);
         }

@@ -12,17 +12,30 @@ import java.util.stream.Collectors;
  */
 public enum EventType {
     /** A message was stored; {@code data} is the message, {@code seq} its position. */
-    MESSAGE_CREATED("message.created"),
+    MESSAGE_CREATED("message.created", false),
     /** A conversation the recipient belongs to was created or the recipient was added to it. */
-    CONVERSATION_CREATED("conversation.created");
+    CONVERSATION_CREATED("conversation.created", false),
+    /** A member's delivered/read cursor moved; {@code data}: user, deliveredSeq, readSeq. */
+    RECEIPT_UPDATED("receipt.updated", false),
+    /** A member started or stopped typing; expires by itself on the client. */
+    TYPING("typing", true),
+    /** The answer to one WebSocket command, for the one session that sent it ({@code session} set). */
+    COMMAND_REPLY("command.reply", true);
 
     private static final Map<String, EventType> BY_WIRE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
 
     private final String wireName;
+    private final boolean ephemeral;
 
-    EventType(String wireName) {
+    EventType(String wireName, boolean ephemeral) {
         this.wireName = wireName;
+        this.ephemeral = ephemeral;
+    }
+
+    /** Ephemeral events are worthless late: they carry a short TTL and are never stored. */
+    public boolean ephemeral() {
+        return ephemeral;
     }
 
     public String wireName() {

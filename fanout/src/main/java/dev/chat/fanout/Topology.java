@@ -33,6 +33,16 @@ public final class Topology {
     /** Node queues refuse to grow past this: a stuck node sheds the oldest events, clients catch up. */
     public static final int NODE_QUEUE_MAX_LENGTH = 200_000;
 
+    /** TTL of ephemeral events (typing, command replies) in the broker. */
+    public static final int EPHEMERAL_TTL_MS = 10_000;
+    /**
+     * The durable queue of WebSocket commands, consumed by every api instance (competing
+     * consumers): the way a ws-node, which has no database, hands writes to api.
+     */
+    public static final String COMMANDS_QUEUE = "chat.commands";
+    /** Commands waiting longer than this are pointless: the client has timed out and retried. */
+    public static final int COMMAND_TTL_MS = 60_000;
+
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private Topology() {
@@ -54,6 +64,11 @@ public final class Topology {
     /** Declares the exchange; idempotent, called by every publisher and subscriber at start. */
     public static void declareExchange(Channel channel) throws IOException {
         channel.exchangeDeclare(EVENTS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, Map.of());
+    }
+
+    /** Declares the durable commands queue; idempotent, called by ws-nodes and api at start. */
+    public static void declareCommandsQueue(Channel channel) throws IOException {
+        channel.queueDeclare(COMMANDS_QUEUE, true, false, false, Map.of("x-message-ttl", COMMAND_TTL_MS));
     }
 
     /** Declares this node's exclusive queue; it disappears with the node's connection. */

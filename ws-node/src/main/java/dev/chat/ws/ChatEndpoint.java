@@ -2,6 +2,9 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.fanout.Command;
+import dev.chat.fanout.CommandPublisher;
+import dev.chat.fanout.PublishException;
 import dev.chat.tokens.AccessClaims;
 import dev.chat.tokens.AccessTokens;
 import dev.chat.tokens.InvalidTokenException;
@@ -35,6 +38,7 @@ final class ChatEndpoint implements WsListener {
     private final NodeConfig config;
     private final AccessTokens tokens;
     private final SessionRegistry registry;
+    private final CommandPublisher commands;
     private final ObjectMapper mapper;
     private final Set<String> allowedOrigins;
 
@@ -43,8 +47,10 @@ final class ChatEndpoint implements WsListener {
     /** A text message arriving in fragments, reassembled up to the frame limit. */
     private final StringBuilder partial = new StringBuilder();
 
-    ChatEndpoint(NodeConfig config, AccessTokens tokens, SessionRegistry registry, ObjectMapper mapper) {
+    ChatEndpoint(NodeConfig config, AccessTokens tokens, SessionRegistry registry, CommandPublisher commands,
+                 ObjectMapper mapper) {
         this.config = config;
+        this.commands = commands;
         this.tokens = tokens;
         this.registry = registry;
         this.mapper = mapper;
@@ -67,7 +73,7 @@ final class ChatEndpoint implements WsListener {
             ws.close(CloseCodes.UNAUTHENTICATED, "unauthenticated");
             return;
         }
-        session = new ClientSession(ws, claims, config.sendQueueLimit());
+        session = new ClientSession(ws, claims, config.sendQueueLimit(), config.framesPerSecond(), config.frameBurst());
         try {
             registry.add(session);
         } catch (IOException | RuntimeException e) {
@@ -107,8 +113,13 @@ final class ChatEndpoint implements WsListener {
             partial.setLength(0);
         }
         ClientFrame frame = ClientFrame.parse(mapper, whole);
+        if (!session.allowFrame()) {
+            session.send(error(frame.id(), "rate_limited", "Too many frames; slow down."));
+            return;
+        }
         switch (frame) {
             case ClientFrame.Ping p -> session.send(mapper.createObjectNode().put("type", "pong").put("id", p.id()).toString());
+            case ClientFrame.ForApi f -> forward(f);
             case ClientFrame.Invalid i -> session.send(error(i.id(), i.code(), i.detail()));
         }
     }
@@ -145,6 +156,16 @@ final class ChatEndpoint implements WsListener {
     public void onError(WsSession ws, Throwable t) {
         LOG.log(Level.FINE, "websocket error", t);
         release();
+    }
+
+    /** Hands a frame to api through the commands queue; api answers this session by the broker. */
+    private void forward(ClientFrame.ForApi f) {
+        Command command = Command.of(f.type(), claims.userId(), session.id(), f.id(), f.conversation(), f.data());
+        try {
+            commands.publish(command);
+        } catch (PublishException e) {
+            session.send(error(f.id(), "service_unavailable", "The service is briefly unavailable; retry."));
+        }
     }
 
     private void release() {

@@ -2,10 +2,15 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.fanout.CommandType;
+
+import java.util.UUID;
 
 /**
  * Frames a client may send. A sealed set: handling is an exhaustive switch, so a new frame type
  * does not compile until it is handled. Parsing never throws; bad input becomes {@link Invalid}.
+ * The node checks shape only (it has no database); api validates content and authorises.
  */
 sealed interface ClientFrame {
     /** The client's frame id, echoed in the reply ("" if it sent none). */
@@ -13,6 +18,13 @@ sealed interface ClientFrame {
 
     /** Keep-alive and round-trip probe; answered with a pong. */
     record Ping(String id) implements ClientFrame {
+    }
+
+    /**
+     * A frame for api: send, typing, read or delivered, about one conversation. {@code data} is
+     * the frame without its envelope fields; api validates it.
+     */
+    record ForApi(String id, CommandType type, UUID conversation, ObjectNode data) implements ClientFrame {
     }
 
     /** Anything that is not a valid frame: answered with an error frame with this code. */
@@ -35,9 +47,29 @@ sealed interface ClientFrame {
         if (type == null || !type.isTextual()) {
             return new Invalid(id, "validation_failed", "'type' is required and must be a string.");
         }
-        return switch (type.textValue()) {
-            case "ping" -> new Ping(id);
-            default -> new Invalid(id, "unknown_frame", "Unknown frame type.");
-        };
+        if (type.textValue().equals("ping")) {
+            return new Ping(id);
+        }
+        return CommandType.fromWire(type.textValue())
+                .<ClientFrame>map(t -> forApi(id, t, (ObjectNode) node))
+                .orElseGet(() -> new Invalid(id, "unknown_frame", "Unknown frame type."));
+    }
+
+    private static ClientFrame forApi(String id, CommandType type, ObjectNode node) {
+        if (id.isEmpty()) {
+            return new Invalid(id, "validation_failed", "'id' is required: the reply echoes it.");
+        }
+        JsonNode conv = node.get("conversation");
+        UUID conversation;
+        try {
+            conversation = UUID.fromString(conv == null ? "" : conv.asText());
+        } catch (IllegalArgumentException e) {
+            return new Invalid(id, "validation_failed", "'conversation' must be a conversation id.");
+        }
+        ObjectNode data = node.deepCopy();
+        data.remove("type");
+        data.remove("id");
+        data.remove("conversation");
+        return new ForApi(id, type, conversation, data);
     }
 }

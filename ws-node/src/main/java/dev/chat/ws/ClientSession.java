@@ -30,8 +30,16 @@ final class ClientSession {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos;
+    /** Token bucket for inbound frames. */
+    private final double framesPerSecond;
+    private final double frameBurst;
+    private double frameTokens;
+    private long frameRefillNanos = System.nanoTime();
 
-    ClientSession(WsSession ws, AccessClaims user, int queueLimit) {
+    ClientSession(WsSession ws, AccessClaims user, int queueLimit, double framesPerSecond, double frameBurst) {
+        this.framesPerSecond = framesPerSecond;
+        this.frameBurst = frameBurst;
+        this.frameTokens = frameBurst;
         this.ws = ws;
         this.user = user;
         this.outbound = new ArrayBlockingQueue<>(queueLimit);
@@ -55,6 +63,18 @@ final class ClientSession {
             LOG.log(Level.WARNING, "closing slow client session {0} of {1}", new Object[]{id, user.username()});
             close(CloseCodes.SLOW_CONSUMER, "too slow");
         }
+    }
+
+    /** Takes one inbound frame from the bucket; false when the client is over its rate. */
+    synchronized boolean allowFrame() {
+        long now = System.nanoTime();
+        frameTokens = Math.min(frameBurst, frameTokens + (now - frameRefillNanos) / 1e9 * framesPerSecond);
+        frameRefillNanos = now;
+        if (frameTokens < 1) {
+            return false;
+        }
+        frameTokens -= 1;
+        return true;
     }
 
     void ping() {

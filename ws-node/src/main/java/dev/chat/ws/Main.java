@@ -2,7 +2,10 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.fanout.Envelope;
+import dev.chat.fanout.CommandCodec;
+import dev.chat.fanout.CommandPublisher;
 import dev.chat.fanout.EnvelopeCodec;
+import dev.chat.fanout.EventType;
 import dev.chat.fanout.NodeSubscriber;
 import dev.chat.tokens.AccessTokens;
 import io.helidon.config.Config;
@@ -47,13 +50,15 @@ public final class Main {
     public static final class Running {
         private final WebServer server;
         private final NodeSubscriber subscriber;
+        private final CommandPublisher commands;
         private final MemcachedClient memcached;
         private final ScheduledExecutorService housekeeping;
         private final SessionRegistry registry;
 
-        Running(WebServer server, NodeSubscriber subscriber, MemcachedClient memcached,
+        Running(WebServer server, NodeSubscriber subscriber, CommandPublisher commands, MemcachedClient memcached,
                 ScheduledExecutorService housekeeping, SessionRegistry registry) {
             this.server = server;
+            this.commands = commands;
             this.subscriber = subscriber;
             this.memcached = memcached;
             this.housekeeping = housekeeping;
@@ -73,8 +78,26 @@ public final class Main {
             registry.all().forEach(s -> s.close(CloseCodes.GOING_AWAY, "node stopping"));
             server.stop();
             subscriber.close();
+            commands.close();
             memcached.shutdown(1, TimeUnit.SECONDS);
         }
+    }
+
+    /** {@code ack} (with the result, and {@code seq} for sends) or {@code error}, echoing the frame id. */
+    static String replyFrame(ObjectMapper mapper, Envelope reply) {
+        var data = reply.data();
+        var frame = mapper.createObjectNode();
+        if (data.path("ok").asBoolean(false)) {
+            frame.put("type", "ack").put("id", data.path("frameId").asText(""));
+            if (data.path("result").has("seq")) {
+                frame.put("seq", data.path("result").path("seq").asLong());
+            }
+            frame.set("result", data.path("result"));
+        } else {
+            frame.put("type", "error").put("id", data.path("frameId").asText(""))
+                    .put("code", data.path("code").asText("internal_error")).put("detail", data.path("detail").asText(""));
+        }
+        return frame.toString();
     }
 
     public static Running start(NodeConfig config) {
@@ -83,7 +106,9 @@ public final class Main {
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), Duration.ofMinutes(15));
         AtomicReference<SessionRegistry> registryRef = new AtomicReference<>();
         NodeSubscriber subscriber = new NodeSubscriber(config.amqp(), config.nodeId(), codec,
-                envelope -> deliver(registryRef.get(), codec, envelope));
+                envelope -> deliver(registryRef.get(), codec, mapper, envelope));
+        CommandPublisher commands = new CommandPublisher(config.amqp(), "ws-node-" + config.nodeId() + "-commands", 2,
+                new CommandCodec(mapper));
         SessionRegistry registry = new SessionRegistry(subscriber);
         registryRef.set(registry);
 
@@ -108,19 +133,30 @@ public final class Main {
                 .routing(r -> r
                         .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> {
-                            boolean up = subscriber.isOpen();
+                            boolean up = subscriber.isOpen() && commands.isOpen();
                             res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
                                     .send("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"node\":\"" + config.nodeId()
                                             + "\",\"sessions\":" + registry.sessionCount() + "}");
                         }))
-                .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, mapper)))
+                .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, commands, mapper)))
                 .build()
                 .start();
-        return new Running(server, subscriber, memcached, housekeeping, registry);
+        return new Running(server, subscriber, commands, memcached, housekeeping, registry);
     }
 
-    /** Hands one event to the local sessions of the users it names. Never blocks on a client. */
-    static void deliver(SessionRegistry registry, EnvelopeCodec codec, Envelope envelope) {
+    /**
+     * Hands one event to the local sessions of the users it names; a command reply only to the
+     * session that sent the command. Never blocks on a client.
+     */
+    static void deliver(SessionRegistry registry, EnvelopeCodec codec, ObjectMapper mapper, Envelope envelope) {
+        if (envelope.session() != null) {
+            for (ClientSession s : registry.of(envelope.to().getFirst())) {
+                if (s.id().equals(envelope.session())) {
+                    s.send(envelope.type() == EventType.COMMAND_REPLY ? replyFrame(mapper, envelope) : codec.toClientJson(envelope));
+                }
+            }
+            return;
+        }
         String frame = null;
         for (UUID user : envelope.to()) {
             for (ClientSession s : registry.of(user)) {

@@ -18,10 +18,13 @@ import java.util.stream.Collectors;
  * @param heartbeat     a socket silent this long is pinged
  * @param idleTimeout   a socket silent this long (no frame, no pong) is closed with 4408
  * @param sendQueueLimit frames waiting for a slow client before it is dropped with 4429
+ * @param framesPerSecond inbound frames a session may send per second, sustained
+ * @param frameBurst      inbound frames a session may send at once
  */
 public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp, Secret tokenSecret,
                          InetSocketAddress memcached, Set<String> allowedOrigins, int maxFrameBytes,
-                         Duration heartbeat, Duration idleTimeout, int sendQueueLimit) {
+                         Duration heartbeat, Duration idleTimeout, int sendQueueLimit, double framesPerSecond,
+                         double frameBurst) {
     public NodeConfig {
         Topology.nodeQueue(nodeId); // validates the id's characters
         if (maxFrameBytes < 1024) {
@@ -31,6 +34,9 @@ public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp
             throw new IllegalArgumentException("chat.ws.idle-timeout must be at least twice the heartbeat");
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
+        if (framesPerSecond <= 0 || frameBurst < 1) {
+            throw new IllegalArgumentException("chat.ws.frames-per-second and chat.ws.frame-burst must be positive");
+        }
     }
 
     public static NodeConfig from(Config root) {
@@ -53,6 +59,8 @@ public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp
                 c.get("ws.max.frame.bytes").asInt().orElse(64 * 1024),
                 Duration.ofSeconds(c.get("ws.heartbeat.seconds").asInt().orElse(25)),
                 Duration.ofSeconds(c.get("ws.idle.timeout.seconds").asInt().orElse(75)),
-                c.get("ws.send.queue.limit").asInt().orElse(1024));
+                c.get("ws.send.queue.limit").asInt().orElse(1024),
+                c.get("ws.frames.per.second").asDouble().orElse(50.0),
+                c.get("ws.frame.burst").asDouble().orElse(200.0));
     }
 }

@@ -1,0 +1,267 @@
+package dev.chat.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sending, receipts and typing over the WebSocket: node → commands queue → api → reply to the session. */
+@ExtendWith(ChatServers.class)
+class WebSocketCommandsIT {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static String sendFrame(String frameId, UUID chat, String clientMsgId, String text) {
+        return TestClient.MAPPER.createObjectNode().put("type", "send").put("id", frameId).put("conversation", chat.toString())
+                .put("clientMsgId", clientMsgId).put("text", text).toString();
+    }
+
+    @Test
+    void sendOverTheSocketIsAcknowledgedWithSeqAndDeliveredAcrossNodes(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        anaWs.next("welcome", WAIT);
+        bobWs.next("welcome", WAIT);
+
+        anaWs.send(sendFrame("f-1", chat, "ws-msg-0001", "over the socket"));
+        JsonNode ack = anaWs.next("ack", WAIT);
+        assertEquals("f-1", ack.get("id").asText());
+        assertEquals(1, ack.get("seq").asLong());
+        assertEquals("over the socket", ack.at("/result/text").asText());
+        JsonNode event = bobWs.next("message.created", WAIT);
+        assertEquals(1, event.get("seq").asLong());
+        assertEquals(ana.id.toString(), event.at("/data/senderId").asText());
+        assertNull(bobWs.poll("ack", Duration.ofMillis(300)), "replies go to the sending session only");
+    }
+
+    @Test
+    void retriesOfOneClientIdByRestAndSocketInterleavedAreOneMessage(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket onA = ana.connect(stack.wsUrlA());
+        TestClient.Socket onB = ana.connect(stack.wsUrlB());
+        onA.next("welcome", WAIT);
+        onB.next("welcome", WAIT);
+        String id = "same-id-" + UUID.randomUUID();
+        assertEquals(201, ana.send(chat, id, "once").status());
+        onA.send(sendFrame("a1", chat, id, "once"));
+        onB.send(sendFrame("b1", chat, id, "once"));
+        assertEquals(200, ana.send(chat, id, "once").status());
+        onA.send(sendFrame("a2", chat, id, "once"));
+        assertEquals(1, onA.next("ack", WAIT).get("seq").asLong());
+        assertEquals(1, onB.next("ack", WAIT).get("seq").asLong());
+        assertEquals(1, onA.next("ack", WAIT).get("seq").asLong());
+        assertEquals(1, CrossNodeMessagingIT.countMessages(stack, chat));
+    }
+
+    @Test
+    void badCommandsGetErrorFramesAndChangeNothing(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient eve = TestClient.signUp(stack.apiUrl(), "eve");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket eveWs = eve.connect(stack.wsUrlA());
+        eveWs.next("welcome", WAIT);
+        eveWs.send(sendFrame("e1", chat, "intruder-0001", "let me in"));
+        JsonNode denied = eveWs.next("error", WAIT);
+        assertEquals("e1", denied.get("id").asText());
+        assertEquals("conversation_not_found", denied.get("code").asText());
+        eveWs.send("{\"type\":\"send\",\"id\":\"e2\",\"conversation\":\"nope\"}");
+        assertEquals("validation_failed", eveWs.next("error", WAIT).get("code").asText());
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlB());
+        anaWs.next("welcome", WAIT);
+        anaWs.send(sendFrame("a1", chat, "short", "bad id"));
+        assertEquals("validation_failed", anaWs.next("error", WAIT).get("code").asText());
+        anaWs.send("{\"type\":\"read\",\"id\":\"a2\",\"conversation\":\"" + chat + "\",\"seq\":\"ten\"}");
+        assertEquals("validation_failed", anaWs.next("error", WAIT).get("code").asText());
+        assertEquals(0, CrossNodeMessagingIT.countMessages(stack, chat));
+    }
+
+    @Test
+    void offlineRecipientCatchesUpAndTheSenderSeesDeliveredThenReadLive(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        anaWs.next("welcome", WAIT);
+        for (int i = 1; i <= 50; i++) {
+            assertEquals(201, ana.send(chat, "offline-" + i + "-" + UUID.randomUUID(), "message " + i).status());
+        }
+        JsonNode inbox = bob.get("/api/conversations").body().at("/conversations/0");
+        assertEquals(50, inbox.get("unreadCount").asLong());
+        assertEquals(0, inbox.get("deliveredSeq").asLong());
+
+        // bob comes online: subscribe (welcome), then sync from his cursor
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        bobWs.next("welcome", WAIT);
+        List<Long> synced = new ArrayList<>();
+        long cursor = 0;
+        boolean more = true;
+        while (more) {
+            JsonNode page = bob.get("/api/conversations/" + chat + "/messages?after=" + cursor + "&limit=20").body();
+            page.get("messages").forEach(m -> synced.add(m.get("seq").asLong()));
+            cursor = synced.getLast();
+            more = page.get("hasMore").asBoolean();
+        }
+        assertEquals(LongStream.rangeClosed(1, 50).boxed().toList(), synced);
+
+        JsonNode delivered = awaitReceipt(anaWs, bob.id, 50, false);
+        assertEquals(50, delivered.at("/data/deliveredSeq").asLong());
+
+        bobWs.send("{\"type\":\"read\",\"id\":\"r1\",\"conversation\":\"" + chat + "\",\"seq\":50}");
+        assertEquals(50, bobWs.next("ack", WAIT).at("/result/readSeq").asLong());
+        assertEquals(50, awaitReceipt(anaWs, bob.id, 50, true).at("/data/readSeq").asLong());
+
+        JsonNode after = bob.get("/api/conversations").body().at("/conversations/0");
+        assertEquals(0, after.get("unreadCount").asLong());
+        JsonNode anaView = ana.get("/api/conversations").body().at("/conversations/0");
+        assertEquals(50, anaView.get("peerReadSeq").asLong());
+        assertEquals(50, anaView.get("peerDeliveredSeq").asLong());
+
+        // cursors never move backwards nor past the last seq
+        assertEquals(50, bob.post("/api/conversations/" + chat + "/read", "{\"seq\":10}").body().get("readSeq").asLong());
+        assertEquals(50, bob.post("/api/conversations/" + chat + "/read", "{\"seq\":9999}").body().get("readSeq").asLong());
+    }
+
+    @Test
+    void liveDeliveryAckFromTheRecipientDevice(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        anaWs.next("welcome", WAIT);
+        bobWs.next("welcome", WAIT);
+        ana.send(chat, UUID.randomUUID().toString(), "ping");
+        long seq = bobWs.next("message.created", WAIT).get("seq").asLong();
+        bobWs.send("{\"type\":\"delivered\",\"id\":\"d1\",\"conversation\":\"" + chat + "\",\"seq\":" + seq + "}");
+        assertEquals(seq, awaitReceipt(anaWs, bob.id, seq, false).at("/data/deliveredSeq").asLong());
+    }
+
+    @Test
+    void typingReachesThePartnerOnlyAndCarriesItsExpiry(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
+        UUID chat = ana.openDirect("bob");
+        cyd.openDirect("ana");
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
+        anaWs.next("welcome", WAIT);
+        bobWs.next("welcome", WAIT);
+        cydWs.next("welcome", WAIT);
+        anaWs.send("{\"type\":\"typing\",\"id\":\"t1\",\"conversation\":\"" + chat + "\",\"state\":\"start\",\"user\":\"" + cyd.id + "\"}");
+        JsonNode typing = bobWs.next("typing", WAIT);
+        assertEquals(ana.id.toString(), typing.at("/data/user").asText(), "the sender comes from the session, not the payload");
+        assertEquals("start", typing.at("/data/state").asText());
+        assertTrue(typing.at("/data/expiresInMs").asLong() > 0);
+        assertEquals(chat.toString(), typing.get("conversation").asText());
+        assertNull(cydWs.poll("typing", Duration.ofMillis(500)), "a third user never sees it");
+        assertNull(anaWs.poll("typing", Duration.ofMillis(200)), "nor the typist");
+    }
+
+    @Test
+    void concurrentSocketSendersGetGaplessSeqsAndEverySessionSeesAll(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        List<TestClient.Socket> sockets = List.of(ana.connect(stack.wsUrlA()), ana.connect(stack.wsUrlB()),
+                bob.connect(stack.wsUrlA()), bob.connect(stack.wsUrlB()));
+        for (TestClient.Socket s : sockets) {
+            s.next("welcome", WAIT);
+        }
+        int perSender = 250;
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> senders = new ArrayList<>();
+            for (int s = 0; s < sockets.size(); s++) {
+                TestClient.Socket socket = sockets.get(s);
+                int sender = s;
+                senders.add(pool.submit(() -> {
+                    for (int i = 0; i < perSender; i++) {
+                        pace(25); // 40 frames/s: a fast client, within the node's 50/s limit
+                        socket.send(sendFrame("s" + sender + "-" + i, chat, "c-" + sender + "-" + i + "-" + UUID.randomUUID(), "m" + i));
+                    }
+                }));
+            }
+            for (Future<?> f : senders) {
+                f.get();
+            }
+        }
+        int total = perSender * sockets.size();
+        for (TestClient.Socket s : sockets) {
+            Set<Long> seen = new TreeSet<>();
+            Set<String> acks = ConcurrentHashMap.newKeySet();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((seen.size() < total || acks.size() < perSender) && System.nanoTime() < deadline) {
+                JsonNode f = s.frames.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (f == null) {
+                    continue;
+                }
+                switch (f.path("type").asText()) {
+                    case "message.created" -> assertTrue(seen.add(f.get("seq").asLong()), "duplicate seq " + f.get("seq"));
+                    case "ack" -> acks.add(f.get("id").asText());
+                    case "error" -> throw new AssertionError("error frame " + f);
+                    default -> { }
+                }
+            }
+            assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), new ArrayList<>(seen));
+            assertEquals(perSender, acks.size(), "every frame of this session was acknowledged");
+        }
+        assertEquals(total, CrossNodeMessagingIT.countMessages(stack, chat));
+    }
+
+    private static void pace(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aFloodingSessionIsRateLimitedWithAnErrorFrameAndKeepsItsSocket(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket ws = ana.connect(stack.wsUrlA());
+        ws.next("welcome", WAIT);
+        for (int i = 0; i < 300; i++) {
+            ws.ws.sendText("{\"type\":\"typing\",\"id\":\"t" + i + "\",\"conversation\":\"" + chat + "\",\"state\":\"start\"}", true);
+        }
+        assertEquals("rate_limited", ws.next("error", WAIT).get("code").asText());
+        Thread.sleep(1500);
+        ws.send("{\"type\":\"ping\",\"id\":\"after\"}");
+        assertEquals("after", ws.next("pong", WAIT).get("id").asText());
+    }
+
+    private static JsonNode awaitReceipt(TestClient.Socket ws, UUID user, long seq, boolean read) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode r = ws.poll("receipt.updated", Duration.ofMillis(500));
+            if (r != null && r.at("/data/user").asText().equals(user.toString())
+                    && (read ? r.at("/data/readSeq").asLong() : r.at("/data/deliveredSeq").asLong()) >= seq) {
+                return r;
+            }
+        }
+        throw new AssertionError("no receipt " + (read ? "read" : "delivered") + " >= " + seq + " for " + user);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.chat.fanout;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** What a WebSocket client asked for, carried from ws-node to api on the commands queue. */
+public enum CommandType {
+    /** Store a message: data {clientMsgId, text}. */
+    SEND("send"),
+    /** Typing started or stopped: data {state: "start"|"stop"}. */
+    TYPING("typing"),
+    /** The user has seen everything up to data.seq. */
+    READ("read"),
+    /** A device of the user holds everything up to data.seq. */
+    DELIVERED("delivered");
+
+    private static final Map<String, CommandType> BY_WIRE = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(CommandType::wireName, Function.identity()));
+
+    private final String wireName;
+
+    CommandType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<CommandType> fromWire(String name) {
+        return Optional.ofNullable(BY_WIRE.get(name));
+    }
+}
