@@ -4,6 +4,7 @@ import dev.chat.fanout.AmqpSettings;
 import dev.chat.tokens.Secret;
 import io.helidon.config.Config;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,8 +14,8 @@ import java.util.Objects;
  * setting stops the process with a clear message instead of failing later.
  */
 public record ApiConfig(String instanceId, String host, int port, String dbUrl, String dbUser, Secret dbPassword,
-                        int dbPoolSize, AmqpSettings amqp, Secret tokenSecret, Duration accessTokenTtl,
-                        boolean secureCookies) {
+                        int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
+                        Duration accessTokenTtl, boolean secureCookies) {
     public ApiConfig {
         Objects.requireNonNull(instanceId, "chat.instance-id");
         if (port < 0 || port > 65535) {
@@ -43,9 +44,18 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
                         c.get("amqp.user").asString().orElse("guest"),
                         c.get("amqp.password").asString().orElse("guest"),
                         c.get("amqp.vhost").asString().orElse("/")),
+                memcached(c.get("memcached").asString().orElse("127.0.0.1:11212")),
                 new Secret(required(c, "token.secret")),
                 Duration.ofSeconds(c.get("token.ttl.seconds").asInt().orElse(900)),
                 c.get("cookie.secure").asBoolean().orElse(true));
+    }
+
+    static InetSocketAddress memcached(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("chat.memcached must be host:port, got " + hostPort);
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static String required(Config c, String key) {

@@ -3,6 +3,7 @@ package dev.chat.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.fanout.Command;
+import dev.chat.fanout.CommandType;
 import dev.chat.fanout.Envelope;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.fanout.EventType;
@@ -31,10 +32,12 @@ public final class CommandHandler implements Consumer<Command> {
     private final ConversationStore conversations;
     private final Db db;
     private final EventPublisher publisher;
+    private final PresenceService presence;
     private final Json json;
 
     public CommandHandler(Messaging messaging, Receipts receipts, ConversationStore conversations, Db db,
-                          EventPublisher publisher, Json json) {
+                          EventPublisher publisher, PresenceService presence, Json json) {
+        this.presence = presence;
         this.messaging = messaging;
         this.receipts = receipts;
         this.conversations = conversations;
@@ -58,6 +61,10 @@ public final class CommandHandler implements Consumer<Command> {
                 case READ -> json.tree(receipts.read(c.user(), c.conversation(), seq(body)));
                 case DELIVERED -> json.tree(receipts.delivered(c.user(), c.conversation(), seq(body)));
                 case TYPING -> typing(c, body);
+                case PRESENCE -> {
+                    presence.announce(c.user(), body.string("state", 6, 7));
+                    yield json.object();
+                }
             };
             reply.put("ok", true).set("result", result);
         } catch (ChatException e) {
@@ -68,6 +75,9 @@ public final class CommandHandler implements Consumer<Command> {
                 LOG.log(Level.SEVERE, "command " + c.type().wireName() + " failed", e);
             }
             reply.put("ok", false).put("code", mapped.code().code()).put("detail", mapped.getMessage());
+        }
+        if (c.type() == CommandType.PRESENCE) {
+            return; // from a node, not a client: nobody waits for an answer
         }
         try {
             publisher.publish(Envelope.toSession(EventType.COMMAND_REPLY, c.user(), c.session(), Instant.now(), reply));

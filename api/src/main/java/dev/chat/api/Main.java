@@ -4,7 +4,11 @@ import dev.chat.fanout.CommandCodec;
 import dev.chat.fanout.CommandConsumer;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
+import dev.chat.presence.PresenceStore;
 import dev.chat.schema.Migrations;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
 import dev.chat.tokens.AccessTokens;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -41,14 +45,16 @@ public final class Main {
 
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
-                          CommandConsumer commands) {
+                          CommandConsumer commands, PresenceService presence, MemcachedClient memcached) {
         public int port() {
             return server.port();
         }
 
         public void stop() {
             commands.close();
+            presence.close();
             server.stop();
+            memcached.shutdown(1, java.util.concurrent.TimeUnit.SECONDS);
             outbox.close();
             publisher.close();
             dbClient.close();
@@ -81,8 +87,11 @@ public final class Main {
         Messaging messaging = new Messaging(db, conversations, outbox, json);
         Receipts receipts = new Receipts(db, conversations, outbox, json);
         Problems problems = new Problems(json);
+        MemcachedClient memcached = memcachedClient(config);
+        PresenceService presence = new PresenceService(db, new PresenceStore(memcached), publisher, auth, json);
+        presence.start();
         CommandConsumer commands = new CommandConsumer(config.amqp(), "api-" + config.instanceId() + "-commands",
-                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, conversations, db, publisher, json));
+                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, conversations, db, publisher, presence, json));
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -92,14 +101,15 @@ public final class Main {
                 .routing(r -> routing(r, problems,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies()),
                         new ConversationService(db, users, conversations, messaging, receipts, auth, json),
+                        presence,
                         new HealthService(db, publisher, json)))
                 .build()
                 .start();
-        return new Running(server, dbClient, publisher, outbox, commands);
+        return new Running(server, dbClient, publisher, outbox, commands, presence, memcached);
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, AuthService authService,
-                        ConversationService conversationService, HealthService health) {
+                        ConversationService conversationService, PresenceService presence, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -112,11 +122,20 @@ public final class Main {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openApi);
         });
-        r.register("/api", authService, conversationService)
+        r.register("/api", authService, conversationService, presence)
                 .any("/api", (req, res) -> notFound(problems, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, req, res))
                 .register("/health", health)
                 .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
+    }
+
+    private static MemcachedClient memcachedClient(ApiConfig config) {
+        try {
+            return new MemcachedClient(new ConnectionFactoryBuilder().setOpTimeout(1000).setDaemon(true)
+                    .setFailureMode(FailureMode.Cancel).build(), java.util.List.of(config.memcached()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the memcached client", e);
+        }
     }
 
     private static byte[] resource(String name) {

@@ -51,6 +51,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
     static final String TOKEN_SECRET = "integration-tests-secret-integration-tests-secret";
     static final String ORIGIN = "https://chat.test";
     private static Stack stack;
+    /** A stack that failed to start is not retried by every test (each try would leak pools). */
+    private static Throwable startFailure;
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
@@ -82,8 +84,16 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
     }
 
     private static synchronized Stack stack(ExtensionContext context) {
+        if (startFailure != null) {
+            throw new IllegalStateException("the test stack failed to start (see the first failure)", startFailure);
+        }
         if (stack == null) {
-            stack = startStack();
+            try {
+                stack = startStack();
+            } catch (RuntimeException | Error e) {
+                startFailure = e;
+                throw e;
+            }
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                     .put("chat-stack", (ExtensionContext.Store.CloseableResource) ChatServers::stopStack);
         }
@@ -122,7 +132,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
                     nor a Docker engine. Run them with ./chat test, which starts the servers and passes their addresses.""");
         }
         Main.Running api = Main.start(new ApiConfig("api-it", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
-                new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false));
+                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "it-" + run + "-a";
         String b = "it-" + run + "-b";

@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param user         the authenticated user who sent it
  * @param session      the socket it came from: the reply goes back to exactly this session
  * @param frameId      the client's frame id, echoed in the reply
- * @param conversation the conversation it is about
+ * @param conversation the conversation it is about (null only for presence)
  * @param data         the type's fields, validated again by api
  * @param at           when the node received it
  */
@@ -29,7 +29,9 @@ public record Command(int v, UUID id, CommandType type, UUID user, UUID session,
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(frameId, "frameId");
-        Objects.requireNonNull(conversation, "conversation");
+        if (conversation == null && type != CommandType.PRESENCE) {
+            throw new IllegalArgumentException("a " + type.wireName() + " command needs a conversation");
+        }
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(at, "at");
     }

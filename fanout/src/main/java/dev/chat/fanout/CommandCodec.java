@@ -26,8 +26,10 @@ public final class CommandCodec {
                 .put("user", c.user().toString())
                 .put("session", c.session().toString())
                 .put("frameId", c.frameId())
-                .put("conversation", c.conversation().toString())
                 .put("at", c.at().toString());
+        if (c.conversation() != null) {
+            n.put("conversation", c.conversation().toString());
+        }
         n.set("data", c.data());
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -47,7 +49,8 @@ public final class CommandCodec {
         try {
             return new Command(Command.VERSION, UUID.fromString(root.path("id").asText()), type,
                     UUID.fromString(root.path("user").asText()), UUID.fromString(root.path("session").asText()),
-                    root.path("frameId").asText(""), UUID.fromString(root.path("conversation").asText()),
+                    root.path("frameId").asText(""),
+                    root.hasNonNull("conversation") ? UUID.fromString(root.get("conversation").asText()) : null,
                     root.path("data"), Instant.parse(root.path("at").asText()));
         } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
             throw new MalformedEnvelopeException("invalid command field: " + e.getMessage(), e);

@@ -15,7 +15,9 @@ public enum CommandType {
     /** The user has seen everything up to data.seq. */
     READ("read"),
     /** A device of the user holds everything up to data.seq. */
-    DELIVERED("delivered");
+    DELIVERED("delivered"),
+    /** From a ws-node, never a client: the user came online / went offline: data {state}. No conversation. */
+    PRESENCE("presence");
 
     private static final Map<String, CommandType> BY_WIRE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(CommandType::wireName, Function.identity()));
@@ -28,6 +30,11 @@ public enum CommandType {
 
     public String wireName() {
         return wireName;
+    }
+
+    /** Whether a client may send this as a frame (presence is the nodes' own). */
+    public boolean fromClients() {
+        return this != PRESENCE;
     }
 
     public static Optional<CommandType> fromWire(String name) {

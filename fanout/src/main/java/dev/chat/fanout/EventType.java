@@ -19,6 +19,8 @@ public enum EventType {
     RECEIPT_UPDATED("receipt.updated", false),
     /** A member started or stopped typing; expires by itself on the client. */
     TYPING("typing", true),
+    /** A user came online or went offline; {@code data}: user, state, lastSeen. */
+    PRESENCE("presence", true),
     /** The answer to one WebSocket command, for the one session that sent it ({@code session} set). */
     COMMAND_REPLY("command.reply", true);
 

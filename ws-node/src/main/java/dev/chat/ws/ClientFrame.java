@@ -51,6 +51,7 @@ sealed interface ClientFrame {
             return new Ping(id);
         }
         return CommandType.fromWire(type.textValue())
+                .filter(CommandType::fromClients)
                 .<ClientFrame>map(t -> forApi(id, t, (ObjectNode) node))
                 .orElseGet(() -> new Invalid(id, "unknown_frame", "Unknown frame type."));
     }

@@ -7,6 +7,7 @@ import dev.chat.fanout.CommandPublisher;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventType;
 import dev.chat.fanout.NodeSubscriber;
+import dev.chat.presence.PresenceStore;
 import dev.chat.tokens.AccessTokens;
 import io.helidon.config.Config;
 import io.helidon.http.Status;
@@ -54,9 +55,11 @@ public final class Main {
         private final MemcachedClient memcached;
         private final ScheduledExecutorService housekeeping;
         private final SessionRegistry registry;
+        private final PresenceTracker presence;
 
         Running(WebServer server, NodeSubscriber subscriber, CommandPublisher commands, MemcachedClient memcached,
-                ScheduledExecutorService housekeeping, SessionRegistry registry) {
+                ScheduledExecutorService housekeeping, SessionRegistry registry, PresenceTracker presence) {
+            this.presence = presence;
             this.server = server;
             this.commands = commands;
             this.subscriber = subscriber;
@@ -75,6 +78,7 @@ public final class Main {
 
         public void stop() {
             housekeeping.shutdownNow();
+            presence.stopped();
             registry.all().forEach(s -> s.close(CloseCodes.GOING_AWAY, "node stopping"));
             server.stop();
             subscriber.close();
@@ -109,9 +113,6 @@ public final class Main {
                 envelope -> deliver(registryRef.get(), codec, mapper, envelope));
         CommandPublisher commands = new CommandPublisher(config.amqp(), "ws-node-" + config.nodeId() + "-commands", 2,
                 new CommandCodec(mapper));
-        SessionRegistry registry = new SessionRegistry(subscriber);
-        registryRef.set(registry);
-
         MemcachedClient memcached;
         try {
             memcached = new MemcachedClient(new ConnectionFactoryBuilder()
@@ -122,8 +123,12 @@ public final class Main {
         }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ws-housekeeping").daemon().factory());
-        NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, memcached, mapper);
-        housekeeping.scheduleWithFixedDelay(heartbeat, 0, 5, TimeUnit.SECONDS);
+        PresenceTracker presence = new PresenceTracker(config.nodeId(), new PresenceStore(memcached), commands,
+                housekeeping, mapper);
+        SessionRegistry registry = new SessionRegistry(subscriber, presence);
+        registryRef.set(registry);
+        NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, memcached, presence, mapper);
+        housekeeping.scheduleWithFixedDelay(heartbeat, 0, PresenceStore.NODE_HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -141,7 +146,7 @@ public final class Main {
                 .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, commands, mapper)))
                 .build()
                 .start();
-        return new Running(server, subscriber, commands, memcached, housekeeping, registry);
+        return new Running(server, subscriber, commands, memcached, housekeeping, registry, presence);
     }
 
     /**

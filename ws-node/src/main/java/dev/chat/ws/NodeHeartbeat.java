@@ -21,13 +21,17 @@ final class NodeHeartbeat implements Runnable {
     private final NodeConfig config;
     private final SessionRegistry registry;
     private final MemcachedClient memcached;
+    private final PresenceTracker presence;
     private final ObjectMapper mapper;
     private final Instant startedAt = Instant.now();
+    private int beats;
 
-    NodeHeartbeat(NodeConfig config, SessionRegistry registry, MemcachedClient memcached, ObjectMapper mapper) {
+    NodeHeartbeat(NodeConfig config, SessionRegistry registry, MemcachedClient memcached, PresenceTracker presence,
+                  ObjectMapper mapper) {
         this.config = config;
         this.registry = registry;
         this.memcached = memcached;
+        this.presence = presence;
         this.mapper = mapper;
     }
 
@@ -43,6 +47,8 @@ final class NodeHeartbeat implements Runnable {
                 s.ping();
             }
         }
+        // every beat proves the node alive; every 12th (~1 min) also extends its users' entries
+        presence.heartbeat(registry.users(), beats++ % 12 == 0);
         try {
             String record = mapper.createObjectNode()
                     .put("node", config.nodeId())

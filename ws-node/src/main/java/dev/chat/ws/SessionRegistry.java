@@ -28,9 +28,12 @@ final class SessionRegistry {
 
     private final ConcurrentHashMap<UUID, UserSessions> byUser = new ConcurrentHashMap<>();
     private final NodeSubscriber subscriber;
+    private final PresenceTracker presence;
 
-    SessionRegistry(NodeSubscriber subscriber) {
+    SessionRegistry(NodeSubscriber subscriber, PresenceTracker presence) {
         this.subscriber = subscriber;
+        this.presence = presence;
+        presence.localSessions(u -> !of(u).isEmpty());
     }
 
     /** Adds a session, binding the user's key first if it is the user's first session here. */
@@ -43,7 +46,8 @@ final class SessionRegistry {
                 if (us.dead) {
                     continue;
                 }
-                if (us.sessions.isEmpty()) {
+                boolean first = us.sessions.isEmpty();
+                if (first) {
                     try {
                         subscriber.bind(user);
                     } catch (IOException | RuntimeException e) {
@@ -53,6 +57,9 @@ final class SessionRegistry {
                     }
                 }
                 us.sessions.add(session);
+                if (first) {
+                    presence.arrived(user);
+                }
                 return;
             } finally {
                 us.lock.unlock();
@@ -74,6 +81,7 @@ final class SessionRegistry {
             }
             us.dead = true;
             byUser.remove(user, us);
+            presence.left(user);
             try {
                 subscriber.unbind(user);
             } catch (IOException | RuntimeException e) {
@@ -99,6 +107,10 @@ final class SessionRegistry {
 
     int sessionCount() {
         return byUser.values().stream().mapToInt(us -> us.sessions.size()).sum();
+    }
+
+    java.util.Set<UUID> users() {
+        return java.util.Set.copyOf(byUser.keySet());
     }
 
     int userCount() {

@@ -1,0 +1,112 @@
+package dev.chat.ws;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chat.fanout.Command;
+import dev.chat.fanout.CommandPublisher;
+import dev.chat.fanout.CommandType;
+import dev.chat.presence.PresenceStore;
+import dev.chat.presence.PresenceUnavailableException;
+
+import java.util.Collection;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's part of presence: marks a user online in Memcached when their first session here
+ * arrives, offline when their last one leaves (after a short grace, so a page reload does not
+ * flap), and tells api about each transition so it can inform the people who may see it.
+ * Memcached being away never affects chat: presence becomes unknown. Thread-safe.
+ */
+final class PresenceTracker {
+    private static final Logger LOG = Logger.getLogger(PresenceTracker.class.getName());
+    /** A user whose last session left is shown offline only if no session came back within this. */
+    static final long OFFLINE_GRACE_MS = 1_000;
+    private static final UUID NO_SESSION = new UUID(0, 0);
+
+    private final String nodeId;
+    private final PresenceStore store;
+    private final CommandPublisher commands;
+    private final ScheduledExecutorService scheduler;
+    private final ObjectMapper mapper;
+    private volatile Predicate<UUID> hasLocalSession = u -> false;
+
+    PresenceTracker(String nodeId, PresenceStore store, CommandPublisher commands, ScheduledExecutorService scheduler,
+                    ObjectMapper mapper) {
+        this.nodeId = nodeId;
+        this.store = store;
+        this.commands = commands;
+        this.scheduler = scheduler;
+        this.mapper = mapper;
+    }
+
+    void localSessions(Predicate<UUID> hasLocalSession) {
+        this.hasLocalSession = hasLocalSession;
+    }
+
+    /** The user's first session on this node is bound. */
+    void arrived(UUID user) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                if (store.join(user, nodeId)) {
+                    announce(user, "online");
+                }
+            } catch (PresenceUnavailableException e) {
+                LOG.log(Level.FINE, "presence unavailable", e);
+            }
+        });
+    }
+
+    /** The user's last session on this node left. */
+    void left(UUID user) {
+        try {
+            scheduleLeave(user);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the node is stopping: its heartbeat is removed and api's sweeper takes its users offline
+        }
+    }
+
+    private void scheduleLeave(UUID user) {
+        scheduler.schedule(() -> Thread.ofVirtual().start(() -> {
+            if (hasLocalSession.test(user)) {
+                return; // came back within the grace
+            }
+            try {
+                if (store.leave(user, nodeId)) {
+                    announce(user, "offline");
+                }
+            } catch (PresenceUnavailableException e) {
+                LOG.log(Level.FINE, "presence unavailable", e);
+            }
+        }), OFFLINE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called by the node heartbeat: keeps this node alive in the store and its users' entries fresh. */
+    void heartbeat(Collection<UUID> users, boolean refreshEntries) {
+        try {
+            store.heartbeat(nodeId, users, refreshEntries);
+        } catch (PresenceUnavailableException e) {
+            LOG.log(Level.FINE, "presence heartbeat failed", e);
+        }
+    }
+
+    void stopped() {
+        try {
+            store.nodeStopped(nodeId);
+        } catch (PresenceUnavailableException e) {
+            LOG.log(Level.FINE, "presence unavailable at stop", e);
+        }
+    }
+
+    private void announce(UUID user, String state) {
+        try {
+            commands.publish(Command.of(CommandType.PRESENCE, user, NO_SESSION, "", null,
+                    mapper.createObjectNode().put("state", state)));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not announce presence", e);
+        }
+    }
+}
