@@ -54,8 +54,7 @@ public final class AuthService implements HttpService {
         rules.post("/auth/signup", this::signup)
                 .post("/auth/login", this::login)
                 .post("/auth/refresh", this::refresh)
-                .post("/auth/logout", this::logout)
-                .get("/me", this::me);
+                .post("/auth/logout", this::logout);
     }
 
     private void signup(ServerRequest req, ServerResponse res) {
@@ -116,14 +115,6 @@ public final class AuthService implements HttpService {
         res.headers().addCookie(expired(Authenticator.ACCESS_COOKIE, "/"));
         res.headers().addCookie(expired(Authenticator.REFRESH_COOKIE, "/api/auth"));
         res.status(Status.NO_CONTENT_204).send();
-    }
-
-    private void me(ServerRequest req, ServerResponse res) {
-        AccessClaims me = auth.require(req);
-        UserStore.Account account = users.byId(db.client().execute(), me.userId())
-                .filter(a -> !a.disabled())
-                .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHENTICATED, "This account no longer exists."));
-        json.ok(res, account.view());
     }
 
     private void startSession(ServerResponse res, Status status, UserStore.Account account, boolean bearer) {

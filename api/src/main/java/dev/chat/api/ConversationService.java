@@ -26,12 +26,14 @@ public final class ConversationService implements HttpService {
     private final ConversationStore conversations;
     private final Messaging messaging;
     private final Receipts receipts;
+    private final ChatSettings settings;
     private final Authenticator auth;
     private final Json json;
 
     public ConversationService(Db db, UserStore users, ConversationStore conversations, Messaging messaging,
-                               Receipts receipts, Authenticator auth, Json json) {
+                               Receipts receipts, ChatSettings settings, Authenticator auth, Json json) {
         this.receipts = receipts;
+        this.settings = settings;
         this.db = db;
         this.users = users;
         this.conversations = conversations;
@@ -42,20 +44,18 @@ public final class ConversationService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/users/{username}", this::findUser)
-                .get("/conversations", this::list)
+        rules.get("/conversations", this::list)
                 .post("/conversations", this::open)
                 .get("/conversations/{id}", this::get)
+                .patch("/conversations/{id}", this::change)
+                .delete("/conversations/{id}", (req, res) -> json.ok(res, settings.delete(auth.require(req).userId(), conversationId(req))))
+                .post("/conversations/{id}/clear", (req, res) -> json.ok(res, settings.clear(auth.require(req).userId(), conversationId(req))))
                 .get("/conversations/{id}/messages", this::history)
                 .post("/conversations/{id}/messages", this::send)
+                .patch("/conversations/{id}/messages/{seq}", this::edit)
+                .delete("/conversations/{id}/messages/{seq}", this::deleteMessage)
                 .post("/conversations/{id}/read", (req, res) -> cursor(req, res, true))
                 .post("/conversations/{id}/delivered", (req, res) -> cursor(req, res, false));
-    }
-
-    private void findUser(ServerRequest req, ServerResponse res) {
-        auth.require(req);
-        String username = req.path().pathParameters().get("username").toLowerCase(Locale.ROOT);
-        json.ok(res, user(username).view());
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -99,14 +99,49 @@ public final class ConversationService implements HttpService {
             throw ChatException.validation("'limit' must be 1 to " + MAX_PAGE + ".");
         }
         var exec = db.client().execute();
-        if (!conversations.isMember(exec, id, me.userId())) {
-            throw notFound();
-        }
-        Views.MessagePage page = conversations.page(exec, id, before, after, limit);
+        long clearedSeq = conversations.clearedSeq(exec, id, me.userId()).orElseThrow(ConversationService::notFound);
+        Views.MessagePage page = conversations.page(exec, id, clearedSeq, before, after, limit);
         // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync)
         page.messages().stream().mapToLong(Views.Message::seq).max()
                 .ifPresent(max -> receipts.delivered(me.userId(), id, max));
         json.ok(res, page);
+    }
+
+    private void change(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        JsonBody body = json.body(req);
+        ChatSettings.Change change = new ChatSettings.Change(body.optionalBoolean("pinned"),
+                body.optionalBoolean("archived"), body.optionalBoolean("muted"));
+        if (change.pinned() == null && change.archived() == null && change.muted() == null) {
+            throw ChatException.validation("Give at least one of 'pinned', 'archived', 'muted'.");
+        }
+        json.ok(res, settings.change(me.userId(), id, change));
+    }
+
+    private void edit(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        long seq = pathSeq(req);
+        String text = json.body(req).string("text", 1, Messaging.MAX_TEXT);
+        json.ok(res, messaging.edit(me.userId(), id, seq, text));
+    }
+
+    private void deleteMessage(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        json.ok(res, messaging.delete(me.userId(), conversationId(req), pathSeq(req)));
+    }
+
+    private static long pathSeq(ServerRequest req) {
+        try {
+            long seq = Long.parseLong(req.path().pathParameters().get("seq"));
+            if (seq < 1) {
+                throw new NumberFormatException();
+            }
+            return seq;
+        } catch (NumberFormatException e) {
+            throw new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No such message.");
+        }
     }
 
     private void cursor(ServerRequest req, ServerResponse res, boolean read) {

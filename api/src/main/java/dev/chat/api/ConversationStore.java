@@ -14,7 +14,23 @@ import java.util.UUID;
  * is scoped by the reading user's membership in the SQL itself. Stateless.
  */
 public final class ConversationStore {
-    private static final String MESSAGE_COLUMNS = "m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at";
+    private static final String MESSAGE_COLUMNS =
+            "m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at, m.edited_at, m.deleted_at";
+    /** Everything a member's view of a conversation needs; {@code me} and {@code pm} are the two memberships. */
+    private static final String CONVERSATION_SELECT = """
+            SELECT c.id, c.kind, c.last_seq, c.updated_at,
+                   me.delivered_seq, me.read_seq, pm.delivered_seq AS peer_delivered_seq, pm.read_seq AS peer_read_seq,
+                   me.pinned_at, me.archived, me.muted, me.cleared_seq,
+                   u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
+                   ct.alias AS peer_alias, ct.contact_id IS NOT NULL AS peer_is_contact,
+                   %s
+            FROM conversation_members me
+            JOIN conversations c ON c.id = me.conversation_id
+            JOIN conversation_members pm ON pm.conversation_id = c.id AND pm.user_id <> me.user_id
+            JOIN users u ON u.id = pm.user_id
+            LEFT JOIN contacts ct ON ct.owner_id = me.user_id AND ct.contact_id = u.id
+            LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq AND m.seq > me.cleared_seq
+            """.formatted(MESSAGE_COLUMNS);
 
     /** Result of opening a direct chat: the conversation and whether this call created it. */
     public record Opened(UUID id, boolean created) {
@@ -49,37 +65,22 @@ public final class ConversationStore {
                 .map(r -> Db.uuid(r, "user_id")).toList();
     }
 
-    /** The conversations of {@code user}, most recent activity first. */
+    /**
+     * The conversations of {@code user}: pinned first (latest pin on top), then by last activity.
+     * Chats the user deleted stay out until a newer message arrives. Archived ones are included,
+     * flagged, for the client to show apart.
+     */
     public List<Views.Conversation> listFor(DbExecute db, UUID user, int limit) {
-        return db.query("""
-                SELECT c.id, c.kind, c.last_seq, c.updated_at,
-                       me.delivered_seq, me.read_seq, pm.delivered_seq AS peer_delivered_seq, pm.read_seq AS peer_read_seq,
-                       u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
-                       %s
-                FROM conversation_members me
-                JOIN conversations c ON c.id = me.conversation_id
-                JOIN conversation_members pm ON pm.conversation_id = c.id AND pm.user_id <> me.user_id
-                JOIN users u ON u.id = pm.user_id
-                LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
-                WHERE me.user_id = ?::uuid
-                ORDER BY c.updated_at DESC, c.id
-                LIMIT ?""".formatted(MESSAGE_COLUMNS), user, limit)
+        return db.query(CONVERSATION_SELECT + """
+                WHERE me.user_id = ?::uuid AND (me.hidden_seq IS NULL OR c.last_seq > me.hidden_seq)
+                ORDER BY me.pinned_at DESC NULLS LAST, c.updated_at DESC, c.id
+                LIMIT ?""", user, limit)
                 .map(ConversationStore::conversation).toList();
     }
 
     /** One conversation as {@code user} sees it, if {@code user} is a member. */
     public Optional<Views.Conversation> getFor(DbExecute db, UUID conversation, UUID user) {
-        return db.get("""
-                SELECT c.id, c.kind, c.last_seq, c.updated_at,
-                       me.delivered_seq, me.read_seq, pm.delivered_seq AS peer_delivered_seq, pm.read_seq AS peer_read_seq,
-                       u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
-                       %s
-                FROM conversation_members me
-                JOIN conversations c ON c.id = me.conversation_id
-                JOIN conversation_members pm ON pm.conversation_id = c.id AND pm.user_id <> me.user_id
-                JOIN users u ON u.id = pm.user_id
-                LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
-                WHERE me.user_id = ?::uuid AND c.id = ?::uuid""".formatted(MESSAGE_COLUMNS), user, conversation)
+        return db.get(CONVERSATION_SELECT + " WHERE me.user_id = ?::uuid AND c.id = ?::uuid", user, conversation)
                 .map(ConversationStore::conversation);
     }
 
@@ -100,7 +101,7 @@ public final class ConversationStore {
         return tx.get("""
                 INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body) VALUES (?::uuid, ?, ?::uuid, ?, ?)
                 ON CONFLICT (sender_id, client_msg_id) DO NOTHING
-                RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at""",
+                RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
                 conversation, seq, sender, clientMsgId, text)
                 .map(r -> new Sent(message(r), true));
     }
@@ -115,14 +116,15 @@ public final class ConversationStore {
      * it (newest page when null); {@code after}: the {@code limit} messages above it. Each page is
      * one range scan of the (conversation_id, seq) index: its cost does not grow with history.
      */
-    public Views.MessagePage page(DbExecute db, UUID conversation, Long before, Long after, int limit) {
+    public Views.MessagePage page(DbExecute db, UUID conversation, long clearedSeq, Long before, Long after, int limit) {
         List<DbRow> rows;
         if (after != null) {
             rows = db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ?::uuid AND m.seq > ? "
-                    + "ORDER BY m.seq ASC LIMIT ?", conversation, after, limit + 1).toList();
+                    + "ORDER BY m.seq ASC LIMIT ?", conversation, Math.max(after, clearedSeq), limit + 1).toList();
         } else {
             rows = db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ?::uuid AND m.seq < ? "
-                            + "ORDER BY m.seq DESC LIMIT ?", conversation, before == null ? Long.MAX_VALUE : before, limit + 1)
+                            + "AND m.seq > ? ORDER BY m.seq DESC LIMIT ?",
+                            conversation, before == null ? Long.MAX_VALUE : before, clearedSeq, limit + 1)
                     .toList();
         }
         boolean hasMore = rows.size() > limit;
@@ -134,18 +136,35 @@ public final class ConversationStore {
         return new Views.MessagePage(messages, hasMore);
     }
 
+    /** The member's cleared_seq, or empty if {@code user} is not a member. */
+    public Optional<Long> clearedSeq(DbExecute db, UUID conversation, UUID user) {
+        return db.get("SELECT cleared_seq FROM conversation_members WHERE conversation_id = ?::uuid AND user_id = ?::uuid",
+                conversation, user).map(r -> Db.longValue(r, "cleared_seq"));
+    }
+
+    /** One message by position. */
+    public Optional<Views.Message> bySeq(DbExecute db, UUID conversation, long seq) {
+        return db.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ?::uuid AND m.seq = ?",
+                conversation, seq).map(ConversationStore::message);
+    }
+
     private static Views.Conversation conversation(DbRow r) {
-        Views.User peer = new Views.User(Db.uuid(r, "peer_id"), Db.string(r, "peer_username"), Db.string(r, "peer_display_name"));
+        Views.Person peer = new Views.Person(Db.uuid(r, "peer_id"), Db.string(r, "peer_username"),
+                Db.string(r, "peer_display_name"), Db.string(r, "peer_alias"), Boolean.TRUE.equals(Db.value(r, "peer_is_contact")));
         Views.Message last = Db.isNull(r, "seq") ? null : message(r);
         long lastSeq = Db.longValue(r, "last_seq");
         long readSeq = Db.longValue(r, "read_seq");
         return new Views.Conversation(Db.uuid(r, "id"), Db.string(r, "kind"), peer, lastSeq, last,
                 Db.instant(r, "updated_at"), Db.longValue(r, "delivered_seq"), readSeq,
-                Db.longValue(r, "peer_delivered_seq"), Db.longValue(r, "peer_read_seq"), Math.max(0, lastSeq - readSeq));
+                Db.longValue(r, "peer_delivered_seq"), Db.longValue(r, "peer_read_seq"), Math.max(0, lastSeq - readSeq),
+                !Db.isNull(r, "pinned_at"), Boolean.TRUE.equals(Db.value(r, "archived")),
+                Boolean.TRUE.equals(Db.value(r, "muted")), Db.longValue(r, "cleared_seq"));
     }
 
-    private static Views.Message message(DbRow r) {
+    static Views.Message message(DbRow r) {
+        boolean deleted = !Db.isNull(r, "deleted_at");
         return new Views.Message(Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.uuid(r, "sender_id"),
-                Db.string(r, "client_msg_id"), Db.string(r, "body"), Db.instant(r, "created_at"));
+                Db.string(r, "client_msg_id"), deleted ? "" : Db.string(r, "body"), Db.instant(r, "created_at"),
+                Db.instant(r, "edited_at"), deleted);
     }
 }

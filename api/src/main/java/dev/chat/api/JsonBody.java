@@ -46,6 +46,18 @@ public record JsonBody(ObjectNode node) {
         return Optional.of(s);
     }
 
+    /** An optional boolean: absent or null is null; anything but true/false is refused. */
+    public Boolean optionalBoolean(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw ChatException.validation("'" + field + "' must be true or false.");
+        }
+        return v.booleanValue();
+    }
+
     /** Line breaks and tabs are allowed in text; other control characters and lone surrogates are not. */
     static boolean hasForbiddenControl(String s) {
         for (int i = 0; i < s.length(); i++) {

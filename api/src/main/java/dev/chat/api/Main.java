@@ -86,6 +86,7 @@ public final class Main {
         ConversationStore conversations = new ConversationStore();
         Messaging messaging = new Messaging(db, conversations, outbox, json);
         Receipts receipts = new Receipts(db, conversations, outbox, json);
+        ChatSettings settings = new ChatSettings(db, conversations, outbox, json);
         Problems problems = new Problems(json);
         MemcachedClient memcached = memcachedClient(config);
         PresenceService presence = new PresenceService(db, new PresenceStore(memcached), publisher, auth, json);
@@ -100,7 +101,8 @@ public final class Main {
                 .shutdownHook(false)
                 .routing(r -> routing(r, problems,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies()),
-                        new ConversationService(db, users, conversations, messaging, receipts, auth, json),
+                        new ConversationService(db, users, conversations, messaging, receipts, settings, auth, json),
+                        new PeopleService(db, users, outbox, auth, json),
                         presence,
                         new HealthService(db, publisher, json)))
                 .build()
@@ -109,7 +111,8 @@ public final class Main {
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, AuthService authService,
-                        ConversationService conversationService, PresenceService presence, HealthService health) {
+                        ConversationService conversationService, PeopleService people, PresenceService presence,
+                        HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -122,7 +125,7 @@ public final class Main {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openApi);
         });
-        r.register("/api", authService, conversationService, presence)
+        r.register("/api", authService, conversationService, people, presence)
                 .any("/api", (req, res) -> notFound(problems, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, req, res))
                 .register("/health", health)

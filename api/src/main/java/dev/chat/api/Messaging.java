@@ -56,6 +56,9 @@ public final class Messaging {
                                 read_seq = GREATEST(read_seq, ?)
                             WHERE conversation_id = ?::uuid AND user_id = ?::uuid""",
                             s.message().seq(), s.message().seq(), conversation, sender);
+                    // a new message brings an archived chat back to everyone's inbox
+                    tx.update("UPDATE conversation_members SET archived = false WHERE conversation_id = ?::uuid AND archived",
+                            conversation);
                     List<UUID> members = conversations.members(tx, conversation);
                     Envelope e = Envelope.of(EventType.MESSAGE_CREATED, conversation, s.message().seq(),
                             s.message().at(), json.tree(s.message()), members);
@@ -75,6 +78,53 @@ public final class Messaging {
             outbox.publishNow(List.of(pending[0]));
         }
         return sent;
+    }
+
+    /** Edits one's own message; everyone in the conversation gets {@code message.updated}. */
+    public Views.Message edit(UUID user, UUID conversation, long seq, String text) {
+        return changeOwn(user, conversation, seq, EventType.MESSAGE_UPDATED, tx -> tx.get("""
+                UPDATE messages SET body = ?, edited_at = now()
+                WHERE conversation_id = ?::uuid AND seq = ? AND deleted_at IS NULL
+                RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
+                text, conversation, seq));
+    }
+
+    /** Deletes one's own message, leaving a tombstone so seq keeps no gap; everyone gets {@code message.deleted}. */
+    public Views.Message delete(UUID user, UUID conversation, long seq) {
+        return changeOwn(user, conversation, seq, EventType.MESSAGE_DELETED, tx -> tx.get("""
+                UPDATE messages SET body = '', deleted_at = coalesce(deleted_at, now())
+                WHERE conversation_id = ?::uuid AND seq = ?
+                RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
+                conversation, seq));
+    }
+
+    private Views.Message changeOwn(UUID user, UUID conversation, long seq, EventType type,
+                                    java.util.function.Function<io.helidon.dbclient.DbTransaction, Optional<io.helidon.dbclient.DbRow>> change) {
+        Outbox.Pending[] pending = new Outbox.Pending[1];
+        Views.Message changed = db.inTransaction(tx -> {
+            if (!conversations.isMember(tx, conversation, user)) {
+                throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
+            }
+            Views.Message current = conversations.bySeq(tx, conversation, seq)
+                    .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + seq + " here."));
+            if (!current.senderId().equals(user)) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "Only the sender can change a message.");
+            }
+            if (current.deleted()) {
+                if (type == EventType.MESSAGE_DELETED) {
+                    return current; // deleting twice is the same as once
+                }
+                throw new ChatException(ErrorCode.MESSAGE_DELETED, "A deleted message cannot be edited.");
+            }
+            Views.Message m = ConversationStore.message(change.apply(tx).orElseThrow());
+            pending[0] = outbox.add(tx, Envelope.of(type, conversation, seq, java.time.Instant.now(), json.tree(m),
+                    conversations.members(tx, conversation)));
+            return m;
+        });
+        if (pending[0] != null) {
+            outbox.publishNow(List.of(pending[0]));
+        }
+        return changed;
     }
 
     /** Opens (or gets) the direct chat of two users; tells the peer's sessions when it is new. */

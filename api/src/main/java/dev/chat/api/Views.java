@@ -13,17 +13,32 @@ public final class Views {
     public record User(UUID id, String username, String displayName) {
     }
 
-    /** A stored message; {@code seq} is its position in the conversation. */
-    public record Message(UUID conversation, long seq, UUID senderId, String clientMsgId, String text, Instant at) {
+    /** Someone else as I see them: {@code alias} is my name for them (null if I gave none). */
+    public record Person(UUID id, String username, String displayName, String alias, boolean contact) {
+    }
+
+    /** My own profile. */
+    public record Profile(UUID id, String username, String displayName, String bio) {
+    }
+
+    /**
+     * A stored message; {@code seq} is its position in the conversation. A deleted message keeps
+     * its seq as a tombstone: {@code deleted} true and {@code text} empty.
+     */
+    public record Message(UUID conversation, long seq, UUID senderId, String clientMsgId, String text, Instant at,
+                          Instant editedAt, boolean deleted) {
     }
 
     /**
      * A conversation as one member sees it, with both members' receipt cursors. {@code unreadCount}
      * is {@code lastSeq - readSeq}: exact, because sending moves the sender's own read cursor.
      */
-    public record Conversation(UUID id, String kind, User peer, long lastSeq, Message lastMessage, Instant updatedAt,
+    public record Conversation(UUID id, String kind, Person peer, long lastSeq, Message lastMessage, Instant updatedAt,
                                long deliveredSeq, long readSeq, long peerDeliveredSeq, long peerReadSeq,
-                               long unreadCount) {
+                               long unreadCount, boolean pinned, boolean archived, boolean muted, long clearedSeq) {
+    }
+
+    public record PersonList(List<Person> people, String next) {
     }
 
     public record ConversationList(List<Conversation> conversations) {

@@ -36,9 +36,10 @@ class OpenApiIT {
                 operations.add(new String[]{m.group(1).toUpperCase(), path});
             }
         }
-        assertTrue(operations.size() >= 12, "found " + operations.size() + " operations");
+        assertTrue(operations.size() >= 25, "found " + operations.size() + " operations");
         for (String[] op : operations) {
-            String concrete = op[1].replace("{id}", UUID.randomUUID().toString()).replace("{username}", "ana");
+            String concrete = op[1].replace("{id}", UUID.randomUUID().toString()).replace("{username}", "ana")
+                    .replace("{userId}", UUID.randomUUID().toString()).replace("{seq}", "1");
             TestClient.Response r = TestClient.request(stack.apiUrl(), op[0], concrete, ana.token,
                     op[0].equals("GET") ? null : "{}");
             boolean unrouted = r.body() != null && "not_found".equals(r.body().path("code").asText());

@@ -15,6 +15,14 @@ public enum EventType {
     MESSAGE_CREATED("message.created", false),
     /** A conversation the recipient belongs to was created or the recipient was added to it. */
     CONVERSATION_CREATED("conversation.created", false),
+    /** A message was edited; {@code data} is the message with {@code editedAt}. */
+    MESSAGE_UPDATED("message.updated", false),
+    /** A message was deleted; {@code data} is its tombstone ({@code deleted: true}, empty text). */
+    MESSAGE_DELETED("message.deleted", false),
+    /** My own settings of a conversation changed (pin, archive, mute, clear, delete); only my sessions get it. */
+    CONVERSATION_UPDATED("conversation.updated", false),
+    /** One of my contacts was added, renamed or removed; {@code data} is the person as I now see them. */
+    CONTACT_UPDATED("contact.updated", false),
     /** A member's delivered/read cursor moved; {@code data}: user, deliveredSeq, readSeq. */
     RECEIPT_UPDATED("receipt.updated", false),
     /** A member started or stopped typing; expires by itself on the client. */
