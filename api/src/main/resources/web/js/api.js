@@ -1,0 +1,68 @@
+// REST client: same-origin JSON with HttpOnly cookies. A 401 triggers one refresh of the
+// session (the refresh cookie), then the request is retried once.
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && problem.detail) || `HTTP ${status}`);
+    this.status = status;
+    this.code = (problem && problem.code) || 'http_' + status;
+  }
+}
+
+let refreshing = null;
+
+/** Renews the access cookie; resolves true when the session is still valid. */
+export function refreshSession() {
+  if (!refreshing) {
+    refreshing = fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
+      .then((r) => r.ok)
+      .catch(() => false)
+      .finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+async function request(method, path, body, retried = false) {
+  const init = { method, credentials: 'same-origin', headers: {} };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  if (res.status === 401 && !retried && !path.startsWith('/api/auth/')) {
+    if (await refreshSession()) return request(method, path, body, true);
+  }
+  if (!res.ok) {
+    let problem = null;
+    try { problem = await res.json(); } catch { /* not JSON */ }
+    throw new ApiError(res.status, problem);
+  }
+  return res.status === 204 ? null : res.json();
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  me: () => request('GET', '/api/me'),
+  signup: (username, password, displayName) =>
+    request('POST', '/api/auth/signup', { username, password, displayName: displayName || undefined }),
+  login: (username, password) => request('POST', '/api/auth/login', { username, password }),
+  logout: () => request('POST', '/api/auth/logout'),
+  conversations: () => request('GET', '/api/conversations'),
+  openDirect: (username) => request('POST', '/api/conversations', { kind: 'direct', username }),
+  history: (id, { before, after, limit = 50 } = {}) => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (before != null) q.set('before', String(before));
+    if (after != null) q.set('after', String(after));
+    return request('GET', `/api/conversations/${enc(id)}/messages?${q}`);
+  },
+  send: (id, clientMsgId, text) => request('POST', `/api/conversations/${enc(id)}/messages`, { clientMsgId, text }),
+  read: (id, seq) => request('POST', `/api/conversations/${enc(id)}/read`, { seq }),
+  change: (id, change) => request('PATCH', `/api/conversations/${enc(id)}`, change),
+  clear: (id) => request('POST', `/api/conversations/${enc(id)}/clear`),
+  deleteChat: (id) => request('DELETE', `/api/conversations/${enc(id)}`),
+  edit: (id, seq, text) => request('PATCH', `/api/conversations/${enc(id)}/messages/${seq}`, { text }),
+  deleteMessage: (id, seq) => request('DELETE', `/api/conversations/${enc(id)}/messages/${seq}`),
+  presence: (ids) => request('GET', `/api/presence?users=${ids.map(enc).join(',')}`),
+  setAlias: (userId, alias) => request('PUT', `/api/contacts/${enc(userId)}`, { alias: alias || null }),
+};

@@ -1,0 +1,580 @@
+// The chat client: inbox, conversation, optimistic sending, receipts, typing and presence.
+// Order comes from the server's seq; events are merged by seq, so duplicates never show.
+// User content is only ever inserted as text (textContent), never as HTML.
+import { api, ApiError } from './api.js';
+import { ChatSocket } from './socket.js';
+import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick } from './ui.js';
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  me: null,
+  conversations: new Map(), // id -> conversation (server view)
+  messages: new Map(),      // id -> Map(seq -> message)
+  loaded: new Set(),        // conversations whose newest page was fetched
+  pending: new Map(),       // id -> [{clientMsgId, text, status, at}]
+  presence: new Map(),      // userId -> {state, lastSeen}
+  typing: new Map(),        // conversation id -> {until}
+  current: null,
+  editing: null,            // seq being edited in the current conversation
+  socket: null,
+  sendChain: Promise.resolve(),
+};
+
+// ------------------------------------------------------------------ start and sign-in
+async function start() {
+  try {
+    state.me = await api.me();
+    showApp();
+  } catch (e) {
+    showAuth(e instanceof ApiError ? '' : 'Cannot reach the server. Retrying…');
+    if (!(e instanceof ApiError)) setTimeout(start, 3000);
+  }
+}
+
+let signingUp = false;
+function showAuth(message = '') {
+  if (state.socket) { state.socket.stop(); state.socket = null; }
+  $('app').hidden = true;
+  $('auth').hidden = false;
+  $('auth-error').textContent = message;
+  $('username').focus();
+}
+
+function setAuthMode(signup) {
+  signingUp = signup;
+  $('auth-title').textContent = signup ? 'Create your account' : 'Welcome to Chat';
+  $('auth-subtitle').textContent = signup ? 'Pick a username people can find you by.' : 'Log in to continue.';
+  $('display-name-row').hidden = !signup;
+  $('auth-submit').textContent = signup ? 'Sign up' : 'Log in';
+  $('auth-switch-text').textContent = signup ? 'Already have an account?' : 'New here?';
+  $('auth-switch').textContent = signup ? 'Log in instead' : 'Create an account';
+  $('password').autocomplete = signup ? 'new-password' : 'current-password';
+  $('auth-error').textContent = '';
+}
+
+$('auth-switch').addEventListener('click', () => setAuthMode(!signingUp));
+$('auth-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const username = $('username').value.trim().toLowerCase();
+  const password = $('password').value;
+  const button = $('auth-submit');
+  button.disabled = true;
+  $('auth-error').textContent = '';
+  try {
+    const session = signingUp
+      ? await api.signup(username, password, $('displayName').value.trim())
+      : await api.login(username, password);
+    state.me = session.user;
+    $('password').value = '';
+    showApp();
+  } catch (err) {
+    $('auth-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server. Check your connection.';
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  try { await api.logout(); } catch { /* signed out locally anyway */ }
+  state.conversations.clear(); state.messages.clear(); state.loaded.clear(); state.pending.clear();
+  state.current = null;
+  setAuthMode(false);
+  showAuth();
+});
+
+function showApp() {
+  $('auth').hidden = true;
+  $('app').hidden = false;
+  $('me-name').textContent = state.me.displayName || state.me.username;
+  $('me-avatar').textContent = initials(state.me.displayName || state.me.username);
+  $('me-avatar').style.setProperty('--hue', hue(state.me.id));
+  state.socket = new ChatSocket({
+    onEvent: onEvent,
+    onWelcome: onWelcome,
+    onState: onConnectionState,
+    onSignedOut: () => showAuth('Your session has ended. Please log in again.'),
+  });
+  state.socket.connect();
+  renderInbox();
+}
+
+// ------------------------------------------------------------------ connection and sync
+function onConnectionState(s) {
+  document.body.dataset.wsState = s;
+  $('connection').textContent = s === 'open' ? ''
+    : s === 'offline' ? 'Offline — messages will be sent when you are back.' : 'Connecting…';
+}
+
+/** Subscribed (welcome): now sync from our cursors, then live events merge by seq. */
+async function onWelcome(welcome) {
+  document.body.dataset.wsNode = welcome.node;
+  try {
+    const { conversations } = await api.conversations();
+    const seen = new Set();
+    for (const c of conversations) { state.conversations.set(c.id, c); seen.add(c.id); }
+    for (const id of [...state.conversations.keys()]) if (!seen.has(id)) state.conversations.delete(id);
+    for (const id of state.loaded) if (state.conversations.has(id)) await catchUp(id);
+    await refreshPresence();
+    renderInbox();
+    if (state.current) { renderConversation(); markRead(); }
+    flushFailed();
+  } catch (e) {
+    console.warn('sync failed', e);
+  }
+}
+
+/** Fetches everything above the highest seq held, page by page. */
+async function catchUp(id) {
+  const held = state.messages.get(id);
+  let after = held && held.size ? Math.max(...held.keys()) : 0;
+  for (;;) {
+    const page = await api.history(id, { after, limit: 100 });
+    page.messages.forEach((m) => putMessage(m));
+    if (!page.hasMore || page.messages.length === 0) break;
+    after = page.messages[page.messages.length - 1].seq;
+  }
+}
+
+async function refreshPresence() {
+  const ids = [...new Set([...state.conversations.values()].map((c) => c.peer.id))];
+  for (let i = 0; i < ids.length; i += 200) {
+    const { presence } = await api.presence(ids.slice(i, i + 200));
+    presence.forEach((p) => state.presence.set(p.user, p));
+  }
+}
+
+// ------------------------------------------------------------------ events
+function onEvent(ev) {
+  switch (ev.type) {
+    case 'message.created': onMessage(ev.data); break;
+    case 'message.updated':
+    case 'message.deleted': putMessage(ev.data); if (ev.conversation === state.current) renderMessages(); renderInbox(); break;
+    case 'conversation.created': state.conversations.set(ev.data.id, ev.data); renderInbox(); refreshPresence().then(renderInbox).catch(() => {}); break;
+    case 'conversation.updated': onConversationUpdated(ev.data); break;
+    case 'receipt.updated': onReceipt(ev.data); break;
+    case 'typing': onTyping(ev); break;
+    case 'presence': state.presence.set(ev.data.user, ev.data); renderInbox(); if (state.current) renderHeader(); break;
+    case 'contact.updated': onContact(ev.data); break;
+    default: break; // unknown events are ignored: newer servers may add some
+  }
+}
+
+function putMessage(m) {
+  if (!state.messages.has(m.conversation)) state.messages.set(m.conversation, new Map());
+  state.messages.get(m.conversation).set(m.seq, m);
+  const pend = state.pending.get(m.conversation);
+  if (pend && m.senderId === state.me.id) {
+    const i = pend.findIndex((p) => p.clientMsgId === m.clientMsgId);
+    if (i >= 0) pend.splice(i, 1);
+  }
+}
+
+function onMessage(m) {
+  putMessage(m);
+  const c = state.conversations.get(m.conversation);
+  if (!c) { api.conversations().then(({ conversations }) => { conversations.forEach((x) => state.conversations.set(x.id, x)); renderInbox(); }); return; }
+  if (m.seq >= c.lastSeq) { c.lastSeq = m.seq; c.lastMessage = m; c.updatedAt = m.at; c.archived = false; }
+  if (m.senderId === state.me.id) {
+    c.readSeq = Math.max(c.readSeq, m.seq); c.deliveredSeq = Math.max(c.deliveredSeq, m.seq);
+  } else {
+    state.typing.delete(m.conversation);
+    if (m.conversation === state.current && document.visibilityState === 'visible') markRead();
+    else state.socket.send({ type: 'delivered', id: 'd' + m.seq, conversation: m.conversation, seq: m.seq });
+  }
+  c.unreadCount = Math.max(0, c.lastSeq - c.readSeq);
+  if (m.conversation === state.current) renderConversation();
+  renderInbox();
+}
+
+function onConversationUpdated(view) {
+  const old = state.messages.get(view.id);
+  if (old) for (const seq of [...old.keys()]) if (seq <= view.clearedSeq) old.delete(seq);
+  state.conversations.set(view.id, view);
+  renderInbox();
+  if (view.id === state.current) renderConversation();
+}
+
+function onReceipt(r) {
+  const c = state.conversations.get(r.conversation);
+  if (!c) return;
+  if (r.user === state.me.id) {
+    c.readSeq = Math.max(c.readSeq, r.readSeq);
+    c.deliveredSeq = Math.max(c.deliveredSeq, r.deliveredSeq);
+    c.unreadCount = Math.max(0, c.lastSeq - c.readSeq); // read on another device clears it here
+  } else {
+    c.peerReadSeq = Math.max(c.peerReadSeq, r.readSeq);
+    c.peerDeliveredSeq = Math.max(c.peerDeliveredSeq, r.deliveredSeq);
+  }
+  renderInbox();
+  if (r.conversation === state.current) renderMessages();
+}
+
+function onTyping(ev) {
+  if (ev.data.state === 'stop') state.typing.delete(ev.conversation);
+  else state.typing.set(ev.conversation, { until: Date.now() + (ev.data.expiresInMs || 6000) });
+  renderTyping();
+  setTimeout(renderTyping, (ev.data.expiresInMs || 6000) + 50);
+}
+
+function onContact(person) {
+  for (const c of state.conversations.values()) {
+    if (c.peer.id === person.id) { c.peer.alias = person.alias; c.peer.contact = person.contact; }
+  }
+  renderInbox();
+  if (state.current) renderHeader();
+}
+
+// ------------------------------------------------------------------ inbox
+const nameOf = (peer) => peer.alias || peer.displayName || peer.username;
+
+function renderInbox() {
+  const all = [...state.conversations.values()].sort((a, b) =>
+    (b.pinned - a.pinned) || String(b.updatedAt).localeCompare(String(a.updatedAt)));
+  const active = all.filter((c) => !c.archived);
+  const archived = all.filter((c) => c.archived);
+  fillList($('conversation-list'), active);
+  fillList($('archived-list'), archived);
+  $('archived-section').hidden = archived.length === 0;
+  $('archived-count').textContent = archived.length ? `(${archived.length})` : '';
+  $('empty-inbox').hidden = all.length > 0;
+  const unread = active.filter((c) => !c.muted).reduce((n, c) => n + (c.unreadCount > 0 ? 1 : 0), 0);
+  document.title = unread ? `(${unread}) Chat` : 'Chat';
+}
+
+function fillList(list, conversations) {
+  clear(list);
+  for (const c of conversations) {
+    const online = state.presence.get(c.peer.id)?.state === 'online';
+    const last = c.lastMessage;
+    const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + last.text) : 'No messages yet';
+    const item = el('button', {
+      class: 'conversation-item', type: 'button', 'data-testid': 'conversation-item', 'data-id': c.id,
+      'aria-current': String(c.id === state.current),
+      onclick: () => openConversation(c.id),
+    },
+      avatar(c.peer, online),
+      el('span', { class: 'text' },
+        el('span', { class: 'title' }, nameOf(c.peer)),
+        el('span', { class: 'preview' }, preview)),
+      el('span', { class: 'meta' },
+        el('span', {}, last ? timeLabel(last.at) : ''),
+        el('span', {},
+          c.pinned ? el('span', { class: 'pin', title: 'Pinned', 'aria-label': 'Pinned' }, '📌') : null,
+          c.unreadCount > 0 ? el('span', {
+            class: 'badge' + (c.muted ? ' muted-badge' : ''), 'data-testid': 'unread',
+            'aria-label': `${c.unreadCount} unread`,
+          }, String(c.unreadCount)) : null)));
+    list.append(el('li', {}, item));
+  }
+}
+
+function avatar(peer, online) {
+  const a = el('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(nameOf(peer)),
+    el('span', { class: 'presence-dot' + (online ? ' online' : '') }));
+  a.style.setProperty('--hue', hue(peer.id));
+  return a;
+}
+
+$('new-chat').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const username = $('new-chat-username').value.trim().toLowerCase();
+  $('new-chat-error').textContent = '';
+  if (!username) return;
+  try {
+    const c = await api.openDirect(username);
+    state.conversations.set(c.id, c);
+    $('new-chat-username').value = '';
+    await refreshPresence().catch(() => {});
+    openConversation(c.id);
+  } catch (err) {
+    $('new-chat-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server.';
+  }
+});
+
+// ------------------------------------------------------------------ conversation
+async function openConversation(id) {
+  state.current = id;
+  state.editing = null;
+  $('app').classList.add('in-conversation');
+  $('no-conversation').hidden = true;
+  $('conversation-view').hidden = false;
+  renderInbox();
+  renderConversation();
+  if (!state.loaded.has(id)) {
+    try {
+      const page = await api.history(id, { limit: 50 });
+      page.messages.forEach(putMessage);
+      state.loaded.add(id);
+      if (page.hasMore) state.messages.get(id).hasMore = true;
+    } catch (e) { console.warn('history failed', e); }
+    if (state.current === id) renderConversation();
+  }
+  markRead();
+  $('message-input').value = drafts.get(id) || '';
+  $('message-input').focus();
+}
+
+$('back').addEventListener('click', () => {
+  state.current = null;
+  $('app').classList.remove('in-conversation');
+  $('conversation-view').hidden = true;
+  $('no-conversation').hidden = false;
+  renderInbox();
+});
+
+function markRead() {
+  const c = state.conversations.get(state.current);
+  if (!c || c.readSeq >= c.lastSeq || document.visibilityState !== 'visible') return;
+  c.readSeq = c.lastSeq;
+  c.deliveredSeq = Math.max(c.deliveredSeq, c.lastSeq);
+  c.unreadCount = 0;
+  renderInbox();
+  const frame = { type: 'read', conversation: c.id, seq: c.lastSeq };
+  if (state.socket && state.socket.isOpen()) state.socket.send({ ...frame, id: 'r' + c.lastSeq });
+  else api.read(c.id, c.lastSeq).catch(() => {});
+}
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.current) markRead(); });
+
+function renderConversation() {
+  renderHeader();
+  renderMessages();
+  renderTyping();
+}
+
+function renderHeader() {
+  const c = state.conversations.get(state.current);
+  if (!c) return;
+  $('peer-name').textContent = nameOf(c.peer);
+  const avatarEl = $('peer-avatar');
+  avatarEl.firstChild && avatarEl.firstChild.nodeType === 3 ? avatarEl.firstChild.textContent = initials(nameOf(c.peer))
+    : avatarEl.prepend(document.createTextNode(initials(nameOf(c.peer))));
+  avatarEl.style.setProperty('--hue', hue(c.peer.id));
+  const p = state.presence.get(c.peer.id);
+  $('peer-dot').className = 'presence-dot' + (p?.state === 'online' ? ' online' : '');
+  renderTyping();
+  const menu = $('menu');
+  menu.querySelector('[data-action=pin]').textContent = c.pinned ? 'Unpin chat' : 'Pin chat';
+  menu.querySelector('[data-action=mute]').textContent = c.muted ? 'Unmute' : 'Mute';
+  menu.querySelector('[data-action=archive]').textContent = c.archived ? 'Unarchive' : 'Archive';
+}
+
+function statusLine(c) {
+  const t = state.typing.get(c.id);
+  if (t && t.until > Date.now()) return '';
+  const p = state.presence.get(c.peer.id);
+  if (!p || p.state === 'unknown') return '@' + c.peer.username;
+  return p.state === 'online' ? 'online' : lastSeenLabel(p.lastSeen) || '@' + c.peer.username;
+}
+
+function renderTyping() {
+  const c = state.conversations.get(state.current);
+  if (!c) return;
+  const t = state.typing.get(c.id);
+  const typing = t && t.until > Date.now();
+  $('typing').textContent = typing ? `${nameOf(c.peer)} is typing…` : '';
+  $('peer-status').textContent = typing ? 'typing…' : statusLine(c);
+}
+
+function renderMessages() {
+  const box = $('messages');
+  const c = state.conversations.get(state.current);
+  if (!c) return;
+  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  clear(box);
+  const held = state.messages.get(c.id) || new Map();
+  if (held.hasMore) {
+    box.append(el('button', { class: 'link day', type: 'button', onclick: () => loadOlder(c.id) }, 'Load earlier messages'));
+  }
+  const list = [...held.values()].sort((a, b) => a.seq - b.seq);
+  const pending = (state.pending.get(c.id) || []).map((p) => ({ ...p, senderId: state.me.id, pending: true }));
+  let lastDay = null;
+  let lastSender = null;
+  for (const m of [...list, ...pending]) {
+    const day = dayLabel(m.at);
+    if (day !== lastDay) { box.append(el('div', { class: 'day', role: 'separator' }, day)); lastDay = day; lastSender = null; }
+    box.append(bubble(c, m, m.senderId === lastSender));
+    lastSender = m.senderId;
+  }
+  if (nearBottom || pending.length) box.scrollTop = box.scrollHeight;
+}
+
+function bubble(c, m, grouped) {
+  const mine = m.senderId === state.me.id;
+  let status = 'sent';
+  if (m.pending) status = m.status;
+  else if (mine && m.seq <= c.peerReadSeq) status = 'read';
+  else if (mine && m.seq <= c.peerDeliveredSeq) status = 'delivered';
+  const footer = el('span', { class: 'footer' },
+    m.editedAt && !m.deleted ? el('span', {}, 'edited') : null,
+    el('time', { datetime: m.at }, timeLabel(m.at)),
+    mine ? tick(status) : null,
+    m.pending && m.status === 'failed' ? el('button', { class: 'retry', type: 'button', onclick: () => retry(c.id, m.clientMsgId) }, 'Retry') : null);
+  const node = el('div', {
+    class: `message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`,
+    'data-testid': 'message', 'data-status': status, 'data-seq': m.seq != null ? String(m.seq) : '',
+  }, el('span', { class: 'body' }, m.deleted ? 'This message was deleted' : m.text), footer);
+  if (mine && !m.pending && !m.deleted) {
+    node.append(el('span', { class: 'actions' },
+      el('button', { type: 'button', onclick: () => startEdit(m) }, 'Edit'),
+      el('button', { type: 'button', onclick: () => api.deleteMessage(c.id, m.seq).then(putMessage).then(renderMessages).catch(alertError) }, 'Delete')));
+  }
+  return node;
+}
+
+async function loadOlder(id) {
+  const held = state.messages.get(id);
+  const oldest = Math.min(...held.keys());
+  const box = $('messages');
+  const before = box.scrollHeight;
+  const page = await api.history(id, { before: oldest, limit: 50 });
+  page.messages.forEach(putMessage);
+  state.messages.get(id).hasMore = page.hasMore;
+  renderMessages();
+  box.scrollTop = box.scrollHeight - before;
+}
+
+// ------------------------------------------------------------------ composing and sending
+const drafts = new Map();
+let lastTypingSent = 0;
+let typingStopTimer = null;
+
+const input = $('message-input');
+input.addEventListener('input', () => {
+  drafts.set(state.current, input.value);
+  input.style.height = 'auto';
+  input.style.height = Math.min(input.scrollHeight, 144) + 'px';
+  if (!state.current || !state.socket || state.editing) return;
+  const now = Date.now();
+  if (now - lastTypingSent > 3000) {
+    lastTypingSent = now;
+    state.socket.send({ type: 'typing', id: 't' + now, conversation: state.current, state: 'start' });
+  }
+  clearTimeout(typingStopTimer);
+  typingStopTimer = setTimeout(stopTyping, 4000);
+});
+function stopTyping() {
+  if (lastTypingSent && state.current && state.socket) {
+    state.socket.send({ type: 'typing', id: 's' + Date.now(), conversation: state.current, state: 'stop' });
+  }
+  lastTypingSent = 0;
+}
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('composer').requestSubmit(); }
+  if (e.key === 'Escape') { cancelEdit(); closeMenu(); }
+});
+
+$('composer').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = input.value.trim();
+  if (!text || !state.current) return;
+  const id = state.current;
+  input.value = '';
+  input.style.height = 'auto';
+  drafts.delete(id);
+  clearTimeout(typingStopTimer);
+  stopTyping();
+  if (state.editing != null) {
+    const seq = state.editing;
+    cancelEdit();
+    api.edit(id, seq, text).then((m) => { putMessage(m); renderMessages(); }).catch(alertError);
+    return;
+  }
+  const p = { clientMsgId: crypto.randomUUID(), text, status: 'sending', at: new Date().toISOString() };
+  if (!state.pending.has(id)) state.pending.set(id, []);
+  state.pending.get(id).push(p);
+  renderMessages();
+  enqueueSend(id, p);
+});
+
+/** Sends in the order typed: each send waits for the previous one. */
+function enqueueSend(id, p) {
+  state.sendChain = state.sendChain.then(() => deliver(id, p));
+}
+
+async function deliver(id, p) {
+  p.status = 'sending';
+  if (id === state.current) renderMessages();
+  try {
+    let message;
+    if (state.socket && state.socket.isOpen()) {
+      const ack = await state.socket.request({ type: 'send', conversation: id, clientMsgId: p.clientMsgId, text: p.text });
+      message = ack.result;
+    } else {
+      message = await api.send(id, p.clientMsgId, p.text); // same clientMsgId: a retry never duplicates
+    }
+    onMessage(message);
+  } catch (e) {
+    const permanent = e.code && !['service_unavailable', 'rate_limited', 'internal_error'].includes(e.code);
+    p.status = 'failed';
+    p.error = permanent ? e.message : null;
+    if (id === state.current) renderMessages();
+  }
+}
+
+function retry(id, clientMsgId) {
+  const p = (state.pending.get(id) || []).find((x) => x.clientMsgId === clientMsgId);
+  if (p) enqueueSend(id, p);
+}
+
+/** After reconnecting, failed sends go again by themselves (same ids: no duplicates). */
+function flushFailed() {
+  for (const [id, list] of state.pending) for (const p of list) if (p.status === 'failed' && !p.error) enqueueSend(id, p);
+}
+
+function startEdit(m) {
+  state.editing = m.seq;
+  $('editing').hidden = false;
+  input.value = m.text;
+  input.focus();
+}
+function cancelEdit() {
+  if (state.editing == null) return;
+  state.editing = null;
+  $('editing').hidden = true;
+  input.value = '';
+}
+$('cancel-edit').addEventListener('click', cancelEdit);
+
+function alertError(e) {
+  $('typing').textContent = e instanceof ApiError ? e.message : 'Cannot reach the server.';
+}
+
+// ------------------------------------------------------------------ chat menu
+function closeMenu() { $('menu').hidden = true; $('menu-button').setAttribute('aria-expanded', 'false'); }
+$('menu-button').addEventListener('click', () => {
+  const open = $('menu').hidden;
+  $('menu').hidden = !open;
+  $('menu-button').setAttribute('aria-expanded', String(open));
+  if (open) $('menu').querySelector('button').focus();
+});
+document.addEventListener('click', (e) => { if (!e.target.closest('.menu')) closeMenu(); });
+document.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeMenu(); });
+$('menu').addEventListener('click', async (e) => {
+  const action = e.target.closest('button')?.dataset.action;
+  const c = state.conversations.get(state.current);
+  if (!action || !c) return;
+  closeMenu();
+  try {
+    let view = null;
+    if (action === 'pin') view = await api.change(c.id, { pinned: !c.pinned });
+    if (action === 'mute') view = await api.change(c.id, { muted: !c.muted });
+    if (action === 'archive') view = await api.change(c.id, { archived: !c.archived });
+    if (action === 'clear' && confirm('Clear this chat\u2019s history for you?')) view = await api.clear(c.id);
+    if (action === 'alias') {
+      const alias = prompt(`Your name for @${c.peer.username} (empty to remove):`, c.peer.alias || '');
+      if (alias !== null) onContact(await api.setAlias(c.peer.id, alias.trim()));
+    }
+    if (action === 'delete' && confirm('Delete this chat for you? The other person keeps it.')) {
+      await api.deleteChat(c.id);
+      state.conversations.delete(c.id);
+      state.messages.delete(c.id);
+      state.loaded.delete(c.id);
+      $('back').click();
+      return;
+    }
+    if (view) onConversationUpdated(view);
+  } catch (err) { alertError(err); }
+});
+
+start();

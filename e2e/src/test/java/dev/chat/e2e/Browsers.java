@@ -1,0 +1,93 @@
+package dev.chat.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Real Chromium (Debian's) driven by Playwright against the stack that {@code ./chat test}
+ * started behind nginx TLS. The stack's URL comes as {@code chat.e2e.url}; without it the tests
+ * fail with a message saying how to run them.
+ */
+public final class Browsers implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+    static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    private Playwright playwright;
+    private Browser browser;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        url(); // fail early and clearly
+        Files.createDirectories(SCREENSHOTS);
+        Files.createDirectories(Paths.get(System.getProperty("java.io.tmpdir")));
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(java.util.Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get(System.getProperty("chat.e2e.chromium", "/usr/bin/chromium")))
+                .setHeadless(true)
+                .setArgs(List.of("--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+        context.getStore(ExtensionContext.Namespace.GLOBAL).put(Browsers.class, this);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        return p.getParameter().getType() == Browsers.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        return e.getStore(ExtensionContext.Namespace.GLOBAL).get(Browsers.class, Browsers.class);
+    }
+
+    static String url() {
+        String url = System.getProperty("chat.e2e.url");
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("chat.e2e.url is not set: run the end-to-end tests with ./chat test, "
+                    + "which starts the stack behind nginx TLS and passes its URL.");
+        }
+        return url;
+    }
+
+    /** A fresh browser profile (cookies, storage): one person on one device. */
+    Page newPerson(int width, int height) {
+        BrowserContext ctx = browser.newContext(new Browser.NewContextOptions()
+                .setIgnoreHTTPSErrors(true).setViewportSize(width, height).setLocale("en-GB").setTimezoneId("UTC"));
+        ctx.setDefaultTimeout(10_000);
+        return ctx.newPage();
+    }
+
+    Page newPerson() {
+        return newPerson(1280, 800);
+    }
+
+    static String uniqueName(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    }
+
+    static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")));
+    }
+}
