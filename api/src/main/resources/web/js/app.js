@@ -114,7 +114,11 @@ async function onWelcome(welcome) {
     const seen = new Set();
     for (const c of conversations) { state.conversations.set(c.id, c); seen.add(c.id); }
     for (const id of [...state.conversations.keys()]) if (!seen.has(id)) state.conversations.delete(id);
-    for (const id of state.loaded) if (state.conversations.has(id)) await catchUp(id);
+    // a device that holds a message has received it: fetch what is new everywhere (this is what
+    // turns an offline recipient's messages "delivered" when they come back), paged
+    for (const c of state.conversations.values()) {
+      if (c.lastSeq > heldUpTo(c)) await catchUp(c.id);
+    }
     await refreshPresence();
     renderInbox();
     if (state.current) { renderConversation(); markRead(); }
@@ -124,10 +128,16 @@ async function onWelcome(welcome) {
   }
 }
 
-/** Fetches everything above the highest seq held, page by page. */
+/** The highest seq this device holds of a conversation (or was told it already received). */
+function heldUpTo(c) {
+  const held = state.messages.get(c.id);
+  const top = held && held.size ? Math.max(...held.keys()) : 0;
+  return Math.max(top, state.loaded.has(c.id) ? 0 : Math.max(c.deliveredSeq, c.clearedSeq));
+}
+
+/** Fetches everything above what this device holds, page by page. */
 async function catchUp(id) {
-  const held = state.messages.get(id);
-  let after = held && held.size ? Math.max(...held.keys()) : 0;
+  let after = heldUpTo(state.conversations.get(id));
   for (;;) {
     const page = await api.history(id, { after, limit: 100 });
     page.messages.forEach((m) => putMessage(m));

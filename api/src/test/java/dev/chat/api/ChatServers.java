@@ -110,7 +110,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
             dbUser = required("chat.it.db.user");
             dbPassword = required("chat.it.db.password");
             amqp = new AmqpSettings(required("chat.it.amqp.host"), Integer.parseInt(required("chat.it.amqp.port")),
-                    System.getProperty("chat.it.amqp.user", "guest"), System.getProperty("chat.it.amqp.password", "guest"), "/");
+                    System.getProperty("chat.it.amqp.user", "guest"), System.getProperty("chat.it.amqp.password", "guest"),
+                    System.getProperty("chat.it.amqp.vhost", "/"));
             String[] mc = required("chat.it.memcached").split(":");
             memcached = new InetSocketAddress(mc[0], Integer.parseInt(mc[1]));
         } else if (DockerClientFactory.instance().isDockerAvailable()) {

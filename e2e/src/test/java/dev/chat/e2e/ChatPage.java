@@ -30,6 +30,10 @@ final class ChatPage {
         return chat;
     }
 
+    static ChatPage wrap(Page page, String username) {
+        return new ChatPage(page, username);
+    }
+
     /** Waits for the welcome frame: the socket is subscribed and synced. */
     void awaitConnected() {
         assertThat(page.locator("body[data-ws-state=open]")).hasCount(1);
