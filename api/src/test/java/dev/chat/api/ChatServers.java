@@ -32,9 +32,10 @@ import java.util.UUID;
  */
 public final class ChatServers implements BeforeEachCallback, ParameterResolver {
     /** The running stack shared by all integration tests of this JVM. */
-    public record Stack(String apiUrl, Main.Running api, dev.chat.ws.Main.Running nodeA, String nodeAId,
+    public record Stack(String apiUrl, Main.Running api, String apiUrlB, Main.Running apiB,
+                        dev.chat.ws.Main.Running nodeA, String nodeAId,
                         dev.chat.ws.Main.Running nodeB, String nodeBId, String dbUrl, String dbUser, String dbPassword,
-                        AmqpSettings amqp) {
+                        AmqpSettings amqp, InetSocketAddress memcached) {
         public String wsUrlA() {
             return "ws://127.0.0.1:" + nodeA.port() + "/ws";
         }
@@ -132,14 +133,19 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
                     external servers (system properties chat.it.db.url, chat.it.amqp.host, chat.it.memcached ...) \
                     nor a Docker engine. Run them with ./chat test, which starts the servers and passes their addresses.""");
         }
-        Main.Running api = Main.start(new ApiConfig("api-it", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
+        // two api instances on one database and broker: seq allocation and the commands queue are
+        // exercised across instances, as in production
+        Main.Running api = Main.start(new ApiConfig("api-it-1", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
+                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false));
+        Main.Running apiB = Main.start(new ApiConfig("api-it-2", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
                 memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "it-" + run + "-a";
         String b = "it-" + run + "-b";
         dev.chat.ws.Main.Running nodeA = dev.chat.ws.Main.start(nodeConfig(a, amqp, memcached));
         dev.chat.ws.Main.Running nodeB = dev.chat.ws.Main.start(nodeConfig(b, amqp, memcached));
-        return new Stack("http://127.0.0.1:" + api.port(), api, nodeA, a, nodeB, b, dbUrl, dbUser, dbPassword, amqp);
+        return new Stack("http://127.0.0.1:" + api.port(), api, "http://127.0.0.1:" + apiB.port(), apiB,
+                nodeA, a, nodeB, b, dbUrl, dbUser, dbPassword, amqp, memcached);
     }
 
     static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached) {
@@ -152,6 +158,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
             stack.nodeA().stop();
             stack.nodeB().stop();
             stack.api().stop();
+            stack.apiB().stop();
             stack = null;
         }
     }

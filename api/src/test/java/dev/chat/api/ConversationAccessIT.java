@@ -66,7 +66,7 @@ class ConversationAccessIT {
     @Test
     void concurrentSendersGetGaplessSeqsAndRetriesStayOne(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
-        TestClient bo = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient bo = TestClient.signUp(stack.apiUrl(), "bob").via(stack.apiUrlB()); // on the other api instance
         UUID chat = ana.openDirect("bob");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {

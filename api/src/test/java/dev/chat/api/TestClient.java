@@ -64,6 +64,11 @@ final class TestClient {
         return UUID.fromString(r.body().get("id").asText());
     }
 
+    /** The same client talking to another api instance (its token is valid on every instance). */
+    TestClient via(String otherApiUrl) {
+        return new TestClient(otherApiUrl, username, token, id);
+    }
+
     Response send(UUID conversation, String clientMsgId, String text) {
         return post("/api/conversations/" + conversation + "/messages",
                 MAPPER.createObjectNode().put("clientMsgId", clientMsgId).put("text", text).toString());

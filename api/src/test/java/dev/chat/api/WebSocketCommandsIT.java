@@ -157,6 +157,24 @@ class WebSocketCommandsIT {
     }
 
     @Test
+    void readingOnOneDeviceClearsUnreadOnTheOthers(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket phone = bob.connect(stack.wsUrlA());
+        TestClient.Socket laptop = bob.connect(stack.wsUrlB());
+        phone.next("welcome", WAIT);
+        laptop.next("welcome", WAIT);
+        ana.send(chat, UUID.randomUUID().toString(), "one");
+        ana.send(chat, UUID.randomUUID().toString(), "two");
+        assertEquals(2, bob.get("/api/conversations").body().at("/conversations/0/unreadCount").asLong());
+        phone.send("{\"type\":\"read\",\"id\":\"r1\",\"conversation\":\"" + chat + "\",\"seq\":2}");
+        JsonNode onLaptop = awaitReceipt(laptop, bob.id, 2, true);
+        assertEquals(2, onLaptop.at("/data/readSeq").asLong(), "the other device learns it was read");
+        assertEquals(0, bob.get("/api/conversations").body().at("/conversations/0/unreadCount").asLong());
+    }
+
+    @Test
     void typingReachesThePartnerOnlyAndCarriesItsExpiry(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");

@@ -128,7 +128,8 @@ public final class Main {
         SessionRegistry registry = new SessionRegistry(subscriber, presence);
         registryRef.set(registry);
         NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, memcached, presence, mapper);
-        housekeeping.scheduleWithFixedDelay(heartbeat, 0, PresenceStore.NODE_HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        presence.onUsersChanged(heartbeat::usersChanged);
+        housekeeping.scheduleWithFixedDelay(heartbeat, 0, 1, TimeUnit.SECONDS);
 
         WebServer server = WebServer.builder()
                 .host(config.host())

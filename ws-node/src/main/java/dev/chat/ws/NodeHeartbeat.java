@@ -1,6 +1,7 @@
 package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chat.presence.PresenceStore;
 import net.spy.memcached.MemcachedClient;
 
 import java.time.Instant;
@@ -24,6 +25,8 @@ final class NodeHeartbeat implements Runnable {
     private final PresenceTracker presence;
     private final ObjectMapper mapper;
     private final Instant startedAt = Instant.now();
+    private final java.util.concurrent.atomic.AtomicBoolean usersChanged = new java.util.concurrent.atomic.AtomicBoolean();
+    private long ticks;
     private int beats;
 
     NodeHeartbeat(NodeConfig config, SessionRegistry registry, MemcachedClient memcached, PresenceTracker presence,
@@ -35,8 +38,27 @@ final class NodeHeartbeat implements Runnable {
         this.mapper = mapper;
     }
 
+    /** A user arrived or left: the node's user list is rewritten at the next tick (within a second). */
+    void usersChanged() {
+        usersChanged.set(true);
+    }
+
+    /** Runs every second: writes the user list when it changed; the full heartbeat every 5 s. */
     @Override
     public void run() {
+        long tick = ticks++;
+        boolean fullBeat = tick % PresenceStore.NODE_HEARTBEAT.toSeconds() == 0;
+        if (!fullBeat) {
+            if (usersChanged.getAndSet(false)) {
+                presence.heartbeat(registry.users(), false);
+            }
+            return;
+        }
+        usersChanged.set(false);
+        beat();
+    }
+
+    private void beat() {
         long heartbeat = config.heartbeat().toNanos();
         long idle = config.idleTimeout().toNanos();
         for (ClientSession s : registry.all()) {

@@ -33,6 +33,7 @@ final class PresenceTracker {
     private final ScheduledExecutorService scheduler;
     private final ObjectMapper mapper;
     private volatile Predicate<UUID> hasLocalSession = u -> false;
+    private volatile Runnable usersChanged = () -> { };
 
     PresenceTracker(String nodeId, PresenceStore store, CommandPublisher commands, ScheduledExecutorService scheduler,
                     ObjectMapper mapper) {
@@ -47,8 +48,14 @@ final class PresenceTracker {
         this.hasLocalSession = hasLocalSession;
     }
 
+    /** Told whenever this node's set of users changes, so the crash sweeper's list stays fresh. */
+    void onUsersChanged(Runnable usersChanged) {
+        this.usersChanged = usersChanged;
+    }
+
     /** The user's first session on this node is bound. */
     void arrived(UUID user) {
+        usersChanged.run();
         Thread.ofVirtual().start(() -> {
             try {
                 if (store.join(user, nodeId)) {
@@ -62,6 +69,7 @@ final class PresenceTracker {
 
     /** The user's last session on this node left. */
     void left(UUID user) {
+        usersChanged.run();
         try {
             scheduleLeave(user);
         } catch (java.util.concurrent.RejectedExecutionException e) {
