@@ -65,4 +65,7 @@ export const api = {
   deleteMessage: (id, seq) => request('DELETE', `/api/conversations/${enc(id)}/messages/${seq}`),
   presence: (ids) => request('GET', `/api/presence?users=${ids.map(enc).join(',')}`),
   setAlias: (userId, alias) => request('PUT', `/api/contacts/${enc(userId)}`, { alias: alias || null }),
+  removeContact: (userId) => request('DELETE', `/api/contacts/${enc(userId)}`),
+  searchPeople: (q, after) => request('GET', `/api/users?q=${enc(q)}&limit=8${after ? '&after=' + enc(after) : ''}`),
+  updateMe: (change) => request('PATCH', '/api/me', change),
 };

@@ -286,9 +286,76 @@ function avatar(peer, online) {
   return a;
 }
 
-$('new-chat').addEventListener('submit', async (e) => {
+// ------------------------------------------------------------------ people search
+const search = { results: [], active: -1, timer: null, seq: 0 };
+const searchInput = $('new-chat-username');
+
+function closeResults() {
+  $('people-results').hidden = true;
+  searchInput.setAttribute('aria-expanded', 'false');
+  searchInput.removeAttribute('aria-activedescendant');
+  search.active = -1;
+}
+
+function renderResults() {
+  const list = $('people-results');
+  clear(list);
+  search.results.forEach((p, i) => {
+    const li = el('li', {
+      id: `person-${i}`, role: 'option', 'aria-selected': String(i === search.active), 'data-testid': 'person',
+      onmousedown: (e) => { e.preventDefault(); startChatWith(p.username); },
+    }, avatar(p, state.presence.get(p.id)?.state === 'online'),
+      el('span', { class: 'who' }, el('span', {}, nameOf(p)), el('span', { class: 'muted small' }, '@' + p.username)),
+      p.contact ? el('span', { class: 'tag' }, 'contact') : null);
+    list.append(li);
+  });
+  if (search.results.length === 0) list.append(el('li', { class: 'none', role: 'option', 'aria-disabled': 'true' }, 'No one found'));
+  list.hidden = false;
+  searchInput.setAttribute('aria-expanded', 'true');
+  if (search.active >= 0) searchInput.setAttribute('aria-activedescendant', `person-${search.active}`);
+  else searchInput.removeAttribute('aria-activedescendant');
+}
+
+searchInput.addEventListener('input', () => {
+  clearTimeout(search.timer);
+  const q = searchInput.value.trim();
+  $('new-chat-error').textContent = '';
+  if (!q) { closeResults(); return; }
+  search.timer = setTimeout(async () => {
+    const mine = ++search.seq;
+    try {
+      const { people } = await api.searchPeople(q);
+      if (mine !== search.seq) return; // a newer query answered first
+      search.results = people;
+      search.active = -1;
+      renderResults();
+    } catch { closeResults(); }
+  }, 200);
+});
+searchInput.addEventListener('keydown', (e) => {
+  if ($('people-results').hidden) return;
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    e.preventDefault();
+    const n = search.results.length;
+    if (!n) return;
+    search.active = (search.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+    renderResults();
+  } else if (e.key === 'Enter' && search.active >= 0) {
+    e.preventDefault();
+    startChatWith(search.results[search.active].username);
+  } else if (e.key === 'Escape') {
+    closeResults();
+  }
+});
+searchInput.addEventListener('blur', () => setTimeout(closeResults, 150));
+
+$('new-chat').addEventListener('submit', (e) => {
   e.preventDefault();
-  const username = $('new-chat-username').value.trim().toLowerCase();
+  startChatWith(searchInput.value.trim().toLowerCase());
+});
+
+async function startChatWith(username) {
+  closeResults();
   $('new-chat-error').textContent = '';
   if (!username) return;
   try {
@@ -299,6 +366,27 @@ $('new-chat').addEventListener('submit', async (e) => {
     openConversation(c.id);
   } catch (err) {
     $('new-chat-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server.';
+  }
+}
+
+// ------------------------------------------------------------------ profile
+$('me').addEventListener('click', () => {
+  $('profile-username').textContent = '@' + state.me.username;
+  $('profile-display-name').value = state.me.displayName || '';
+  $('profile-bio').value = state.me.bio || '';
+  $('profile-error').textContent = '';
+  $('profile').showModal();
+});
+$('profile-cancel').addEventListener('click', () => $('profile').close());
+$('profile-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    state.me = await api.updateMe({ displayName: $('profile-display-name').value.trim(), bio: $('profile-bio').value.trim() });
+    $('me-name').textContent = state.me.displayName;
+    $('me-avatar').textContent = initials(state.me.displayName);
+    $('profile').close();
+  } catch (err) {
+    $('profile-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server.';
   }
 });
 
@@ -367,6 +455,8 @@ function renderHeader() {
   menu.querySelector('[data-action=pin]').textContent = c.pinned ? 'Unpin chat' : 'Pin chat';
   menu.querySelector('[data-action=mute]').textContent = c.muted ? 'Unmute' : 'Mute';
   menu.querySelector('[data-action=archive]').textContent = c.archived ? 'Unarchive' : 'Archive';
+  menu.querySelector('[data-action=alias]').textContent = c.peer.contact ? 'Rename contact…' : 'Add to contacts…';
+  menu.querySelector('[data-action=uncontact]').parentElement.hidden = !c.peer.contact;
 }
 
 function statusLine(c) {
@@ -575,6 +665,7 @@ $('menu').addEventListener('click', async (e) => {
       const alias = prompt(`Your name for @${c.peer.username} (empty to remove):`, c.peer.alias || '');
       if (alias !== null) onContact(await api.setAlias(c.peer.id, alias.trim()));
     }
+    if (action === 'uncontact') onContact(await api.removeContact(c.peer.id));
     if (action === 'delete' && confirm('Delete this chat for you? The other person keeps it.')) {
       await api.deleteChat(c.id);
       state.conversations.delete(c.id);

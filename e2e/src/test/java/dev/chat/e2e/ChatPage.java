@@ -22,7 +22,7 @@ final class ChatPage {
         page.navigate(Browsers.url());
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create an account")).click();
         page.getByLabel("Username", EXACT).fill(username);
-        page.getByLabel("Display name", EXACT).fill(displayName);
+        page.locator("#auth").getByLabel("Display name", new Locator.GetByLabelOptions().setExact(true)).fill(displayName);
         page.getByLabel("Password", EXACT).fill("correct horse battery");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign up")).click();
         ChatPage chat = new ChatPage(page, username);

@@ -78,7 +78,7 @@ class ReceiptsTypingPresenceIT {
         // Ana names Bob in her contacts: her inbox and header say so; Bob's side is unchanged
         ana.page.onceDialog(d -> d.accept("Bobby from work"));
         ana.page.getByLabel("Chat options").click();
-        ana.page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Set contact name…")).click();
+        ana.page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add to contacts…")).click();
         assertThat(ana.conversation("Bobby from work")).isVisible();
         assertThat(ana.page.locator("#peer-name")).hasText("Bobby from work");
         assertThat(bob2.page.locator("#peer-name")).hasText("Ana");
