@@ -428,9 +428,21 @@ function markRead() {
   c.deliveredSeq = Math.max(c.deliveredSeq, c.lastSeq);
   c.unreadCount = 0;
   renderInbox();
-  const frame = { type: 'read', conversation: c.id, seq: c.lastSeq };
-  if (state.socket && state.socket.isOpen()) state.socket.send({ ...frame, id: 'r' + c.lastSeq });
-  else api.read(c.id, c.lastSeq).catch(() => {});
+  reportRead(c.id);
+}
+
+/** Read positions are reported debounced: a burst of messages read costs one frame. */
+const readTimers = new Map();
+function reportRead(id) {
+  clearTimeout(readTimers.get(id));
+  readTimers.set(id, setTimeout(() => {
+    readTimers.delete(id);
+    const c = state.conversations.get(id);
+    if (!c) return;
+    const frame = { type: 'read', conversation: id, seq: c.readSeq };
+    if (state.socket && state.socket.isOpen()) state.socket.send({ ...frame, id: 'r' + c.readSeq });
+    else api.read(id, c.readSeq).catch(() => {});
+  }, 300));
 }
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.current) markRead(); });
 

@@ -26,9 +26,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Presence for people who may see it: {@code GET /api/presence?users=…} answers only for users
- * who share a conversation with the caller (others are left out, not refused, so ids reveal
- * nothing); transitions reported by ws-nodes are pushed to the same audience; and a sweeper takes
+ * Presence for people who may see it. Who may see a user's presence: the user, everyone who
+ * shares a conversation with them, and the people they added as contacts (their choice, never
+ * the other way round). {@code GET /api/presence?users=…} answers only for those users (others are
+ * left out, not refused, so ids reveal nothing); transitions reported by ws-nodes are pushed to the same audience; and a sweeper takes
  * the users of crashed nodes offline. Memcached being away makes presence {@code unknown}.
  */
 public final class PresenceService implements HttpService, AutoCloseable {
@@ -108,14 +109,16 @@ public final class PresenceService implements HttpService, AutoCloseable {
         publisher.publish(Envelope.of(EventType.PRESENCE, null, null, Instant.now(), data, audience));
     }
 
-    /** The user and everyone who shares a conversation with them. */
+    /** The user, everyone who shares a conversation with them, and the contacts they chose. */
     List<UUID> audienceOf(UUID user) {
         List<UUID> audience = new ArrayList<>();
         audience.add(user);
         db.client().execute().query("""
-                SELECT DISTINCT other.user_id FROM conversation_members mine
+                SELECT other.user_id FROM conversation_members mine
                 JOIN conversation_members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
-                WHERE mine.user_id = ?::uuid""", user)
+                WHERE mine.user_id = ?::uuid
+                UNION
+                SELECT contact_id FROM contacts WHERE owner_id = ?::uuid""", user, user)
                 .forEach(r -> audience.add(Db.uuid(r, "user_id")));
         return audience;
     }
@@ -125,11 +128,14 @@ public final class PresenceService implements HttpService, AutoCloseable {
         if (asked.contains(me)) {
             visible.add(me);
         }
+        String[] ids = asked.stream().map(UUID::toString).toArray(String[]::new);
         db.client().execute().query("""
-                SELECT DISTINCT other.user_id FROM conversation_members mine
+                SELECT other.user_id FROM conversation_members mine
                 JOIN conversation_members other ON other.conversation_id = mine.conversation_id
-                WHERE mine.user_id = ?::uuid AND other.user_id = ANY (?::uuid[])""",
-                        me, asked.stream().map(UUID::toString).toArray(String[]::new))
+                WHERE mine.user_id = ?::uuid AND other.user_id = ANY (?::uuid[])
+                UNION
+                SELECT owner_id FROM contacts WHERE contact_id = ?::uuid AND owner_id = ANY (?::uuid[])""",
+                        me, ids, me, ids)
                 .map(r -> Db.uuid(r, "user_id"))
                 .filter(u -> !u.equals(me))
                 .forEach(visible::add);

@@ -86,6 +86,25 @@ class PresenceIT {
     }
 
     @Test
+    void peopleIChoseAsContactsSeeMyPresenceButNotTheOtherWayRound(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient dan = TestClient.signUp(stack.apiUrl(), "dan");
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        anaWs.next("welcome", WAIT);
+        // no conversation between them: dan sees nothing of ana yet
+        assertEquals(0, dan.get("/api/presence?users=" + ana.id).body().get("presence").size());
+        // ana adds dan to her contacts: now dan may see her
+        assertEquals(200, TestClient.request(stack.apiUrl(), "PUT", "/api/contacts/" + dan.id, ana.token, "{}").status());
+        assertEquals("online", dan.get("/api/presence?users=" + ana.id).body().at("/presence/0/state").asText());
+        // but adding someone does not let you watch them
+        assertEquals(0, ana.get("/api/presence?users=" + dan.id).body().get("presence").size());
+        TestClient.Socket danWs = dan.connect(stack.wsUrlB());
+        danWs.next("welcome", WAIT);
+        anaWs.close();
+        presenceOf(dan, danWs, ana.id, "offline", Duration.ofSeconds(3));
+    }
+
+    @Test
     void badPresenceQueriesAreRefused(ChatServers.Stack stack) {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         assertEquals("validation_failed", ana.get("/api/presence?users=not-a-uuid").body().get("code").asText());

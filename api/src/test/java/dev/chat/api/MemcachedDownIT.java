@@ -1,0 +1,51 @@
+package dev.chat.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.tokens.Secret;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** With Memcached unreachable, presence reads as unknown and everything else keeps working. */
+@ExtendWith(ChatServers.class)
+class MemcachedDownIT {
+
+    @Test
+    void presenceIsUnknownAndChatGoesOn(ChatServers.Stack stack) throws Exception {
+        InetSocketAddress nowhere;
+        try (ServerSocket s = new ServerSocket(0)) {
+            nowhere = new InetSocketAddress("127.0.0.1", s.getLocalPort()); // closed again: nothing listens
+        }
+        Main.Running api = Main.start(new ApiConfig("api-no-mc", "127.0.0.1", 0, stack.dbUrl(), stack.dbUser(),
+                new Secret(stack.dbPassword()), 4, stack.amqp(), nowhere, new Secret(ChatServers.TOKEN_SECRET),
+                Duration.ofMinutes(15), false));
+        dev.chat.ws.Main.Running node = dev.chat.ws.Main.start(
+                ChatServers.nodeConfig("it-no-mc-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), nowhere));
+        try {
+            String url = "http://127.0.0.1:" + api.port();
+            TestClient ana = TestClient.signUp(url, "ana");
+            TestClient bob = TestClient.signUp(url, "bob");
+            UUID chat = ana.openDirect("bob");
+            TestClient.Socket bobWs = bob.connect("ws://127.0.0.1:" + node.port() + "/ws");
+            bobWs.next("welcome", Duration.ofSeconds(5));
+
+            assertEquals(201, ana.send(chat, UUID.randomUUID().toString(), "still works").status());
+            JsonNode event = bobWs.next("message.created", Duration.ofSeconds(5));
+            assertEquals("still works", event.at("/data/text").asText());
+            bobWs.send("{\"type\":\"send\",\"id\":\"f1\",\"conversation\":\"" + chat + "\",\"clientMsgId\":\"no-mc-0001\",\"text\":\"and back\"}");
+            assertEquals(2, bobWs.next("ack", Duration.ofSeconds(5)).get("seq").asLong());
+
+            JsonNode presence = ana.get("/api/presence?users=" + bob.id).body().at("/presence/0");
+            assertEquals("unknown", presence.get("state").asText());
+        } finally {
+            node.stop();
+            api.stop();
+        }
+    }
+}
