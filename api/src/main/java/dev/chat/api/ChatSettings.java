@@ -59,18 +59,17 @@ public final class ChatSettings {
 
     private Views.Conversation apply(UUID user, UUID conversation,
                                      java.util.function.Consumer<io.helidon.dbclient.DbTransaction> update) {
-        Outbox.Pending[] pending = new Outbox.Pending[1];
-        Views.Conversation view = db.inTransaction(tx -> {
+        Views.Conversation view = outbox.inTransaction(t -> {
+            var tx = t.db();
             if (!conversations.isMember(tx, conversation, user)) {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
             update.accept(tx);
             Views.Conversation v = conversations.getFor(tx, conversation, user).orElseThrow();
-            pending[0] = outbox.add(tx, Envelope.of(EventType.CONVERSATION_UPDATED, conversation, null, Instant.now(),
+            t.announce(Envelope.of(EventType.CONVERSATION_UPDATED, conversation, null, Instant.now(),
                     json.tree(v), List.of(user)));
             return v;
         });
-        outbox.publishNow(List.of(pending[0]));
         return view;
     }
 }

@@ -40,9 +40,9 @@ public final class Messaging {
 
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, String text) {
         ConversationStore.Sent sent;
-        Outbox.Pending[] pending = new Outbox.Pending[1];
         try {
-            sent = db.inTransaction(tx -> {
+            sent = outbox.inTransaction(t -> {
+                var tx = t.db();
                 if (!conversations.isMember(tx, conversation, sender)) {
                     throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
                 }
@@ -62,7 +62,7 @@ public final class Messaging {
                     List<UUID> members = conversations.members(tx, conversation);
                     Envelope e = Envelope.of(EventType.MESSAGE_CREATED, conversation, s.message().seq(),
                             s.message().at(), json.tree(s.message()), members);
-                    pending[0] = outbox.add(tx, e);
+                    t.announce(e);
                 }
                 return s;
             });
@@ -73,9 +73,6 @@ public final class Messaging {
         if (!sent.message().conversation().equals(conversation)) {
             throw new ChatException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
                     "This clientMsgId was already used for a message in another conversation.");
-        }
-        if (pending[0] != null) {
-            outbox.publishNow(List.of(pending[0]));
         }
         return sent;
     }
@@ -100,8 +97,8 @@ public final class Messaging {
 
     private Views.Message changeOwn(UUID user, UUID conversation, long seq, EventType type,
                                     java.util.function.Function<io.helidon.dbclient.DbTransaction, Optional<io.helidon.dbclient.DbRow>> change) {
-        Outbox.Pending[] pending = new Outbox.Pending[1];
-        Views.Message changed = db.inTransaction(tx -> {
+        Views.Message changed = outbox.inTransaction(t -> {
+            var tx = t.db();
             if (!conversations.isMember(tx, conversation, user)) {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
@@ -117,32 +114,26 @@ public final class Messaging {
                 throw new ChatException(ErrorCode.MESSAGE_DELETED, "A deleted message cannot be edited.");
             }
             Views.Message m = ConversationStore.message(change.apply(tx).orElseThrow());
-            pending[0] = outbox.add(tx, Envelope.of(type, conversation, seq, java.time.Instant.now(), json.tree(m),
+            t.announce(Envelope.of(type, conversation, seq, java.time.Instant.now(), json.tree(m),
                     conversations.members(tx, conversation)));
             return m;
         });
-        if (pending[0] != null) {
-            outbox.publishNow(List.of(pending[0]));
-        }
         return changed;
     }
 
     /** Opens (or gets) the direct chat of two users; tells the peer's sessions when it is new. */
     public ConversationStore.Opened openDirect(UUID me, UUID peer) {
-        Outbox.Pending[] pending = new Outbox.Pending[1];
-        ConversationStore.Opened opened = db.inTransaction(tx -> {
+        ConversationStore.Opened opened = outbox.inTransaction(t -> {
+            var tx = t.db();
             ConversationStore.Opened o = conversations.openDirect(tx, me, peer);
             if (o.created()) {
                 Optional<Views.Conversation> asPeer = conversations.getFor(tx, o.id(), peer);
                 Envelope e = Envelope.of(EventType.CONVERSATION_CREATED, o.id(), null, java.time.Instant.now(),
                         json.tree(asPeer.orElseThrow()), List.of(peer));
-                pending[0] = outbox.add(tx, e);
+                t.announce(e);
             }
             return o;
         });
-        if (pending[0] != null) {
-            outbox.publishNow(List.of(pending[0]));
-        }
         return opened;
     }
 }

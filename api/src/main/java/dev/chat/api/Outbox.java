@@ -5,6 +5,7 @@ import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.fanout.PublishException;
 import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbTransaction;
 import io.helidon.dbclient.DbRow;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,6 +40,27 @@ public final class Outbox implements AutoCloseable {
     public record Pending(long id, Envelope envelope) {
     }
 
+    /**
+     * A database transaction that can announce events: each is written to the outbox inside the
+     * transaction, and published once it has committed (see {@link #inTransaction}).
+     */
+    public final class Tx {
+        private final DbTransaction db;
+        private final List<Pending> pending = new ArrayList<>();
+
+        private Tx(DbTransaction db) {
+            this.db = db;
+        }
+
+        public DbTransaction db() {
+            return db;
+        }
+
+        public void announce(Envelope envelope) {
+            pending.add(add(db, envelope));
+        }
+    }
+
     private final Db db;
     private final EventPublisher publisher;
     private final EnvelopeCodec codec;
@@ -54,8 +77,23 @@ public final class Outbox implements AutoCloseable {
         relay.scheduleWithFixedDelay(this::relayOnce, 1, 1, TimeUnit.SECONDS);
     }
 
+    /**
+     * Runs {@code work} in one transaction; the events it announced are published after the
+     * commit (the caller's answer never waits on a failed publish: the relay retries). If the
+     * work throws, nothing is committed and nothing is announced.
+     */
+    public <T> T inTransaction(Function<Tx, T> work) {
+        Tx[] tx = new Tx[1];
+        T result = db.inTransaction(dbTx -> {
+            tx[0] = new Tx(dbTx);
+            return work.apply(tx[0]);
+        });
+        publishNow(tx[0].pending);
+        return result;
+    }
+
     /** Writes the event inside the caller's transaction. */
-    public Pending add(DbExecute tx, Envelope envelope) {
+    Pending add(DbExecute tx, Envelope envelope) {
         String text = new String(codec.encode(envelope), StandardCharsets.UTF_8);
         DbRow row = tx.get("INSERT INTO outbox (envelope) VALUES (?) RETURNING id", text).orElseThrow();
         return new Pending(Db.longValue(row, "id"), envelope);

@@ -138,8 +138,8 @@ public final class PeopleService implements HttpService {
     }
 
     private Views.Person changeContacts(UUID me, UUID contact, java.util.function.Consumer<io.helidon.dbclient.DbTransaction> change) {
-        Outbox.Pending[] pending = new Outbox.Pending[1];
-        Views.Person person = db.inTransaction(tx -> {
+        Views.Person person = outbox.inTransaction(t -> {
+            var tx = t.db();
             if (users.byId(tx, contact).filter(a -> !a.disabled()).isEmpty()) {
                 throw new ChatException(ErrorCode.USER_NOT_FOUND, "No such user.");
             }
@@ -147,10 +147,9 @@ public final class PeopleService implements HttpService {
             Views.Person p = tx.get("SELECT " + PERSON_COLUMNS + """
                      FROM users u LEFT JOIN contacts ct ON ct.owner_id = ?::uuid AND ct.contact_id = u.id
                     WHERE u.id = ?::uuid""", me, contact).map(PeopleService::person).orElseThrow();
-            pending[0] = outbox.add(tx, Envelope.of(EventType.CONTACT_UPDATED, null, null, Instant.now(), json.tree(p), List.of(me)));
+            t.announce(Envelope.of(EventType.CONTACT_UPDATED, null, null, Instant.now(), json.tree(p), List.of(me)));
             return p;
         });
-        outbox.publishNow(List.of(pending[0]));
         return person;
     }
 

@@ -42,11 +42,9 @@ public final class Receipts {
         return move(user, conversation, seq, true);
     }
 
-    /**
-     * Moves the cursors inside an existing transaction (used when a sender's own message is
-     * stored: the sender has obviously read and received it). Returns the outbox entry, if moved.
-     */
-    Optional<Outbox.Pending> moveInTransaction(DbExecute tx, UUID user, UUID conversation, long seq, boolean read) {
+    /** Moves the cursors inside a transaction and announces the move; false when they were already there. */
+    private boolean moveInTransaction(Outbox.Tx t, UUID user, UUID conversation, long seq, boolean read) {
+        DbExecute tx = t.db();
         Optional<DbRow> row = tx.get("""
                 UPDATE conversation_members m
                 SET delivered_seq = GREATEST(m.delivered_seq, LEAST(?, c.last_seq)),
@@ -57,32 +55,30 @@ public final class Receipts {
                 RETURNING m.delivered_seq, m.read_seq""",
                 seq, read, seq, conversation, user, seq, read, seq);
         if (row.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
         Cursor cursor = new Cursor(conversation, user, Db.longValue(row.get(), "delivered_seq"), Db.longValue(row.get(), "read_seq"));
         List<UUID> members = conversations.members(tx, conversation);
         Envelope e = Envelope.of(EventType.RECEIPT_UPDATED, conversation, null, Instant.now(), json.tree(cursor), members);
-        return Optional.of(outbox.add(tx, e));
+        t.announce(e);
+        return true;
     }
 
     private Cursor move(UUID user, UUID conversation, long seq, boolean read) {
         if (seq < 0) {
             throw ChatException.validation("'seq' must not be negative.");
         }
-        Outbox.Pending[] pending = new Outbox.Pending[1];
-        Cursor now = db.inTransaction(tx -> {
+        Cursor now = outbox.inTransaction(t -> {
+            var tx = t.db();
             if (!conversations.isMember(tx, conversation, user)) {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
-            moveInTransaction(tx, user, conversation, seq, read).ifPresent(p -> pending[0] = p);
+            moveInTransaction(t, user, conversation, seq, read);
             DbRow row = tx.get("""
                     SELECT delivered_seq, read_seq FROM conversation_members
                     WHERE conversation_id = ?::uuid AND user_id = ?::uuid""", conversation, user).orElseThrow();
             return new Cursor(conversation, user, Db.longValue(row, "delivered_seq"), Db.longValue(row, "read_seq"));
         });
-        if (pending[0] != null) {
-            outbox.publishNow(List.of(pending[0]));
-        }
         return now;
     }
 }
