@@ -159,7 +159,7 @@ function onEvent(ev) {
   switch (ev.type) {
     case 'message.created': onMessage(ev.data); break;
     case 'message.updated':
-    case 'message.deleted': putMessage(ev.data); if (ev.conversation === state.current) renderMessages(); renderInbox(); break;
+    case 'message.deleted': onMessageChanged(ev.data); break;
     case 'conversation.created': state.conversations.set(ev.data.id, ev.data); renderInbox(); refreshPresence().then(renderInbox).catch(() => {}); break;
     case 'conversation.updated': onConversationUpdated(ev.data); break;
     case 'receipt.updated': onReceipt(ev.data); break;
@@ -194,6 +194,15 @@ function onMessage(m) {
   }
   c.unreadCount = Math.max(0, c.lastSeq - c.readSeq);
   if (m.conversation === state.current) renderConversation();
+  renderInbox();
+}
+
+/** An edit or a deletion: replace the bubble, and the inbox preview if it showed that message. */
+function onMessageChanged(m) {
+  putMessage(m);
+  const c = state.conversations.get(m.conversation);
+  if (c && c.lastMessage && c.lastMessage.seq === m.seq) c.lastMessage = m;
+  if (m.conversation === state.current) renderMessages();
   renderInbox();
 }
 
@@ -528,8 +537,8 @@ function bubble(c, m, grouped) {
   }, el('span', { class: 'body' }, m.deleted ? 'This message was deleted' : m.text), footer);
   if (mine && !m.pending && !m.deleted) {
     node.append(el('span', { class: 'actions' },
-      el('button', { type: 'button', onclick: () => startEdit(m) }, 'Edit'),
-      el('button', { type: 'button', onclick: () => api.deleteMessage(c.id, m.seq).then(putMessage).then(renderMessages).catch(alertError) }, 'Delete')));
+      el('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'),
+      el('button', { type: 'button', 'aria-label': 'Delete message', onclick: () => api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError) }, 'Delete')));
   }
   return node;
 }
@@ -589,7 +598,7 @@ $('composer').addEventListener('submit', (e) => {
   if (state.editing != null) {
     const seq = state.editing;
     cancelEdit();
-    api.edit(id, seq, text).then((m) => { putMessage(m); renderMessages(); }).catch(alertError);
+    api.edit(id, seq, text).then(onMessageChanged).catch(alertError);
     return;
   }
   const p = { clientMsgId: crypto.randomUUID(), text, status: 'sending', at: new Date().toISOString() };

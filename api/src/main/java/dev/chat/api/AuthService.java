@@ -97,6 +97,10 @@ public final class AuthService implements HttpService {
     private void refresh(ServerRequest req, ServerResponse res) {
         Optional<String> fromCookie = req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional();
         boolean bearer = fromCookie.isEmpty();
+        if (bearer && req.headers().contentType().isEmpty()) {
+            // a browser whose refresh cookie is gone: the session has ended
+            throw new ChatException(ErrorCode.UNAUTHENTICATED, "The session has ended; log in again.");
+        }
         String presented = fromCookie.orElseGet(() -> json.body(req).string("refreshToken", 1, 200));
         byte[] hash = sha256(presented);
         UserStore.Account account = db.inTransaction(tx -> users.consumeRefreshToken(tx, hash)

@@ -2,6 +2,7 @@ package dev.chat.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -31,6 +32,7 @@ public final class Problems {
 
     public void register(HttpRouting.Builder routing) {
         routing.error(ChatException.class, (req, res, e) -> send(req, res, e));
+        routing.error(HttpException.class, this::httpException);
         routing.error(Throwable.class, (req, res, e) -> {
             ChatException mapped = fromDatabase(e);
             if (mapped.code() == ErrorCode.INTERNAL_ERROR) {
@@ -40,6 +42,34 @@ public final class Problems {
             }
             send(req, res, mapped);
         });
+    }
+
+    /**
+     * Helidon's own answers (static content's 304 Not Modified, 404, 405, 413 …) keep their status
+     * and headers; a 4xx gets a problem document with the matching code.
+     */
+    private void httpException(ServerRequest req, ServerResponse res, HttpException e) {
+        int status = e.status().code();
+        if (status >= 500) {
+            LOG.log(Level.SEVERE, "server error on " + req.path().path(), e);
+            send(req, res, new ChatException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side."));
+            return;
+        }
+        e.headers().forEach(res::header);
+        if (status < 400) {
+            res.status(e.status()).send(); // e.g. 304: the browser's cached copy is current
+            return;
+        }
+        ErrorCode code = switch (status) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            default -> ErrorCode.VALIDATION_FAILED;
+        };
+        send(req, res, new ChatException(code, code == ErrorCode.VALIDATION_FAILED ? "The request is not valid." : code.title() + "."));
     }
 
     /** Writes the problem document for {@code e}. */

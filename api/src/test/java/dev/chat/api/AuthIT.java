@@ -58,6 +58,13 @@ class AuthIT {
     }
 
     @Test
+    void refreshWithoutAnySessionIsUnauthenticated(ChatServers.Stack stack) {
+        var res = TestClient.request(stack.apiUrl(), "POST", "/api/auth/refresh", null, null);
+        assertEquals(401, res.status());
+        assertEquals("unauthenticated", res.body().get("code").asText());
+    }
+
+    @Test
     void wrongPasswordAndUnknownUserLookTheSame(ChatServers.Stack stack) {
         TestClient.signUp(stack.apiUrl(), "ana");
         var wrong = TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null, "{\"username\":\"ana\",\"password\":\"nope nope nope\"}");

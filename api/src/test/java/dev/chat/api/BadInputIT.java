@@ -70,6 +70,21 @@ class BadInputIT {
     }
 
     @Test
+    void theWebUiIsServedWithItsPolicyAndRevalidatesWithout500(ChatServers.Stack stack) throws Exception {
+        HttpResponse<String> first = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/js/app.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, first.statusCode());
+        assertTrue(first.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/js/app.js"))
+                .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(304, again.statusCode(), "a browser's cached copy is confirmed, not answered with an error");
+        HttpResponse<String> missing = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/nope.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+    }
+
+    @Test
     void signupValidationAndDuplicates(ChatServers.Stack stack) {
         String url = stack.apiUrl();
         assertProblem(TestClient.request(url, "POST", "/api/auth/signup", null,
