@@ -68,4 +68,5 @@ export const api = {
   removeContact: (userId) => request('DELETE', `/api/contacts/${enc(userId)}`),
   searchPeople: (q, after) => request('GET', `/api/users?q=${enc(q)}&limit=8${after ? '&after=' + enc(after) : ''}`),
   updateMe: (change) => request('PATCH', '/api/me', change),
+  groupMembers: (groupId) => request('GET', `/api/groups/${enc(groupId)}/members`),
 };

@@ -15,6 +15,8 @@ const state = {
   pending: new Map(),       // id -> [{clientMsgId, text, status, at}]
   presence: new Map(),      // userId -> {state, lastSeen}
   typing: new Map(),        // conversation id -> {until}
+  names: new Map(),         // user id -> display name (group members), for sender names in channels
+  namesOf: new Set(),       // groups whose member names are loaded
   current: null,
   editing: null,            // seq being edited in the current conversation
   socket: null,
@@ -147,7 +149,7 @@ async function catchUp(id) {
 }
 
 async function refreshPresence() {
-  const ids = [...new Set([...state.conversations.values()].map((c) => c.peer.id))];
+  const ids = [...new Set([...state.conversations.values()].filter((c) => c.peer).map((c) => c.peer.id))];
   for (let i = 0; i < ids.length; i += 200) {
     const { presence } = await api.presence(ids.slice(i, i + 200));
     presence.forEach((p) => state.presence.set(p.user, p));
@@ -166,6 +168,10 @@ function onEvent(ev) {
     case 'typing': onTyping(ev); break;
     case 'presence': state.presence.set(ev.data.user, ev.data); renderInbox(); if (state.current) renderHeader(); break;
     case 'contact.updated': onContact(ev.data); break;
+    case 'group.updated':
+    case 'group.deleted':
+    case 'group.member.added':
+    case 'group.member.removed': reloadConversations(ev); break;
     default: break; // unknown events are ignored: newer servers may add some
   }
 }
@@ -206,6 +212,22 @@ function onMessageChanged(m) {
   renderInbox();
 }
 
+/** Membership or group changes: the inbox is refetched (the server's view is the truth). */
+async function reloadConversations(ev) {
+  if (ev.type === 'group.member.added' || ev.type === 'group.updated') state.namesOf.delete(ev.data.group || ev.data.id);
+  try {
+    const { conversations } = await api.conversations();
+    const seen = new Set(conversations.map((c) => c.id));
+    for (const id of [...state.conversations.keys()]) {
+      if (!seen.has(id)) { state.conversations.delete(id); state.messages.delete(id); state.loaded.delete(id); }
+    }
+    conversations.forEach((c) => state.conversations.set(c.id, c));
+    if (state.current && !seen.has(state.current)) $('back').click();
+    renderInbox();
+    if (state.current) renderConversation();
+  } catch (e) { console.warn('reload failed', e); }
+}
+
 function onConversationUpdated(view) {
   const old = state.messages.get(view.id);
   if (old) for (const seq of [...old.keys()]) if (seq <= view.clearedSeq) old.delete(seq);
@@ -231,14 +253,14 @@ function onReceipt(r) {
 
 function onTyping(ev) {
   if (ev.data.state === 'stop') state.typing.delete(ev.conversation);
-  else state.typing.set(ev.conversation, { until: Date.now() + (ev.data.expiresInMs || 6000) });
+  else state.typing.set(ev.conversation, { user: ev.data.user, until: Date.now() + (ev.data.expiresInMs || 6000) });
   renderTyping();
   setTimeout(renderTyping, (ev.data.expiresInMs || 6000) + 50);
 }
 
 function onContact(person) {
   for (const c of state.conversations.values()) {
-    if (c.peer.id === person.id) { c.peer.alias = person.alias; c.peer.contact = person.contact; }
+    if (c.peer && c.peer.id === person.id) { c.peer.alias = person.alias; c.peer.contact = person.contact; }
   }
   renderInbox();
   if (state.current) renderHeader();
@@ -246,10 +268,13 @@ function onContact(person) {
 
 // ------------------------------------------------------------------ inbox
 const nameOf = (peer) => peer.alias || peer.displayName || peer.username;
+/** What a conversation is called in the inbox and header: the person, or #channel of a group. */
+const titleOf = (c) => (c.kind === 'channel' ? `#${c.name}` : nameOf(c.peer));
 
 function renderInbox() {
   const all = [...state.conversations.values()].sort((a, b) =>
-    (b.pinned - a.pinned) || String(b.updatedAt).localeCompare(String(a.updatedAt)));
+    (b.pinned - a.pinned) || String(activity(b)).localeCompare(String(activity(a)))
+      || String(a.group?.id || '').localeCompare(String(b.group?.id || '')) || String(a.name || '').localeCompare(String(b.name || '')));
   const active = all.filter((c) => !c.archived);
   const archived = all.filter((c) => c.archived);
   fillList($('conversation-list'), active);
@@ -261,10 +286,18 @@ function renderInbox() {
   document.title = unread ? `(${unread}) Chat` : 'Chat';
 }
 
+/** A group's channels sort by the group's latest activity, so they stay together under it. */
+function activity(c) {
+  if (!c.group || c.pinned) return c.updatedAt;
+  let latest = c.updatedAt;
+  for (const o of state.conversations.values()) if (o.group?.id === c.group.id && !o.pinned && o.updatedAt > latest) latest = o.updatedAt;
+  return latest;
+}
+
 function fillList(list, conversations) {
   clear(list);
   for (const c of conversations) {
-    const online = state.presence.get(c.peer.id)?.state === 'online';
+    const online = c.peer && state.presence.get(c.peer.id)?.state === 'online';
     const last = c.lastMessage;
     const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + last.text) : 'No messages yet';
     const item = el('button', {
@@ -272,9 +305,9 @@ function fillList(list, conversations) {
       'aria-current': String(c.id === state.current),
       onclick: () => openConversation(c.id),
     },
-      avatar(c.peer, online),
+      c.peer ? avatar(c.peer, online) : groupAvatar(c.group),
       el('span', { class: 'text' },
-        el('span', { class: 'title' }, nameOf(c.peer)),
+        el('span', { class: 'title' }, titleOf(c), c.group ? el('span', { class: 'group-name' }, ' · ' + c.group.name) : null),
         el('span', { class: 'preview' }, preview)),
       el('span', { class: 'meta' },
         el('span', {}, last ? timeLabel(last.at) : ''),
@@ -286,6 +319,12 @@ function fillList(list, conversations) {
           }, String(c.unreadCount)) : null)));
     list.append(el('li', {}, item));
   }
+}
+
+function groupAvatar(group) {
+  const a = el('span', { class: 'avatar group', 'aria-hidden': 'true' }, initials(group.name));
+  a.style.setProperty('--hue', hue(group.id));
+  return a;
 }
 
 function avatar(peer, online) {
@@ -408,6 +447,14 @@ async function openConversation(id) {
   $('conversation-view').hidden = false;
   renderInbox();
   renderConversation();
+  const opened = state.conversations.get(id);
+  if (opened?.group && !state.namesOf.has(opened.group.id)) {
+    api.groupMembers(opened.group.id).then(({ members }) => {
+      members.forEach((m) => state.names.set(m.id, m.displayName || m.username));
+      state.namesOf.add(opened.group.id);
+      if (state.current === id) renderMessages();
+    }).catch(() => {});
+  }
   if (!state.loaded.has(id)) {
     try {
       const page = await api.history(id, { limit: 50 });
@@ -464,25 +511,28 @@ function renderConversation() {
 function renderHeader() {
   const c = state.conversations.get(state.current);
   if (!c) return;
-  $('peer-name').textContent = nameOf(c.peer);
+  $('peer-name').textContent = titleOf(c);
   const avatarEl = $('peer-avatar');
-  avatarEl.firstChild && avatarEl.firstChild.nodeType === 3 ? avatarEl.firstChild.textContent = initials(nameOf(c.peer))
-    : avatarEl.prepend(document.createTextNode(initials(nameOf(c.peer))));
-  avatarEl.style.setProperty('--hue', hue(c.peer.id));
-  const p = state.presence.get(c.peer.id);
+  const label = initials(c.peer ? nameOf(c.peer) : c.group.name);
+  avatarEl.firstChild && avatarEl.firstChild.nodeType === 3 ? avatarEl.firstChild.textContent = label
+    : avatarEl.prepend(document.createTextNode(label));
+  avatarEl.style.setProperty('--hue', hue(c.peer ? c.peer.id : c.group.id));
+  const p = c.peer && state.presence.get(c.peer.id);
   $('peer-dot').className = 'presence-dot' + (p?.state === 'online' ? ' online' : '');
   renderTyping();
   const menu = $('menu');
   menu.querySelector('[data-action=pin]').textContent = c.pinned ? 'Unpin chat' : 'Pin chat';
   menu.querySelector('[data-action=mute]').textContent = c.muted ? 'Unmute' : 'Mute';
   menu.querySelector('[data-action=archive]').textContent = c.archived ? 'Unarchive' : 'Archive';
-  menu.querySelector('[data-action=alias]').textContent = c.peer.contact ? 'Rename contact…' : 'Add to contacts…';
-  menu.querySelector('[data-action=uncontact]').parentElement.hidden = !c.peer.contact;
+  menu.querySelector('[data-action=alias]').textContent = c.peer?.contact ? 'Rename contact…' : 'Add to contacts…';
+  menu.querySelector('[data-action=alias]').parentElement.hidden = !c.peer;
+  menu.querySelector('[data-action=uncontact]').parentElement.hidden = !c.peer?.contact;
 }
 
 function statusLine(c) {
   const t = state.typing.get(c.id);
   if (t && t.until > Date.now()) return '';
+  if (c.kind === 'channel') return `${c.group.name} · ${c.memberCount} members`;
   const p = state.presence.get(c.peer.id);
   if (!p || p.state === 'unknown') return '@' + c.peer.username;
   return p.state === 'online' ? 'online' : lastSeenLabel(p.lastSeen) || '@' + c.peer.username;
@@ -493,7 +543,8 @@ function renderTyping() {
   if (!c) return;
   const t = state.typing.get(c.id);
   const typing = t && t.until > Date.now();
-  $('typing').textContent = typing ? `${nameOf(c.peer)} is typing…` : '';
+  const who = c.peer ? nameOf(c.peer) : (state.names.get(t?.user) || 'Someone');
+  $('typing').textContent = typing ? `${who} is typing…` : '';
   $('peer-status').textContent = typing ? 'typing…' : statusLine(c);
 }
 
@@ -514,6 +565,9 @@ function renderMessages() {
   for (const m of [...list, ...pending]) {
     const day = dayLabel(m.at);
     if (day !== lastDay) { box.append(el('div', { class: 'day', role: 'separator' }, day)); lastDay = day; lastSender = null; }
+    if (c.kind === 'channel' && m.senderId !== state.me.id && m.senderId !== lastSender) {
+      box.append(el('div', { class: 'sender' }, state.names.get(m.senderId) || 'Former member'));
+    }
     box.append(bubble(c, m, m.senderId === lastSender));
     lastSender = m.senderId;
   }
@@ -683,10 +737,11 @@ $('menu').addEventListener('click', async (e) => {
     if (action === 'archive') view = await api.change(c.id, { archived: !c.archived });
     if (action === 'clear' && confirm('Clear this chat\u2019s history for you?')) view = await api.clear(c.id);
     if (action === 'alias') {
+      if (!c.peer) return;
       const alias = prompt(`Your name for @${c.peer.username} (empty to remove):`, c.peer.alias || '');
       if (alias !== null) onContact(await api.setAlias(c.peer.id, alias.trim()));
     }
-    if (action === 'uncontact') onContact(await api.removeContact(c.peer.id));
+    if (action === 'uncontact' && c.peer) onContact(await api.removeContact(c.peer.id));
     if (action === 'delete' && confirm('Delete this chat for you? The other person keeps it.')) {
       await api.deleteChat(c.id);
       state.conversations.delete(c.id);

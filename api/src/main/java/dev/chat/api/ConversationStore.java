@@ -16,18 +16,30 @@ import java.util.UUID;
 public final class ConversationStore {
     private static final String MESSAGE_COLUMNS =
             "m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at, m.edited_at, m.deleted_at";
-    /** Everything a member's view of a conversation needs; {@code me} and {@code pm} are the two memberships. */
+    /**
+     * Everything a member's view of a conversation needs: {@code me} is the reading member. The
+     * other members' cursors are aggregated (their minimum is "delivered to all" / "read by all"),
+     * so a channel of 500 costs one index range scan, never a row per message per member. The peer
+     * of a direct chat comes from the other membership.
+     */
     private static final String CONVERSATION_SELECT = """
-            SELECT c.id, c.kind, c.last_seq, c.updated_at,
-                   me.delivered_seq, me.read_seq, pm.delivered_seq AS peer_delivered_seq, pm.read_seq AS peer_read_seq,
-                   me.pinned_at, me.archived, me.muted, me.cleared_seq,
+            SELECT c.id, c.kind, c.name, c.group_id, g.name AS group_name, c.last_seq, c.updated_at,
+                   me.delivered_seq, me.read_seq, me.pinned_at, me.archived, me.muted, me.cleared_seq,
+                   coalesce(others.min_delivered, 0) AS peer_delivered_seq, coalesce(others.min_read, 0) AS peer_read_seq,
+                   others.n + 1 AS member_count,
                    u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
                    ct.alias AS peer_alias, ct.contact_id IS NOT NULL AS peer_is_contact,
                    %s
             FROM conversation_members me
             JOIN conversations c ON c.id = me.conversation_id
-            JOIN conversation_members pm ON pm.conversation_id = c.id AND pm.user_id <> me.user_id
-            JOIN users u ON u.id = pm.user_id
+            LEFT JOIN groups g ON g.id = c.group_id
+            CROSS JOIN LATERAL (
+                SELECT min(o.delivered_seq) AS min_delivered, min(o.read_seq) AS min_read, count(*) AS n
+                FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id <> me.user_id) others
+            LEFT JOIN LATERAL (
+                SELECT o.user_id FROM conversation_members o
+                WHERE c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id <> me.user_id LIMIT 1) peer ON true
+            LEFT JOIN users u ON u.id = peer.user_id
             LEFT JOIN contacts ct ON ct.owner_id = me.user_id AND ct.contact_id = u.id
             LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq AND m.seq > me.cleared_seq
             """.formatted(MESSAGE_COLUMNS);
@@ -97,7 +109,9 @@ public final class ConversationStore {
         }
         long seq = Db.longValue(tx.get("""
                 UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
-                WHERE id = ?::uuid RETURNING last_seq""", conversation).orElseThrow(), "last_seq");
+                WHERE id = ?::uuid AND NOT archived RETURNING last_seq""", conversation)
+                .orElseThrow(() -> new ChatException(ErrorCode.CHANNEL_ARCHIVED, "This channel is archived: it takes no new messages.")),
+                "last_seq");
         return tx.get("""
                 INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body) VALUES (?::uuid, ?, ?::uuid, ?, ?)
                 ON CONFLICT (sender_id, client_msg_id) DO NOTHING
@@ -149,12 +163,14 @@ public final class ConversationStore {
     }
 
     private static Views.Conversation conversation(DbRow r) {
-        Views.Person peer = new Views.Person(Db.uuid(r, "peer_id"), Db.string(r, "peer_username"),
+        Views.Person peer = Db.isNull(r, "peer_id") ? null : new Views.Person(Db.uuid(r, "peer_id"), Db.string(r, "peer_username"),
                 Db.string(r, "peer_display_name"), Db.string(r, "peer_alias"), Boolean.TRUE.equals(Db.value(r, "peer_is_contact")));
+        Views.GroupRef group = Db.isNull(r, "group_id") ? null : new Views.GroupRef(Db.uuid(r, "group_id"), Db.string(r, "group_name"));
         Views.Message last = Db.isNull(r, "seq") ? null : message(r);
         long lastSeq = Db.longValue(r, "last_seq");
         long readSeq = Db.longValue(r, "read_seq");
-        return new Views.Conversation(Db.uuid(r, "id"), Db.string(r, "kind"), peer, lastSeq, last,
+        return new Views.Conversation(Db.uuid(r, "id"), Db.string(r, "kind"), Db.string(r, "name"), group,
+                Db.longValue(r, "member_count"), peer, lastSeq, last,
                 Db.instant(r, "updated_at"), Db.longValue(r, "delivered_seq"), readSeq,
                 Db.longValue(r, "peer_delivered_seq"), Db.longValue(r, "peer_read_seq"), Math.max(0, lastSeq - readSeq),
                 !Db.isNull(r, "pinned_at"), Boolean.TRUE.equals(Db.value(r, "archived")),

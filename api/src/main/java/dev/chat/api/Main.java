@@ -103,6 +103,7 @@ public final class Main {
                         new AuthService(db, users, tokens, auth, json, config.secureCookies()),
                         new ConversationService(db, users, conversations, messaging, receipts, settings, auth, json),
                         new PeopleService(db, users, outbox, auth, json),
+                        new GroupService(db, outbox, new GroupStore(), users, conversations, auth, json),
                         presence,
                         new HealthService(db, publisher, json)))
                 .build()
@@ -111,8 +112,8 @@ public final class Main {
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, AuthService authService,
-                        ConversationService conversationService, PeopleService people, PresenceService presence,
-                        HealthService health) {
+                        ConversationService conversationService, PeopleService people, GroupService groups,
+                        PresenceService presence, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -125,7 +126,7 @@ public final class Main {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openApi);
         });
-        r.register("/api", authService, conversationService, people, presence)
+        r.register("/api", authService, conversationService, people, groups, presence)
                 .any("/api", (req, res) -> notFound(problems, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, req, res))
                 .register("/health", health)

@@ -29,11 +29,18 @@ public final class Views {
                           Instant editedAt, boolean deleted) {
     }
 
+    /** The group a channel belongs to. */
+    public record GroupRef(UUID id, String name) {
+    }
+
     /**
-     * A conversation as one member sees it, with both members' receipt cursors. {@code unreadCount}
+     * A conversation as one member sees it: a direct chat ({@code peer} set) or a group's channel
+     * ({@code name} and {@code group} set). {@code peerDeliveredSeq}/{@code peerReadSeq} are the
+     * other members' minimum cursors: "delivered to all" / "read by all" (the peer's, in a direct chat). {@code unreadCount}
      * is {@code lastSeq - readSeq}: exact, because sending moves the sender's own read cursor.
      */
-    public record Conversation(UUID id, String kind, Person peer, long lastSeq, Message lastMessage, Instant updatedAt,
+    public record Conversation(UUID id, String kind, String name, GroupRef group, long memberCount, Person peer,
+                               long lastSeq, Message lastMessage, Instant updatedAt,
                                long deliveredSeq, long readSeq, long peerDeliveredSeq, long peerReadSeq,
                                long unreadCount, boolean pinned, boolean archived, boolean muted, long clearedSeq) {
     }

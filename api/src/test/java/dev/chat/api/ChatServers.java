@@ -63,7 +63,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         for (int attempt = 1; ; attempt++) {
             try (Connection c = s.sql(); Statement st = c.createStatement()) {
                 st.execute("SET lock_timeout = '2s'");
-                st.execute("TRUNCATE users, conversations, outbox CASCADE");
+                st.execute("TRUNCATE users, conversations, groups, outbox CASCADE");
                 return;
             } catch (SQLException e) {
                 if (attempt == 5) {

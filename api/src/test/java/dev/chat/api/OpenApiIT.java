@@ -39,7 +39,9 @@ class OpenApiIT {
         assertTrue(operations.size() >= 25, "found " + operations.size() + " operations");
         for (String[] op : operations) {
             String concrete = op[1].replace("{id}", UUID.randomUUID().toString()).replace("{username}", "ana")
-                    .replace("{userId}", UUID.randomUUID().toString()).replace("{seq}", "1");
+                    .replace("{userId}", UUID.randomUUID().toString()).replace("{seq}", "1")
+                    .replace("{group}", UUID.randomUUID().toString()).replace("{user}", UUID.randomUUID().toString())
+                    .replace("{channel}", UUID.randomUUID().toString());
             TestClient.Response r = TestClient.request(stack.apiUrl(), op[0], concrete, ana.token,
                     op[0].equals("GET") ? null : "{}");
             boolean unrouted = r.body() != null && "not_found".equals(r.body().path("code").asText());

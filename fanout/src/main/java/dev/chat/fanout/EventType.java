@@ -23,6 +23,14 @@ public enum EventType {
     CONVERSATION_UPDATED("conversation.updated", false),
     /** One of my contacts was added, renamed or removed; {@code data} is the person as I now see them. */
     CONTACT_UPDATED("contact.updated", false),
+    /** A group I am in was created or changed (name, description, channels, roles); {@code data} is the group. */
+    GROUP_UPDATED("group.updated", false),
+    /** A group I was in was deleted; {@code data}: id. */
+    GROUP_DELETED("group.deleted", false),
+    /** Someone joined a group I am in (or I did); {@code data}: group, user, role. */
+    GROUP_MEMBER_ADDED("group.member.added", false),
+    /** Someone left or was removed from a group I am in (or I was); {@code data}: group, user. */
+    GROUP_MEMBER_REMOVED("group.member.removed", false),
     /** A member's delivered/read cursor moved; {@code data}: user, deliveredSeq, readSeq. */
     RECEIPT_UPDATED("receipt.updated", false),
     /** A member started or stopped typing; expires by itself on the client. */

@@ -1,0 +1,177 @@
+package dev.chat.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Groups with channels: roles, limits, membership events, channel messages and group receipts. */
+@ExtendWith(ChatServers.class)
+class GroupsIT {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private static TestClient.Response call(TestClient who, String method, String path, String json) {
+        return TestClient.request(who.apiUrl, method, path, who.token, json);
+    }
+
+    private static JsonNode channelEntry(TestClient who, String name) {
+        for (JsonNode c : who.get("/api/conversations").body().get("conversations")) {
+            if ("channel".equals(c.get("kind").asText()) && name.equals(c.get("name").asText())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void ownerCreatesAGroupWithGeneralAndMembersJoinLive(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        bobWs.next("welcome", WAIT);
+
+        JsonNode group = ana.post("/api/groups", "{\"name\":\"Climbers\",\"description\":\"Weekend crew\"}").body();
+        assertEquals("owner", group.get("myRole").asText());
+        assertEquals("general", group.at("/channels/0/name").asText());
+        String g = group.get("id").asText();
+
+        assertEquals(201, ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}").status());
+        JsonNode added = bobWs.next("group.member.added", WAIT);
+        assertEquals(bob.id.toString(), added.at("/data/user").asText());
+        JsonNode general = channelEntry(bob, "general");
+        assertTrue(general != null, "a new member sees the group's channels at once");
+        assertEquals("Climbers", general.at("/group/name").asText());
+        assertEquals(2, general.get("memberCount").asLong());
+        assertEquals("member", bob.get("/api/groups/" + g).body().get("myRole").asText());
+        assertEquals(2, bob.get("/api/groups/" + g + "/members").body().get("members").size());
+    }
+
+    @Test
+    void channelMessagesReachEveryMemberAcrossNodesWithGroupReceipts(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
+        String g = ana.post("/api/groups", "{\"name\":\"Team\"}").body().get("id").asText();
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}");
+        UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
+        TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
+        anaWs.next("welcome", WAIT);
+        bobWs.next("welcome", WAIT);
+        cydWs.next("welcome", WAIT);
+
+        assertEquals(201, ana.send(general, UUID.randomUUID().toString(), "hello team").status());
+        assertEquals(1, bobWs.next("message.created", WAIT).get("seq").asLong());
+        assertEquals(1, cydWs.next("message.created", WAIT).get("seq").asLong());
+
+        // delivered to all only once every other member's device has it; read by all likewise
+        bob.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
+        assertEquals(0, channelEntry(ana, "general").get("peerReadSeq").asLong(), "cyd has not read yet");
+        cyd.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
+        JsonNode seen = channelEntry(ana, "general");
+        assertEquals(1, seen.get("peerReadSeq").asLong(), "read by all");
+        assertEquals(1, seen.get("peerDeliveredSeq").asLong(), "delivered to all");
+    }
+
+    @Test
+    void rolesLimitWhoMayDoWhat(ChatServers.Stack stack) {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
+        TestClient eve = TestClient.signUp(stack.apiUrl(), "eve");
+        String g = ana.post("/api/groups", "{\"name\":\"Club\"}").body().get("id").asText();
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
+
+        // a member cannot do admin things
+        assertEquals("forbidden", bob.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}").body().get("code").asText());
+        assertEquals(403, bob.post("/api/groups/" + g + "/channels", "{\"name\":\"random\"}").status());
+        assertEquals(403, call(bob, "PATCH", "/api/groups/" + g, "{\"name\":\"Mine now\"}").status());
+        // a stranger cannot even see it
+        assertEquals("group_not_found", eve.get("/api/groups/" + g).body().get("code").asText());
+        assertEquals(404, eve.get("/api/groups/" + g + "/members").status());
+        assertEquals(404, eve.post("/api/groups/" + g + "/members", "{\"username\":\"eve\"}").status());
+
+        // the owner makes bob admin; bob can now add people and channels, but not remove the owner or other admins
+        assertEquals(200, call(ana, "PATCH", "/api/groups/" + g + "/members/" + bob.id, "{\"role\":\"admin\"}").status());
+        assertEquals(201, bob.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}").status());
+        assertEquals(201, bob.post("/api/groups/" + g + "/channels", "{\"name\":\"random\"}").status());
+        assertEquals("channel_name_taken", bob.post("/api/groups/" + g + "/channels", "{\"name\":\"random\"}").body().get("code").asText());
+        assertEquals("validation_failed", bob.post("/api/groups/" + g + "/channels", "{\"name\":\"Bad Name!\"}").body().get("code").asText());
+        assertEquals(403, call(bob, "DELETE", "/api/groups/" + g + "/members/" + ana.id, null).status());
+        assertEquals(403, call(bob, "PATCH", "/api/groups/" + g + "/members/" + cyd.id, "{\"role\":\"admin\"}").status());
+        assertEquals("already_member", bob.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}").body().get("code").asText());
+
+        // the owner cannot leave before transferring; after transferring she can
+        assertEquals("owner_must_transfer", call(ana, "DELETE", "/api/groups/" + g + "/members/" + ana.id, null).body().get("code").asText());
+        assertEquals(200, ana.post("/api/groups/" + g + "/transfer", "{\"userId\":\"" + bob.id + "\"}").status());
+        assertEquals("owner", bob.get("/api/groups/" + g).body().get("myRole").asText());
+        assertEquals(204, call(ana, "DELETE", "/api/groups/" + g + "/members/" + ana.id, null).status());
+        assertEquals(404, ana.get("/api/groups/" + g).status());
+        assertEquals(403, call(cyd, "DELETE", "/api/groups/" + g, null).status());
+    }
+
+    @Test
+    void aRemovedMemberStopsReceivingAtOnceAndCannotRead(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        String g = ana.post("/api/groups", "{\"name\":\"Temp\"}").body().get("id").asText();
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
+        UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        bobWs.next("welcome", WAIT);
+        ana.send(general, UUID.randomUUID().toString(), "before");
+        assertEquals("before", bobWs.next("message.created", WAIT).at("/data/text").asText());
+
+        assertEquals(204, call(ana, "DELETE", "/api/groups/" + g + "/members/" + bob.id, null).status());
+        assertEquals(bob.id.toString(), bobWs.next("group.member.removed", WAIT).at("/data/user").asText());
+        ana.send(general, UUID.randomUUID().toString(), "after");
+        assertNull(bobWs.poll("message.created", Duration.ofMillis(800)), "a removed member receives nothing more");
+        assertEquals(404, bob.get("/api/conversations/" + general + "/messages").status());
+        assertEquals(404, bob.send(general, UUID.randomUUID().toString(), "let me back").status());
+        assertNull(channelEntry(bob, "general"));
+    }
+
+    @Test
+    void theFiveHundredAndFirstMemberIsRefused(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        String g = ana.post("/api/groups", "{\"name\":\"Big\"}").body().get("id").asText();
+        // 499 members besides the owner, inserted directly (signing up 499 users would only test Argon2)
+        try (var c = stack.sql(); var st = c.createStatement()) {
+            st.execute("""
+                    WITH u AS (INSERT INTO users (username, display_name, password_hash)
+                               SELECT 'filler_' || i, 'Filler ' || i, 'x' FROM generate_series(1, 499) i RETURNING id)
+                    INSERT INTO group_members (group_id, user_id, role) SELECT '%s', id, 'member' FROM u""".formatted(g));
+        }
+        TestClient.signUp(stack.apiUrl(), "late");
+        JsonNode refused = ana.post("/api/groups/" + g + "/members", "{\"username\":\"late\"}").body();
+        assertEquals("group_full", refused.get("code").asText());
+        assertEquals(500, ana.get("/api/groups/" + g).body().get("memberCount").asLong());
+    }
+
+    @Test
+    void archivedChannelsTakeNoNewMessagesAndDeletingTheGroupTellsEveryone(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        String g = ana.post("/api/groups", "{\"name\":\"Old\"}").body().get("id").asText();
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
+        JsonNode random = ana.post("/api/groups/" + g + "/channels", "{\"name\":\"random\"}").body();
+        String channel = random.get("id").asText();
+        assertEquals(200, call(ana, "PATCH", "/api/groups/" + g + "/channels/" + channel, "{\"archived\":true}").status());
+        assertEquals("channel_archived", bob.send(UUID.fromString(channel), UUID.randomUUID().toString(), "hi").body().get("code").asText());
+
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
+        bobWs.next("welcome", WAIT);
+        assertEquals(204, call(ana, "DELETE", "/api/groups/" + g, null).status());
+        assertEquals(g, bobWs.next("group.deleted", WAIT).at("/data/id").asText());
+        assertEquals(0, bob.get("/api/groups").body().get("groups").size());
+        assertNull(channelEntry(bob, "general"), "the group leaves the inbox");
+    }
+}
