@@ -15,6 +15,7 @@ public enum ErrorCode {
     CONVERSATION_NOT_FOUND(404, "Conversation not found"),
     MESSAGE_NOT_FOUND(404, "Message not found"),
     GROUP_NOT_FOUND(404, "Group not found"),
+    INVITE_NOT_FOUND(404, "Invite not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     USERNAME_TAKEN(409, "Username taken"),
     CLIENT_MSG_ID_CONFLICT(409, "Client message id already used"),

@@ -46,6 +46,18 @@ public record JsonBody(ObjectNode node) {
         return Optional.of(s);
     }
 
+    /** An optional whole number in [min, max]; absent or null is null. */
+    public Long optionalLong(String field, long min, long max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw ChatException.validation("'" + field + "' must be a whole number from " + min + " to " + max + ".");
+        }
+        return v.asLong();
+    }
+
     /** An optional boolean: absent or null is null; anything but true/false is refused. */
     public Boolean optionalBoolean(String field) {
         JsonNode v = node.get(field);

@@ -87,6 +87,8 @@ public final class Main {
         Messaging messaging = new Messaging(db, conversations, outbox, json);
         Receipts receipts = new Receipts(db, conversations, outbox, json);
         ChatSettings settings = new ChatSettings(db, conversations, outbox, json);
+        GroupStore groupStore = new GroupStore();
+        GroupService groupService = new GroupService(db, outbox, groupStore, users, conversations, auth, json);
         Problems problems = new Problems(json);
         MemcachedClient memcached = memcachedClient(config);
         PresenceService presence = new PresenceService(db, new PresenceStore(memcached), publisher, auth, json);
@@ -103,7 +105,8 @@ public final class Main {
                         new AuthService(db, users, tokens, auth, json, config.secureCookies()),
                         new ConversationService(db, users, conversations, messaging, receipts, settings, auth, json),
                         new PeopleService(db, users, outbox, auth, json),
-                        new GroupService(db, outbox, new GroupStore(), users, conversations, auth, json),
+                        groupService,
+                        new InviteService(db, outbox, groupStore, groupService, auth, json),
                         presence,
                         new HealthService(db, publisher, json)))
                 .build()
@@ -113,7 +116,7 @@ public final class Main {
 
     static void routing(HttpRouting.Builder r, Problems problems, AuthService authService,
                         ConversationService conversationService, PeopleService people, GroupService groups,
-                        PresenceService presence, HealthService health) {
+                        InviteService invites, PresenceService presence, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -126,7 +129,7 @@ public final class Main {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openApi);
         });
-        r.register("/api", authService, conversationService, people, groups, presence)
+        r.register("/api", authService, conversationService, people, groups, invites, presence)
                 .any("/api", (req, res) -> notFound(problems, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, req, res))
                 .register("/health", health)
