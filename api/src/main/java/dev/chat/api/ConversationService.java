@@ -53,6 +53,7 @@ public final class ConversationService implements HttpService {
                 .get("/conversations/{id}/messages", this::history)
                 .post("/conversations/{id}/messages", this::send)
                 .patch("/conversations/{id}/messages/{seq}", this::edit)
+                .get("/conversations/{id}/messages/{seq}/readers", this::readers)
                 .delete("/conversations/{id}/messages/{seq}", this::deleteMessage)
                 .post("/conversations/{id}/read", (req, res) -> cursor(req, res, true))
                 .post("/conversations/{id}/delivered", (req, res) -> cursor(req, res, false));
@@ -125,6 +126,18 @@ public final class ConversationService implements HttpService {
         long seq = pathSeq(req);
         String text = json.body(req).string("text", 1, Messaging.MAX_TEXT);
         json.ok(res, messaging.edit(me.userId(), id, seq, text));
+    }
+
+    private void readers(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        long seq = pathSeq(req);
+        var exec = db.client().execute();
+        if (!conversations.isMember(exec, id, me.userId())) {
+            throw notFound();
+        }
+        conversations.bySeq(exec, id, seq).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No such message."));
+        json.ok(res, conversations.readers(exec, id, me.userId(), seq));
     }
 
     private void deleteMessage(ServerRequest req, ServerResponse res) {

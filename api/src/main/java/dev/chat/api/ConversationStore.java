@@ -27,6 +27,9 @@ public final class ConversationStore {
                    me.delivered_seq, me.read_seq, me.pinned_at, me.archived, me.muted, me.cleared_seq,
                    coalesce(others.min_delivered, 0) AS peer_delivered_seq, coalesce(others.min_read, 0) AS peer_read_seq,
                    others.n + 1 AS member_count,
+                   (SELECT count(*) FROM mentions mn JOIN messages mm ON mm.conversation_id = mn.conversation_id AND mm.seq = mn.seq
+                    WHERE mn.conversation_id = c.id AND mn.seq > me.read_seq AND mm.sender_id <> me.user_id
+                      AND (mn.user_id = me.user_id OR mn.user_id IS NULL)) AS mention_count,
                    u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
                    ct.alias AS peer_alias, ct.contact_id IS NOT NULL AS peer_is_contact,
                    %s
@@ -156,6 +159,28 @@ public final class ConversationStore {
                 conversation, user).map(r -> Db.longValue(r, "cleared_seq"));
     }
 
+    /** Who of the other members has read / received a message (from their cursors). */
+    public Views.Readers readers(DbExecute db, UUID conversation, UUID me, long seq) {
+        List<DbRow> rows = db.query("""
+                SELECT u.id, u.username, u.display_name, ct.alias, ct.contact_id IS NOT NULL AS is_contact,
+                       cm.read_seq >= ? AS has_read, cm.delivered_seq >= ? AS has_received
+                FROM conversation_members cm JOIN users u ON u.id = cm.user_id
+                LEFT JOIN contacts ct ON ct.owner_id = ?::uuid AND ct.contact_id = u.id
+                WHERE cm.conversation_id = ?::uuid AND cm.user_id <> ?::uuid
+                ORDER BY u.username""", seq, seq, me, conversation, me).toList();
+        List<Views.Person> read = new ArrayList<>();
+        List<Views.Person> delivered = new ArrayList<>();
+        for (DbRow r : rows) {
+            Views.Person p = PeopleService.person(r);
+            if (Boolean.TRUE.equals(Db.value(r, "has_read"))) {
+                read.add(p);
+            } else if (Boolean.TRUE.equals(Db.value(r, "has_received"))) {
+                delivered.add(p);
+            }
+        }
+        return new Views.Readers(seq, read, delivered, rows.size());
+    }
+
     /** One message by position. */
     public Optional<Views.Message> bySeq(DbExecute db, UUID conversation, long seq) {
         return db.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ?::uuid AND m.seq = ?",
@@ -174,7 +199,7 @@ public final class ConversationStore {
                 Db.instant(r, "updated_at"), Db.longValue(r, "delivered_seq"), readSeq,
                 Db.longValue(r, "peer_delivered_seq"), Db.longValue(r, "peer_read_seq"), Math.max(0, lastSeq - readSeq),
                 !Db.isNull(r, "pinned_at"), Boolean.TRUE.equals(Db.value(r, "archived")),
-                Boolean.TRUE.equals(Db.value(r, "muted")), Db.longValue(r, "cleared_seq"));
+                Boolean.TRUE.equals(Db.value(r, "muted")), Db.longValue(r, "cleared_seq"), Db.longValue(r, "mention_count"));
     }
 
     static Views.Message message(DbRow r) {

@@ -59,6 +59,7 @@ public final class Messaging {
                     // a new message brings an archived chat back to everyone's inbox
                     tx.update("UPDATE conversation_members SET archived = false WHERE conversation_id = ?::uuid AND archived",
                             conversation);
+                    recordMentions(tx, conversation, sender, s.message().seq(), text);
                     List<UUID> members = conversations.members(tx, conversation);
                     Envelope e = Envelope.of(EventType.MESSAGE_CREATED, conversation, s.message().seq(),
                             s.message().at(), json.tree(s.message()), members);
@@ -75,6 +76,43 @@ public final class Messaging {
                     "This clientMsgId was already used for a message in another conversation.");
         }
         return sent;
+    }
+
+    private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("(?<![\\w@])@([a-z0-9_.]{3,32})");
+
+    /**
+     * Mentions in a channel: {@code @username} of a member is one row for that member;
+     * {@code @channel} by an admin or the owner is one row for everyone. Never a row per member.
+     */
+    private void recordMentions(io.helidon.dbclient.DbExecute tx, UUID conversation, UUID sender, long seq, String text) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.regex.Matcher m = MENTION.matcher(text.toLowerCase(java.util.Locale.ROOT));
+        while (m.find() && names.size() < 50) {
+            names.add(m.group(1).replaceAll("\\.+$", "")); // "@bob." at the end of a sentence
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        Optional<io.helidon.dbclient.DbRow> channel = tx.get(
+                "SELECT group_id FROM conversations WHERE id = ?::uuid AND kind = 'channel'", conversation);
+        if (channel.isEmpty()) {
+            return;
+        }
+        if (names.remove("channel")) {
+            boolean admin = tx.get("""
+                    SELECT 1 AS one FROM group_members WHERE group_id = ?::uuid AND user_id = ?::uuid AND role IN ('owner', 'admin')""",
+                    Db.uuid(channel.get(), "group_id"), sender).isPresent();
+            if (admin) {
+                tx.insert("INSERT INTO mentions (conversation_id, seq, user_id) VALUES (?::uuid, ?, NULL)", conversation, seq);
+            }
+        }
+        if (!names.isEmpty()) {
+            tx.insert("""
+                    INSERT INTO mentions (conversation_id, seq, user_id)
+                    SELECT ?::uuid, ?, u.id FROM users u JOIN conversation_members cm ON cm.user_id = u.id AND cm.conversation_id = ?::uuid
+                    WHERE u.username = ANY (?::text[]) AND u.id <> ?::uuid""",
+                    conversation, seq, conversation, names.toArray(String[]::new), sender);
+        }
     }
 
     /** Edits one's own message; everyone in the conversation gets {@code message.updated}. */

@@ -42,7 +42,12 @@ public final class Views {
     public record Conversation(UUID id, String kind, String name, GroupRef group, long memberCount, Person peer,
                                long lastSeq, Message lastMessage, Instant updatedAt,
                                long deliveredSeq, long readSeq, long peerDeliveredSeq, long peerReadSeq,
-                               long unreadCount, boolean pinned, boolean archived, boolean muted, long clearedSeq) {
+                               long unreadCount, boolean pinned, boolean archived, boolean muted, long clearedSeq,
+                               long mentionCount) {
+    }
+
+    /** Who of the other members has read a message, and who has only received it. */
+    public record Readers(long seq, List<Person> readBy, List<Person> deliveredTo, long others) {
     }
 
     public record PersonList(List<Person> people, String next) {
