@@ -49,6 +49,7 @@ export const api = {
   login: (username, password) => request('POST', '/api/auth/login', { username, password }),
   logout: () => request('POST', '/api/auth/logout'),
   conversations: () => request('GET', '/api/conversations'),
+  conversation: (id) => request('GET', `/api/conversations/${enc(id)}`),
   openDirect: (username) => request('POST', '/api/conversations', { kind: 'direct', username }),
   history: (id, { before, after, limit = 50 } = {}) => {
     const q = new URLSearchParams({ limit: String(limit) });
@@ -69,4 +70,14 @@ export const api = {
   searchPeople: (q, after) => request('GET', `/api/users?q=${enc(q)}&limit=8${after ? '&after=' + enc(after) : ''}`),
   updateMe: (change) => request('PATCH', '/api/me', change),
   groupMembers: (groupId) => request('GET', `/api/groups/${enc(groupId)}/members`),
+  group: (groupId) => request('GET', `/api/groups/${enc(groupId)}`),
+  createGroup: (name, description) => request('POST', '/api/groups', { name, description }),
+  addMember: (groupId, username) => request('POST', `/api/groups/${enc(groupId)}/members`, { username }),
+  removeMember: (groupId, userId) => request('DELETE', `/api/groups/${enc(groupId)}/members/${enc(userId)}`),
+  setRole: (groupId, userId, role) => request('PATCH', `/api/groups/${enc(groupId)}/members/${enc(userId)}`, { role }),
+  createChannel: (groupId, name) => request('POST', `/api/groups/${enc(groupId)}/channels`, { name }),
+  createInvite: (groupId) => request('POST', `/api/groups/${enc(groupId)}/invites`, {}),
+  previewInvite: (token) => request('GET', `/api/invites/${enc(token)}`),
+  joinInvite: (token) => request('POST', `/api/invites/${enc(token)}/join`),
+  readers: (id, seq) => request('GET', `/api/conversations/${enc(id)}/messages/${seq}/readers`),
 };

@@ -99,6 +99,7 @@ function showApp() {
   });
   state.socket.connect();
   renderInbox();
+  offerJoin();
 }
 
 // ------------------------------------------------------------------ connection and sync
@@ -194,11 +195,15 @@ function onMessage(m) {
   if (m.senderId === state.me.id) {
     c.readSeq = Math.max(c.readSeq, m.seq); c.deliveredSeq = Math.max(c.deliveredSeq, m.seq);
   } else {
-    state.typing.delete(m.conversation);
+    state.typing.get(m.conversation)?.delete(m.senderId);
     if (m.conversation === state.current && document.visibilityState === 'visible') markRead();
     else state.socket.send({ type: 'delivered', id: 'd' + m.seq, conversation: m.conversation, seq: m.seq });
   }
   c.unreadCount = Math.max(0, c.lastSeq - c.readSeq);
+  if (c.kind === 'channel' && m.senderId !== state.me.id && m.text.includes('@')) {
+    // whether it mentions me (and @channel counts) is the server's call: take its count
+    api.conversation(c.id).then((v) => { c.mentionCount = v.mentionCount; renderInbox(); }).catch(() => {});
+  }
   if (m.conversation === state.current) renderConversation();
   renderInbox();
 }
@@ -214,7 +219,12 @@ function onMessageChanged(m) {
 
 /** Membership or group changes: the inbox is refetched (the server's view is the truth). */
 async function reloadConversations(ev) {
-  if (ev.type === 'group.member.added' || ev.type === 'group.updated') state.namesOf.delete(ev.data.group || ev.data.id);
+  if (ev.type === 'group.member.added' || ev.type === 'group.updated') {
+    const groupId = ev.data.group || ev.data.id;
+    state.namesOf.delete(groupId);
+    const open = state.conversations.get(state.current);
+    if (open?.group?.id === groupId) loadNames(groupId);
+  }
   try {
     const { conversations } = await api.conversations();
     const seen = new Set(conversations.map((c) => c.id));
@@ -252,8 +262,10 @@ function onReceipt(r) {
 }
 
 function onTyping(ev) {
-  if (ev.data.state === 'stop') state.typing.delete(ev.conversation);
-  else state.typing.set(ev.conversation, { user: ev.data.user, until: Date.now() + (ev.data.expiresInMs || 6000) });
+  const typists = state.typing.get(ev.conversation) || new Map();
+  if (ev.data.state === 'stop') typists.delete(ev.data.user);
+  else typists.set(ev.data.user, Date.now() + (ev.data.expiresInMs || 6000));
+  state.typing.set(ev.conversation, typists);
   renderTyping();
   setTimeout(renderTyping, (ev.data.expiresInMs || 6000) + 50);
 }
@@ -313,6 +325,8 @@ function fillList(list, conversations) {
         el('span', {}, last ? timeLabel(last.at) : ''),
         el('span', {},
           c.pinned ? el('span', { class: 'pin', title: 'Pinned', 'aria-label': 'Pinned' }, '📌') : null,
+          c.mentionCount > 0 ? el('span', { class: 'badge mention-badge', 'data-testid': 'mentions',
+            'aria-label': `${c.mentionCount} mention${c.mentionCount > 1 ? 's' : ''}` }, '@') : null,
           c.unreadCount > 0 ? el('span', {
             class: 'badge' + (c.muted ? ' muted-badge' : ''), 'data-testid': 'unread',
             'aria-label': `${c.unreadCount} unread`,
@@ -448,13 +462,7 @@ async function openConversation(id) {
   renderInbox();
   renderConversation();
   const opened = state.conversations.get(id);
-  if (opened?.group && !state.namesOf.has(opened.group.id)) {
-    api.groupMembers(opened.group.id).then(({ members }) => {
-      members.forEach((m) => state.names.set(m.id, m.displayName || m.username));
-      state.namesOf.add(opened.group.id);
-      if (state.current === id) renderMessages();
-    }).catch(() => {});
-  }
+  if (opened?.group && !state.namesOf.has(opened.group.id)) loadNames(opened.group.id);
   if (!state.loaded.has(id)) {
     try {
       const page = await api.history(id, { limit: 50 });
@@ -483,6 +491,7 @@ function markRead() {
   c.readSeq = c.lastSeq;
   c.deliveredSeq = Math.max(c.deliveredSeq, c.lastSeq);
   c.unreadCount = 0;
+  c.mentionCount = 0;
   renderInbox();
   reportRead(c.id);
 }
@@ -526,13 +535,22 @@ function renderHeader() {
   menu.querySelector('[data-action=archive]').textContent = c.archived ? 'Unarchive' : 'Archive';
   menu.querySelector('[data-action=alias]').textContent = c.peer?.contact ? 'Rename contact…' : 'Add to contacts…';
   menu.querySelector('[data-action=alias]').parentElement.hidden = !c.peer;
+  menu.querySelector('[data-action=group]').parentElement.hidden = !c.group;
   menu.querySelector('[data-action=uncontact]').parentElement.hidden = !c.peer?.contact;
 }
 
+/** Who is typing in a conversation right now (expired entries dropped). */
+function typists(id) {
+  const now = Date.now();
+  const t = state.typing.get(id);
+  if (!t) return [];
+  for (const [user, until] of t) if (until <= now) t.delete(user);
+  return [...t.keys()];
+}
+
 function statusLine(c) {
-  const t = state.typing.get(c.id);
-  if (t && t.until > Date.now()) return '';
-  if (c.kind === 'channel') return `${c.group.name} · ${c.memberCount} members`;
+  if (typists(c.id).length) return '';
+  if (c.kind === 'channel') return `${c.group.name} · ${c.memberCount} member${c.memberCount === 1 ? '' : 's'}`;
   const p = state.presence.get(c.peer.id);
   if (!p || p.state === 'unknown') return '@' + c.peer.username;
   return p.state === 'online' ? 'online' : lastSeenLabel(p.lastSeen) || '@' + c.peer.username;
@@ -541,10 +559,12 @@ function statusLine(c) {
 function renderTyping() {
   const c = state.conversations.get(state.current);
   if (!c) return;
-  const t = state.typing.get(c.id);
-  const typing = t && t.until > Date.now();
-  const who = c.peer ? nameOf(c.peer) : (state.names.get(t?.user) || 'Someone');
-  $('typing').textContent = typing ? `${who} is typing…` : '';
+  const users = typists(c.id);
+  const typing = users.length > 0;
+  const first = c.peer ? nameOf(c.peer) : (state.names.get(users[0]) || 'Someone');
+  $('typing').textContent = !typing ? ''
+    : users.length === 1 ? `${first} is typing…`
+      : `${first} and ${users.length - 1} other${users.length > 2 ? 's' : ''} are typing…`;
   $('peer-status').textContent = typing ? 'typing…' : statusLine(c);
 }
 
@@ -583,18 +603,63 @@ function bubble(c, m, grouped) {
   const footer = el('span', { class: 'footer' },
     m.editedAt && !m.deleted ? el('span', {}, 'edited') : null,
     el('time', { datetime: m.at }, timeLabel(m.at)),
-    mine ? tick(status) : null,
+    mine ? withInfo(c, m, tick(status)) : null,
     m.pending && m.status === 'failed' ? el('button', { class: 'retry', type: 'button', onclick: () => retry(c.id, m.clientMsgId) }, 'Retry') : null);
   const node = el('div', {
     class: `message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`,
     'data-testid': 'message', 'data-status': status, 'data-seq': m.seq != null ? String(m.seq) : '',
-  }, el('span', { class: 'body' }, m.deleted ? 'This message was deleted' : m.text), footer);
+  }, el('span', { class: 'body' }, ...(m.deleted ? ['This message was deleted'] : withMentions(m.text))), footer);
   if (mine && !m.pending && !m.deleted) {
     node.append(el('span', { class: 'actions' },
       el('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'),
       el('button', { type: 'button', 'aria-label': 'Delete message', onclick: () => api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError) }, 'Delete')));
   }
   return node;
+}
+
+/** Message text with @mentions highlighted, as text nodes and <mark>s (never HTML). */
+function withMentions(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/(^|[^\w@])(@[a-z0-9_.]{3,32})/gi)) {
+    const at = match.index + match[1].length;
+    if (at > last) parts.push(text.slice(last, at));
+    parts.push(el('mark', { class: 'mention' }, match[2]));
+    last = at + match[2].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+/** In a channel, my message's tick opens who has read it. */
+function withInfo(c, m, tickNode) {
+  if (c.kind !== 'channel' || m.pending) return tickNode;
+  const b = el('button', { type: 'button', class: 'tick-button', 'aria-label': 'Message info', onclick: () => showReaders(c.id, m.seq) });
+  b.append(tickNode);
+  return b;
+}
+
+async function showReaders(id, seq) {
+  try {
+    const r = await api.readers(id, seq);
+    const fill = (list, people) => {
+      clear(list);
+      people.forEach((p) => list.append(el('li', {}, el('span', { class: 'who' }, nameOf(p)))));
+      if (!people.length) list.append(el('li', { class: 'muted' }, 'No one yet'));
+    };
+    fill($('read-by'), r.readBy);
+    fill($('delivered-to'), r.deliveredTo);
+    $('readers').showModal();
+  } catch (e) { alertError(e); }
+}
+
+/** The display names of a group's members, for sender names and typing lines. */
+function loadNames(groupId) {
+  api.groupMembers(groupId).then(({ members }) => {
+    members.forEach((m) => state.names.set(m.id, m.displayName || m.username));
+    state.namesOf.add(groupId);
+    if (state.conversations.get(state.current)?.group?.id === groupId) renderMessages();
+  }).catch(() => {});
 }
 
 async function loadOlder(id) {
@@ -742,6 +807,7 @@ $('menu').addEventListener('click', async (e) => {
       if (alias !== null) onContact(await api.setAlias(c.peer.id, alias.trim()));
     }
     if (action === 'uncontact' && c.peer) onContact(await api.removeContact(c.peer.id));
+    if (action === 'group' && c.group) openGroupPanel(c.group.id);
     if (action === 'delete' && confirm('Delete this chat for you? The other person keeps it.')) {
       await api.deleteChat(c.id);
       state.conversations.delete(c.id);
@@ -753,5 +819,135 @@ $('menu').addEventListener('click', async (e) => {
     if (view) onConversationUpdated(view);
   } catch (err) { alertError(err); }
 });
+
+// ------------------------------------------------------------------ groups
+document.querySelectorAll('dialog [data-close]').forEach((b) => b.addEventListener('click', () => b.closest('dialog').close()));
+
+$('new-group').addEventListener('click', () => {
+  $('group-name').value = ''; $('group-description').value = ''; $('group-create-error').textContent = '';
+  $('group-create').showModal();
+});
+$('group-create-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const g = await api.createGroup($('group-name').value.trim(), $('group-description').value.trim());
+    $('group-create').close();
+    await openFirstChannel(g);
+  } catch (err) { $('group-create-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server.'; }
+});
+
+async function openFirstChannel(g) {
+  const { conversations } = await api.conversations();
+  conversations.forEach((c) => state.conversations.set(c.id, c));
+  renderInbox();
+  const general = conversations.find((c) => c.group?.id === g.id && c.name === 'general')
+    || conversations.find((c) => c.group?.id === g.id);
+  if (general) openConversation(general.id);
+}
+
+let panelGroup = null;
+async function openGroupPanel(groupId) {
+  panelGroup = groupId;
+  $('group-panel-error').textContent = '';
+  $('invite-link').hidden = true;
+  await renderGroupPanel();
+  if (!$('group-panel').open) $('group-panel').showModal();
+}
+
+async function renderGroupPanel() {
+  const [g, { members }] = await Promise.all([api.group(panelGroup), api.groupMembers(panelGroup)]);
+  const admin = g.myRole === 'owner' || g.myRole === 'admin';
+  $('group-panel-title').textContent = g.name;
+  $('group-panel-about').textContent = g.description || `${g.channels.length} channel${g.channels.length > 1 ? 's' : ''}`;
+  $('member-count').textContent = `(${g.memberCount})`;
+  document.querySelectorAll('#group-panel .admin-only').forEach((n) => { n.hidden = !admin; });
+  const list = $('member-list');
+  clear(list);
+  for (const m of members) {
+    state.names.set(m.id, m.displayName || m.username);
+    const actions = [];
+    if (m.id !== state.me.id && m.role !== 'owner') {
+      if (g.myRole === 'owner') {
+        const next = m.role === 'admin' ? 'member' : 'admin';
+        actions.push(el('button', { type: 'button', onclick: () => groupAction(() => api.setRole(panelGroup, m.id, next)) },
+          next === 'admin' ? 'Make admin' : 'Make member'));
+      }
+      if (admin && (m.role === 'member' || g.myRole === 'owner')) {
+        actions.push(el('button', { type: 'button', 'aria-label': `Remove ${m.username}`,
+          onclick: () => groupAction(() => api.removeMember(panelGroup, m.id)) }, 'Remove'));
+      }
+    }
+    list.append(el('li', { 'data-testid': 'member' },
+      el('span', { class: 'who' }, m.displayName || m.username, ' ', el('span', { class: 'muted small' }, '@' + m.username)),
+      el('span', { class: 'role' }, m.role), ...actions));
+  }
+}
+
+async function groupAction(action) {
+  $('group-panel-error').textContent = '';
+  try { await action(); await renderGroupPanel(); } catch (err) {
+    $('group-panel-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server.';
+  }
+}
+
+$('add-member').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const username = $('add-member-username').value.trim().toLowerCase();
+  if (!username) return;
+  groupAction(async () => { await api.addMember(panelGroup, username); $('add-member-username').value = ''; });
+});
+$('add-channel').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const name = $('channel-name').value.trim().toLowerCase();
+  if (!name) return;
+  groupAction(async () => {
+    const channel = await api.createChannel(panelGroup, name);
+    $('channel-name').value = '';
+    state.conversations.set(channel.id, channel);
+    renderInbox();
+  });
+});
+$('make-invite').addEventListener('click', () => groupAction(async () => {
+  const invite = await api.createInvite(panelGroup);
+  const link = $('invite-link');
+  link.value = `${location.origin}/#join=${invite.token}`;
+  link.hidden = false;
+  link.select();
+}));
+$('leave-group').addEventListener('click', () => {
+  if (!confirm('Leave this group?')) return;
+  groupAction(async () => {
+    await api.removeMember(panelGroup, state.me.id);
+    $('group-panel').close();
+  });
+});
+
+/** A link like https://host/#join=TOKEN: show the group, then join on request. */
+async function offerJoin() {
+  const m = location.hash.match(/^#join=([A-Za-z0-9_-]{16,64})$/);
+  if (!m) return;
+  const token = m[1];
+  history.replaceState(null, '', location.pathname);
+  try {
+    const p = await api.previewInvite(token);
+    $('join-name').textContent = p.name;
+    $('join-about').textContent = `${p.description ? p.description + ' · ' : ''}${p.memberCount} member${p.memberCount > 1 ? 's' : ''}`;
+    $('join-channels').textContent = 'Channels: ' + p.channels.map((c) => '#' + c).join(', ');
+    $('join-error').textContent = p.alreadyMember ? 'You are already in this group.' : '';
+    $('join-button').hidden = p.alreadyMember;
+    $('join-form').onsubmit = async (e) => {
+      e.preventDefault();
+      try {
+        const g = await api.joinInvite(token);
+        $('join').close();
+        await openFirstChannel(g);
+      } catch (err) { $('join-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server.'; }
+    };
+    $('join').showModal();
+  } catch (err) {
+    $('connection').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server.';
+  }
+}
+addEventListener('hashchange', () => { if (state.me && !$('app').hidden) offerJoin(); });
 
 start();

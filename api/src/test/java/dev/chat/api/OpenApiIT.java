@@ -41,7 +41,8 @@ class OpenApiIT {
             String concrete = op[1].replace("{id}", UUID.randomUUID().toString()).replace("{username}", "ana")
                     .replace("{userId}", UUID.randomUUID().toString()).replace("{seq}", "1")
                     .replace("{group}", UUID.randomUUID().toString()).replace("{user}", UUID.randomUUID().toString())
-                    .replace("{channel}", UUID.randomUUID().toString());
+                    .replace("{channel}", UUID.randomUUID().toString()).replace("{invite}", UUID.randomUUID().toString())
+                    .replace("{token}", "no-such-token-0123456789");
             TestClient.Response r = TestClient.request(stack.apiUrl(), op[0], concrete, ana.token,
                     op[0].equals("GET") ? null : "{}");
             boolean unrouted = r.body() != null && "not_found".equals(r.body().path("code").asText());
