@@ -308,7 +308,13 @@ function activity(c) {
 
 function fillList(list, conversations) {
   clear(list);
+  let lastGroup = null;
   for (const c of conversations) {
+    const groupId = c.pinned ? null : c.group?.id || null;
+    if (groupId && groupId !== lastGroup) {
+      list.append(el('li', { class: 'group-header', role: 'presentation' }, c.group.name));
+    }
+    lastGroup = groupId;
     const online = c.peer && state.presence.get(c.peer.id)?.state === 'online';
     const last = c.lastMessage;
     const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + last.text) : 'No messages yet';
@@ -319,7 +325,7 @@ function fillList(list, conversations) {
     },
       c.peer ? avatar(c.peer, online) : groupAvatar(c.group),
       el('span', { class: 'text' },
-        el('span', { class: 'title' }, titleOf(c), c.group ? el('span', { class: 'group-name' }, ' · ' + c.group.name) : null),
+        el('span', { class: 'title' }, titleOf(c), c.group && c.pinned ? el('span', { class: 'group-name' }, ' · ' + c.group.name) : null),
         el('span', { class: 'preview' }, preview)),
       el('span', { class: 'meta' },
         el('span', {}, last ? timeLabel(last.at) : ''),

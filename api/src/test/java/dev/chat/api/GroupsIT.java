@@ -82,6 +82,43 @@ class GroupsIT {
     }
 
     @Test
+    void anOfflineMemberLearnsOfTheGroupBySyncAndTypingReachesChannelMembersOnly(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
+        TestClient eve = TestClient.signUp(stack.apiUrl(), "eve");
+        String g = ana.post("/api/groups", "{\"name\":\"Night shift\"}").body().get("id").asText();
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
+        // cyd is offline while she is added and a message is posted
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}");
+        UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
+        ana.send(general, UUID.randomUUID().toString(), "while you were away");
+
+        // she comes online: subscribe, then sync — the group, its channel and the message are there
+        TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
+        cydWs.next("welcome", WAIT);
+        assertEquals("Night shift", cyd.get("/api/groups").body().at("/groups/0/name").asText());
+        JsonNode entry = channelEntry(cyd, "general");
+        assertEquals(1, entry.get("unreadCount").asLong());
+        assertEquals("while you were away", cyd.get("/api/conversations/" + general + "/messages").body().at("/messages/0/text").asText());
+
+        // typing in a channel reaches the other members, never the typist nor a stranger
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        TestClient.Socket eveWs = eve.connect(stack.wsUrlA());
+        anaWs.next("welcome", WAIT);
+        bobWs.next("welcome", WAIT);
+        eveWs.next("welcome", WAIT);
+        anaWs.send("{\"type\":\"typing\",\"id\":\"t1\",\"conversation\":\"" + general + "\",\"state\":\"start\"}");
+        assertEquals(ana.id.toString(), bobWs.next("typing", WAIT).at("/data/user").asText());
+        assertEquals(ana.id.toString(), cydWs.next("typing", WAIT).at("/data/user").asText());
+        assertNull(anaWs.poll("typing", Duration.ofMillis(300)));
+        assertNull(eveWs.poll("typing", Duration.ofMillis(300)));
+        eveWs.send("{\"type\":\"typing\",\"id\":\"t2\",\"conversation\":\"" + general + "\",\"state\":\"start\"}");
+        assertEquals("conversation_not_found", eveWs.next("error", WAIT).get("code").asText());
+    }
+
+    @Test
     void rolesLimitWhoMayDoWhat(ChatServers.Stack stack) {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");

@@ -30,7 +30,8 @@ class ChannelIT {
         assertEquals(201, added.status());
 
         // bob sees the channel appear live, under its group
-        assertThat(bob.conversation("#general")).containsText("Climbers");
+        assertThat(bob.page.locator(".group-header")).hasText("Climbers");
+        assertThat(bob.conversation("#general")).isVisible();
         ana.page.reload();
         ana.awaitConnected();
         ana.open("#general");
