@@ -867,6 +867,39 @@ async function renderGroupPanel() {
   $('group-panel-about').textContent = g.description || `${g.channels.length} channel${g.channels.length > 1 ? 's' : ''}`;
   $('member-count').textContent = `(${g.memberCount})`;
   document.querySelectorAll('#group-panel .admin-only').forEach((n) => { n.hidden = !admin; });
+  $('delete-group').hidden = g.myRole !== 'owner';
+  $('leave-group').hidden = g.myRole === 'owner';
+  if (document.activeElement?.closest('#group-edit') == null) {
+    $('group-edit-name').value = g.name;
+    $('group-edit-description').value = g.description || '';
+  }
+  const channels = $('channel-list');
+  clear(channels);
+  for (const ch of g.channels) {
+    channels.append(el('li', { 'data-testid': 'channel' },
+      el('span', { class: 'who' }, '#' + ch.name, ch.archived ? el('span', { class: 'role' }, ' archived') : null),
+      el('button', { type: 'button', 'aria-label': `Rename #${ch.name}`, onclick: () => {
+        const name = prompt(`New name for #${ch.name}:`, ch.name);
+        if (name) groupAction(() => api.updateChannel(panelGroup, ch.id, { name: name.trim().toLowerCase() }));
+      } }, 'Rename'),
+      el('button', { type: 'button', 'aria-label': `${ch.archived ? 'Unarchive' : 'Archive'} #${ch.name}`,
+        onclick: () => groupAction(() => api.updateChannel(panelGroup, ch.id, { archived: !ch.archived })) },
+      ch.archived ? 'Unarchive' : 'Archive'),
+      el('button', { type: 'button', 'aria-label': `Delete #${ch.name}`, onclick: () => {
+        if (confirm(`Delete #${ch.name} and its history for everyone?`)) groupAction(() => api.deleteChannel(panelGroup, ch.id));
+      } }, 'Delete')));
+  }
+  if (admin) {
+    const { invites } = await api.invites(panelGroup);
+    const list = $('invite-list');
+    clear(list);
+    for (const inv of invites.filter((i) => !i.revoked)) {
+      const expiry = inv.expiresAt ? `expires ${new Date(inv.expiresAt).toLocaleString()}` : 'never expires';
+      const uses = inv.maxUses ? `${inv.uses}/${inv.maxUses} uses` : `${inv.uses} uses`;
+      list.append(el('li', { 'data-testid': 'invite' }, el('span', { class: 'who small' }, `${uses} · ${expiry}`),
+        el('button', { type: 'button', onclick: () => groupAction(() => api.revokeInvite(panelGroup, inv.id)) }, 'Revoke')));
+    }
+  }
   const list = $('member-list');
   clear(list);
   for (const m of members) {
@@ -877,6 +910,11 @@ async function renderGroupPanel() {
         const next = m.role === 'admin' ? 'member' : 'admin';
         actions.push(el('button', { type: 'button', onclick: () => groupAction(() => api.setRole(panelGroup, m.id, next)) },
           next === 'admin' ? 'Make admin' : 'Make member'));
+      }
+      if (g.myRole === 'owner') {
+        actions.push(el('button', { type: 'button', 'aria-label': `Make ${m.username} the owner`, onclick: () => {
+          if (confirm(`Make @${m.username} the owner? You will stay as an admin.`)) groupAction(() => api.transfer(panelGroup, m.id));
+        } }, 'Make owner'));
       }
       if (admin && (m.role === 'member' || g.myRole === 'owner')) {
         actions.push(el('button', { type: 'button', 'aria-label': `Remove ${m.username}`,
@@ -913,8 +951,20 @@ $('add-channel').addEventListener('submit', (e) => {
     renderInbox();
   });
 });
+$('group-edit').addEventListener('submit', (e) => {
+  e.preventDefault();
+  groupAction(() => api.updateGroup(panelGroup, { name: $('group-edit-name').value.trim(),
+    description: $('group-edit-description').value.trim() }));
+});
+$('delete-group').addEventListener('click', () => {
+  if (!confirm('Delete this group, its channels and their history for everyone?')) return;
+  groupAction(async () => { await api.deleteGroup(panelGroup); $('group-panel').close(); });
+});
 $('make-invite').addEventListener('click', () => groupAction(async () => {
-  const invite = await api.createInvite(panelGroup);
+  const options = {};
+  if ($('invite-expiry').value) options.expiresInSeconds = Number($('invite-expiry').value);
+  if ($('invite-uses').value) options.maxUses = Number($('invite-uses').value);
+  const invite = await api.createInvite(panelGroup, options);
   const link = $('invite-link');
   link.value = `${location.origin}/#join=${invite.token}`;
   link.hidden = false;
