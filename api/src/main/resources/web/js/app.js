@@ -4,6 +4,7 @@
 import { api, ApiError } from './api.js';
 import { ChatSocket } from './socket.js';
 import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick } from './ui.js';
+import { Store } from './store.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,17 +21,25 @@ const state = {
   current: null,
   editing: null,            // seq being edited in the current conversation
   socket: null,
+  store: null,              // the device's copy (IndexedDB): opens instantly and offline
   sendChain: Promise.resolve(),
 };
 
 // ------------------------------------------------------------------ start and sign-in
+const ME_KEY = 'chat.me';
+
 async function start() {
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
   try {
     state.me = await api.me();
+    localStorage.setItem(ME_KEY, JSON.stringify(state.me));
     showApp();
   } catch (e) {
-    showAuth(e instanceof ApiError ? '' : 'Cannot reach the server. Retrying…');
-    if (!(e instanceof ApiError)) setTimeout(start, 3000);
+    if (e instanceof ApiError) { localStorage.removeItem(ME_KEY); showAuth(''); return; }
+    const known = localStorage.getItem(ME_KEY);
+    if (known) { state.me = JSON.parse(known); showApp(); return; } // offline: open from the device's copy
+    showAuth('Cannot reach the server. Retrying…');
+    setTimeout(start, 3000);
   }
 }
 
@@ -68,6 +77,7 @@ $('auth-form').addEventListener('submit', async (e) => {
       ? await api.signup(username, password, $('displayName').value.trim())
       : await api.login(username, password);
     state.me = session.user;
+    localStorage.setItem(ME_KEY, JSON.stringify(state.me));
     $('password').value = '';
     showApp();
   } catch (err) {
@@ -79,13 +89,16 @@ $('auth-form').addEventListener('submit', async (e) => {
 
 $('logout').addEventListener('click', async () => {
   try { await api.logout(); } catch { /* signed out locally anyway */ }
+  localStorage.removeItem(ME_KEY);
+  if (state.store) { state.store.close(); state.store = null; }
+  if (state.me) await Store.remove(state.me.id); // a shared computer keeps nothing of the chats
   state.conversations.clear(); state.messages.clear(); state.loaded.clear(); state.pending.clear();
   state.current = null;
   setAuthMode(false);
   showAuth();
 });
 
-function showApp() {
+async function showApp() {
   $('auth').hidden = true;
   $('app').hidden = false;
   $('me-name').textContent = state.me.displayName || state.me.username;
@@ -97,14 +110,63 @@ function showApp() {
     onState: onConnectionState,
     onSignedOut: () => showAuth('Your session has ended. Please log in again.'),
   });
-  state.socket.connect();
+  await openDeviceCopy();
   renderInbox();
+  state.socket.connect();
   offerJoin();
 }
 
+/** Fills the state from IndexedDB: the inbox, messages and typed-but-unsent messages, before any network. */
+async function openDeviceCopy() {
+  try {
+    state.store = await Store.open(state.me.id);
+    const [conversations, messages, outbox] = await Promise.all([
+      state.store.all('conversations'), state.store.all('messages'), state.store.outbox()]);
+    conversations.forEach((c) => { if (!state.conversations.has(c.id)) state.conversations.set(c.id, c); });
+    messages.forEach((m) => putMessage(m, false));
+    for (const p of outbox) {
+      if (!state.pending.has(p.conversation)) state.pending.set(p.conversation, []);
+      if (!state.pending.get(p.conversation).some((x) => x.clientMsgId === p.clientMsgId)) {
+        state.pending.get(p.conversation).push({ ...p, status: 'sending' });
+      }
+    }
+  } catch (e) {
+    console.warn('no device copy', e);
+  }
+}
+
+let saveTimer = null;
+/** Writes the inbox to the device copy: at most one write pending (a throttle, not a debounce). */
+function saveConversations() {
+  if (!state.store || saveTimer) return;
+  saveTimer = setTimeout(writeConversations, 250);
+}
+
+function writeConversations() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
+  const store = state.store;
+  if (!store) return;
+  try {
+    const tx = store.db.transaction('conversations', 'readwrite');
+    const os = tx.objectStore('conversations');
+    os.clear();
+    state.conversations.forEach((c) => os.put(c));
+    tx.onabort = () => console.warn('inbox cache write aborted', tx.error);
+  } catch (e) {
+    console.warn('inbox cache write failed', e);
+  }
+}
+addEventListener('pagehide', writeConversations);
+
 // ------------------------------------------------------------------ connection and sync
+/** Presence is only shown while connected: offline, what we knew may no longer be true. */
+const presenceOf = (userId) => (document.body.dataset.wsState === 'open' ? state.presence.get(userId) : null);
+
 function onConnectionState(s) {
+  const changed = document.body.dataset.wsState !== s;
   document.body.dataset.wsState = s;
+  if (changed && state.me && !$('app').hidden) { renderInbox(); if (state.current) renderHeader(); }
   $('connection').textContent = s === 'open' ? ''
     : s === 'offline' ? 'Offline — messages will be sent when you are back.' : 'Connecting…';
 }
@@ -177,9 +239,10 @@ function onEvent(ev) {
   }
 }
 
-function putMessage(m) {
+function putMessage(m, persist = true) {
   if (!state.messages.has(m.conversation)) state.messages.set(m.conversation, new Map());
   state.messages.get(m.conversation).set(m.seq, m);
+  if (persist && state.store) state.store.put('messages', [m]);
   const pend = state.pending.get(m.conversation);
   if (pend && m.senderId === state.me.id) {
     const i = pend.findIndex((p) => p.clientMsgId === m.clientMsgId);
@@ -294,6 +357,7 @@ function renderInbox() {
   $('archived-section').hidden = archived.length === 0;
   $('archived-count').textContent = archived.length ? `(${archived.length})` : '';
   $('empty-inbox').hidden = all.length > 0;
+  saveConversations();
   const unread = active.filter((c) => !c.muted).reduce((n, c) => n + (c.unreadCount > 0 ? 1 : 0), 0);
   document.title = unread ? `(${unread}) Chat` : 'Chat';
 }
@@ -315,7 +379,7 @@ function fillList(list, conversations) {
       list.append(el('li', { class: 'group-header', role: 'presentation' }, c.group.name));
     }
     lastGroup = groupId;
-    const online = c.peer && state.presence.get(c.peer.id)?.state === 'online';
+    const online = c.peer && presenceOf(c.peer.id)?.state === 'online';
     const last = c.lastMessage;
     const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + last.text) : 'No messages yet';
     const item = el('button', {
@@ -532,7 +596,7 @@ function renderHeader() {
   avatarEl.firstChild && avatarEl.firstChild.nodeType === 3 ? avatarEl.firstChild.textContent = label
     : avatarEl.prepend(document.createTextNode(label));
   avatarEl.style.setProperty('--hue', hue(c.peer ? c.peer.id : c.group.id));
-  const p = c.peer && state.presence.get(c.peer.id);
+  const p = c.peer && presenceOf(c.peer.id);
   $('peer-dot').className = 'presence-dot' + (p?.state === 'online' ? ' online' : '');
   renderTyping();
   const menu = $('menu');
@@ -557,7 +621,7 @@ function typists(id) {
 function statusLine(c) {
   if (typists(c.id).length) return '';
   if (c.kind === 'channel') return `${c.group.name} · ${c.memberCount} member${c.memberCount === 1 ? '' : 's'}`;
-  const p = state.presence.get(c.peer.id);
+  const p = presenceOf(c.peer.id);
   if (!p || p.state === 'unknown') return '@' + c.peer.username;
   return p.state === 'online' ? 'online' : lastSeenLabel(p.lastSeen) || '@' + c.peer.username;
 }
@@ -726,21 +790,30 @@ $('composer').addEventListener('submit', (e) => {
     api.edit(id, seq, text).then(onMessageChanged).catch(alertError);
     return;
   }
-  const p = { clientMsgId: crypto.randomUUID(), text, status: 'sending', at: new Date().toISOString() };
+  const p = { clientMsgId: crypto.randomUUID(), conversation: id, text, status: 'sending',
+    at: new Date().toISOString(), order: Date.now() * 1000 + (orderSeq++ % 1000) };
   if (!state.pending.has(id)) state.pending.set(id, []);
   state.pending.get(id).push(p);
   renderMessages();
-  enqueueSend(id, p);
+  // kept on the device before anything else: survives a reload, a closed tab, a crash
+  const stored = state.store ? state.store.put('outbox', [{ clientMsgId: p.clientMsgId, conversation: id, text, at: p.at, order: p.order }])
+    : Promise.resolve();
+  stored.then(() => enqueueSend(id, p));
 });
+
+let orderSeq = 0;
 
 /** Sends in the order typed: each send waits for the previous one. */
 function enqueueSend(id, p) {
-  state.sendChain = state.sendChain.then(() => deliver(id, p));
+  if (p.inFlight) return;
+  p.inFlight = true;
+  state.sendChain = state.sendChain.then(() => deliver(id, p)).finally(() => { p.inFlight = false; });
 }
 
 async function deliver(id, p) {
   p.status = 'sending';
   if (id === state.current) renderMessages();
+  if (!(state.socket && state.socket.isOpen()) && navigator.onLine === false) return; // queued: sent on reconnect
   try {
     let message;
     if (state.socket && state.socket.isOpen()) {
@@ -750,22 +823,34 @@ async function deliver(id, p) {
       message = await api.send(id, p.clientMsgId, p.text); // same clientMsgId: a retry never duplicates
     }
     onMessage(message);
+    if (state.store) state.store.delete('outbox', p.clientMsgId);
   } catch (e) {
     const permanent = e.code && !['service_unavailable', 'rate_limited', 'internal_error'].includes(e.code);
-    p.status = 'failed';
-    p.error = permanent ? e.message : null;
+    if (permanent) {
+      // the server refused it for good (e.g. no longer a member): show it, offer a retry, stop retrying
+      p.status = 'failed';
+      p.error = e.message;
+      if (state.store) state.store.delete('outbox', p.clientMsgId);
+    } else {
+      p.status = navigator.onLine === false ? 'sending' : 'failed'; // offline: still queued (clock)
+    }
     if (id === state.current) renderMessages();
   }
 }
 
 function retry(id, clientMsgId) {
   const p = (state.pending.get(id) || []).find((x) => x.clientMsgId === clientMsgId);
-  if (p) enqueueSend(id, p);
+  if (!p) return;
+  p.error = null;
+  if (state.store) state.store.put('outbox', [{ clientMsgId: p.clientMsgId, conversation: id, text: p.text, at: p.at, order: p.order }]);
+  enqueueSend(id, p);
 }
 
-/** After reconnecting, failed sends go again by themselves (same ids: no duplicates). */
+/** After (re)connecting, every queued or transiently failed send goes, in the order typed (same ids: no duplicates). */
 function flushFailed() {
-  for (const [id, list] of state.pending) for (const p of list) if (p.status === 'failed' && !p.error) enqueueSend(id, p);
+  const queued = [];
+  for (const [id, list] of state.pending) for (const p of list) if (!p.error) queued.push([id, p]);
+  queued.sort((a, b) => (a[1].order || 0) - (b[1].order || 0)).forEach(([id, p]) => enqueueSend(id, p));
 }
 
 function startEdit(m) {

@@ -21,6 +21,11 @@ export class ChatSocket {
     this.stopped = false;
     this.ready = false;
     addEventListener('online', () => this.reconnectNow());
+    // the network is gone: say so now and drop the socket, so sends queue instead of waiting on it
+    addEventListener('offline', () => {
+      this.h.onState('offline');
+      if (this.ws) this.ws.close(4000, 'offline');
+    });
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.reconnectNow();
     });

@@ -38,7 +38,10 @@ public final class Browsers implements BeforeAllCallback, AfterAllCallback, Para
                 .setExecutablePath(Paths.get(System.getProperty("chat.e2e.chromium", "/usr/bin/chromium")))
                 .setHeadless(true)
                 .setArgs(List.of("--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+                        "--disable-component-update", "--disable-sync", "--no-first-run",
+                        // the test stack's certificate is self-signed; without this Chromium refuses to install
+                        // the service worker (the offline app shell) from it
+                        "--ignore-certificate-errors")));
         context.getStore(ExtensionContext.Namespace.GLOBAL).put(Browsers.class, this);
     }
 

@@ -1,0 +1,67 @@
+// The device's copy of the user's chats in IndexedDB: conversations, messages and the outbox of
+// messages typed but not yet accepted by the server. It lets the app open instantly (and offline)
+// and keeps typed messages across reloads and closed tabs. One database per user.
+
+const VERSION = 1;
+
+function promised(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+export class Store {
+  static async open(userId) {
+    const request = indexedDB.open(`chat-${userId}`, VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore('conversations', { keyPath: 'id' });
+      db.createObjectStore('messages', { keyPath: ['conversation', 'seq'] });
+      db.createObjectStore('outbox', { keyPath: 'clientMsgId' });
+    };
+    return new Store(await promised(request));
+  }
+
+  constructor(db) {
+    this.db = db;
+  }
+
+  async all(store) {
+    return promised(this.db.transaction(store).objectStore(store).getAll());
+  }
+
+  /** Writes values in one transaction; failures are logged, never thrown at the UI. */
+  put(store, values) {
+    if (!values.length) return Promise.resolve();
+    return new Promise((resolve) => {
+      const tx = this.db.transaction(store, 'readwrite');
+      const os = tx.objectStore(store);
+      values.forEach((v) => os.put(v));
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => { console.warn('cache write failed', tx.error); resolve(); };
+    });
+  }
+
+  delete(store, key) {
+    return new Promise((resolve) => {
+      const tx = this.db.transaction(store, 'readwrite');
+      tx.objectStore(store).delete(key);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => resolve();
+    });
+  }
+
+  /** Outbox entries in the order they were typed. */
+  async outbox() {
+    return (await this.all('outbox')).sort((a, b) => a.order - b.order);
+  }
+
+  close() {
+    this.db.close();
+  }
+
+  static remove(userId) {
+    return promised(indexedDB.deleteDatabase(`chat-${userId}`)).catch(() => {});
+  }
+}
