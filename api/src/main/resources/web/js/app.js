@@ -261,6 +261,7 @@ function onMessage(m) {
     state.typing.get(m.conversation)?.delete(m.senderId);
     if (m.conversation === state.current && document.visibilityState === 'visible') markRead();
     else state.socket.send({ type: 'delivered', id: 'd' + m.seq, conversation: m.conversation, seq: m.seq });
+    notify(c, m);
   }
   c.unreadCount = Math.max(0, c.lastSeq - c.readSeq);
   if (c.kind === 'channel' && m.senderId !== state.me.id && m.text.includes('@')) {
@@ -299,6 +300,22 @@ async function reloadConversations(ev) {
     renderInbox();
     if (state.current) renderConversation();
   } catch (e) { console.warn('reload failed', e); }
+}
+
+/** A system notification for a new message while the tab is hidden, unless the chat is muted. */
+function notify(c, m) {
+  if (document.visibilityState !== 'hidden' || c.muted || !('Notification' in window)
+      || Notification.permission !== 'granted') return;
+  const who = c.peer ? nameOf(c.peer) : `${state.names.get(m.senderId) || 'Someone'} in #${c.name}`;
+  try {
+    const n = new Notification(who, { body: m.text.slice(0, 200), tag: c.id });
+    n.onclick = () => { window.focus(); openConversation(c.id); n.close(); };
+  } catch { /* some browsers only allow notifications from a service worker */ }
+}
+
+/** Asked once, on a gesture of the user's (sending), never on page load. */
+function askForNotifications() {
+  if ('Notification' in window && Notification.permission === 'default') Notification.requestPermission().catch(() => {});
 }
 
 function onConversationUpdated(view) {
@@ -778,6 +795,7 @@ $('composer').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value.trim();
   if (!text || !state.current) return;
+  askForNotifications();
   const id = state.current;
   input.value = '';
   input.style.height = 'auto';
