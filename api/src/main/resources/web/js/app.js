@@ -91,7 +91,10 @@ $('logout').addEventListener('click', async () => {
   try { await api.logout(); } catch { /* signed out locally anyway */ }
   localStorage.removeItem(ME_KEY);
   if (state.store) { state.store.close(); state.store = null; }
-  if (state.me) await Store.remove(state.me.id); // a shared computer keeps nothing of the chats
+  if (state.me) {
+    await Store.remove(state.me.id); // a shared computer keeps nothing of the chats
+    Object.keys(localStorage).filter((k) => k.startsWith(`chat.draft.${state.me.id}.`)).forEach((k) => localStorage.removeItem(k));
+  }
   state.conversations.clear(); state.messages.clear(); state.loaded.clear(); state.pending.clear();
   state.current = null;
   setAuthMode(false);
@@ -393,7 +396,7 @@ function fillList(list, conversations) {
   for (const c of conversations) {
     const groupId = c.pinned ? null : c.group?.id || null;
     if (groupId && groupId !== lastGroup) {
-      list.append(el('li', { class: 'group-header', role: 'presentation' }, c.group.name));
+      list.append(el('li', { class: 'group-header' }, c.group.name));
     }
     lastGroup = groupId;
     const online = c.peer && presenceOf(c.peer.id)?.state === 'online';
@@ -560,7 +563,7 @@ async function openConversation(id) {
     if (state.current === id) renderConversation();
   }
   markRead();
-  $('message-input').value = drafts.get(id) || '';
+  $('message-input').value = drafts.get(id);
   $('message-input').focus();
 }
 
@@ -762,7 +765,13 @@ async function loadOlder(id) {
 }
 
 // ------------------------------------------------------------------ composing and sending
-const drafts = new Map();
+/** Drafts per conversation, kept on the device so a reload or a closed tab loses no word. */
+const drafts = {
+  key: (id) => `chat.draft.${state.me?.id}.${id}`,
+  get: (id) => localStorage.getItem(drafts.key(id)) || '',
+  set: (id, text) => { if (text) localStorage.setItem(drafts.key(id), text); else localStorage.removeItem(drafts.key(id)); },
+  delete: (id) => localStorage.removeItem(drafts.key(id)),
+};
 let lastTypingSent = 0;
 let typingStopTimer = null;
 

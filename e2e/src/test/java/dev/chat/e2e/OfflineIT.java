@@ -56,6 +56,12 @@ class OfflineIT {
         List<String> seen = bob.page.getByTestId("message").allTextContents();
         List<String> offline = seen.stream().filter(t -> t.startsWith("offline")).map(t -> t.replaceAll("\\d\\d:\\d\\d.*$", "")).toList();
         assertEquals(List.of("offline one", "offline two", "offline three"), offline, "once each, in order");
+        // a draft survives a reload too
+        ana.page.getByLabel("Message", new Page.GetByLabelOptions().setExact(true)).fill("half a thought");
+        ana.page.reload();
+        ana.awaitConnected();
+        ana.open("Bob");
+        assertThat(ana.page.getByLabel("Message", new Page.GetByLabelOptions().setExact(true))).hasValue("half a thought");
         Locator seqs = bob.page.getByTestId("message");
         assertEquals(4, seqs.count());
         bob.page.reload();
