@@ -190,7 +190,7 @@ async function onWelcome(welcome) {
     await refreshPresence();
     renderInbox();
     if (state.current) { renderConversation(); markRead(); }
-    flushFailed();
+    flushOutbox();
   } catch (e) {
     console.warn('sync failed', e);
   }
@@ -874,7 +874,7 @@ function retry(id, clientMsgId) {
 }
 
 /** After (re)connecting, every queued or transiently failed send goes, in the order typed (same ids: no duplicates). */
-function flushFailed() {
+function flushOutbox() {
   const queued = [];
   for (const [id, list] of state.pending) for (const p of list) if (!p.error) queued.push([id, p]);
   queued.sort((a, b) => (a[1].order || 0) - (b[1].order || 0)).forEach(([id, p]) => enqueueSend(id, p));

@@ -1,6 +1,5 @@
 package dev.chat.api;
 
-import dev.chat.tokens.AccessClaims;
 import dev.chat.tokens.AccessTokens;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.SetCookie;

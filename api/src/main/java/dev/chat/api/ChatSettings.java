@@ -17,13 +17,11 @@ public final class ChatSettings {
     public record Change(Boolean pinned, Boolean archived, Boolean muted) {
     }
 
-    private final Db db;
     private final ConversationStore conversations;
     private final Outbox outbox;
     private final Json json;
 
-    public ChatSettings(Db db, ConversationStore conversations, Outbox outbox, Json json) {
-        this.db = db;
+    public ChatSettings(ConversationStore conversations, Outbox outbox, Json json) {
         this.conversations = conversations;
         this.outbox = outbox;
         this.json = json;

@@ -85,8 +85,8 @@ public final class Main {
         UserStore users = new UserStore();
         ConversationStore conversations = new ConversationStore();
         Messaging messaging = new Messaging(db, conversations, outbox, json);
-        Receipts receipts = new Receipts(db, conversations, outbox, json);
-        ChatSettings settings = new ChatSettings(db, conversations, outbox, json);
+        Receipts receipts = new Receipts(conversations, outbox, json);
+        ChatSettings settings = new ChatSettings(conversations, outbox, json);
         GroupStore groupStore = new GroupStore();
         GroupService groupService = new GroupService(db, outbox, groupStore, users, conversations, auth, json);
         Problems problems = new Problems(json);

@@ -49,16 +49,15 @@ public final class Messaging {
                 ConversationStore.Sent s = conversations.insertMessage(tx, conversation, sender, clientMsgId, text)
                         .orElseThrow(DuplicateRace::new);
                 if (s.created()) {
-                    // the sender has read what they sent, on every device; no event: their other
-                    // sessions see message.created with their own senderId and move the cursor
+                    // One statement: the sender has read what they sent, on every device (no event:
+                    // their other sessions see message.created with their own senderId), and a new
+                    // message brings an archived chat back to everyone's inbox.
                     tx.update("""
-                            UPDATE conversation_members SET delivered_seq = GREATEST(delivered_seq, ?),
-                                read_seq = GREATEST(read_seq, ?)
-                            WHERE conversation_id = ?::uuid AND user_id = ?::uuid""",
-                            s.message().seq(), s.message().seq(), conversation, sender);
-                    // a new message brings an archived chat back to everyone's inbox
-                    tx.update("UPDATE conversation_members SET archived = false WHERE conversation_id = ?::uuid AND archived",
-                            conversation);
+                            UPDATE conversation_members SET archived = false,
+                                delivered_seq = CASE WHEN user_id = ?::uuid THEN GREATEST(delivered_seq, ?) ELSE delivered_seq END,
+                                read_seq = CASE WHEN user_id = ?::uuid THEN GREATEST(read_seq, ?) ELSE read_seq END
+                            WHERE conversation_id = ?::uuid AND (archived OR user_id = ?::uuid)""",
+                            sender, s.message().seq(), sender, s.message().seq(), conversation, sender);
                     recordMentions(tx, conversation, sender, s.message().seq(), text);
                     List<UUID> members = conversations.members(tx, conversation);
                     Envelope e = Envelope.of(EventType.MESSAGE_CREATED, conversation, s.message().seq(),

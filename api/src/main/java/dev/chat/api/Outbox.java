@@ -151,12 +151,6 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Rows waiting to be published. */
-    public long backlog() {
-        return db.client().execute().get("SELECT count(*) AS n FROM outbox")
-                .map(r -> Db.longValue(r, "n")).orElse(0L);
-    }
-
     private static Long[] toLongArray(Object[] ids) {
         Long[] out = new Long[ids.length];
         for (int i = 0; i < ids.length; i++) {

@@ -20,13 +20,11 @@ public final class Receipts {
     public record Cursor(UUID conversation, UUID user, long deliveredSeq, long readSeq) {
     }
 
-    private final Db db;
     private final ConversationStore conversations;
     private final Outbox outbox;
     private final Json json;
 
-    public Receipts(Db db, ConversationStore conversations, Outbox outbox, Json json) {
-        this.db = db;
+    public Receipts(ConversationStore conversations, Outbox outbox, Json json) {
         this.conversations = conversations;
         this.outbox = outbox;
         this.json = json;

@@ -1,6 +1,5 @@
 package dev.chat.e2e;
 
-import com.microsoft.playwright.Page;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

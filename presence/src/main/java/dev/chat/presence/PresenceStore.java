@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code presence.<user>}: a {@link PresenceRecord}; each node adds/removes its own entry
  *       with CAS, so nodes never overwrite each other.</li>
- *   <li>{@code node.<id>}: the node's heartbeat, expiring after {@link #NODE_TTL}: a crashed node
- *       disappears by itself.</li>
+ *   <li>{@code node.<id>}: the node's heartbeat (its description: sessions, users, start time),
+ *       expiring after {@link #NODE_TTL}: a crashed node disappears by itself.</li>
  *   <li>{@code node-users.<id>}: the users the node holds, for the sweeper.</li>
  *   <li>{@code nodes}: the ids of every node that registered, for the sweeper.</li>
  * </ul>
@@ -85,17 +85,26 @@ public final class PresenceStore {
         return !stillOnline[0];
     }
 
-    /** Node heartbeat: proves the node alive, lists its users, and extends their entries. */
-    public void heartbeat(String node, Collection<UUID> users, boolean refreshEntries) {
-        String ids = users.stream().map(UUID::toString).collect(Collectors.joining(","));
-        await(memcached.set(nodeKey(node), (int) NODE_TTL.toSeconds(), clock.instant().toString()));
-        await(memcached.set(nodeUsersKey(node), RECORD_TTL_SECONDS, ids));
+    /**
+     * Node heartbeat: proves the node alive for {@link #NODE_TTL} (the only writer of
+     * {@code node.<id>}, whose value is the node's description for operators) and keeps it registered.
+     */
+    public void beat(String node, String description) {
+        await(memcached.set(nodeKey(node), (int) NODE_TTL.toSeconds(), description));
         update("nodes", NodeSet::parse, NodeSet::toString, s -> s.with(node));
-        if (refreshEntries) {
-            long now = clock.millis();
-            for (UUID user : users) {
-                update(userKey(user), r -> r.withNode(node, now + ENTRY_TTL.toMillis(), now));
-            }
+    }
+
+    /** The users this node holds, for the crash sweeper; written when they change. */
+    public void nodeUsers(String node, Collection<UUID> users) {
+        await(memcached.set(nodeUsersKey(node), RECORD_TTL_SECONDS,
+                users.stream().map(UUID::toString).collect(Collectors.joining(","))));
+    }
+
+    /** Extends this node's entries of its users: the backstop expiry never lapses while they stay. */
+    public void refreshEntries(String node, Collection<UUID> users) {
+        long now = clock.millis();
+        for (UUID user : users) {
+            update(userKey(user), r -> r.withNode(node, now + ENTRY_TTL.toMillis(), now));
         }
     }
 

@@ -23,12 +23,6 @@ public final class Migrations {
         return result.migrationsExecuted;
     }
 
-    /** The schema version the database is at, or "none". */
-    public static String currentVersion(String jdbcUrl, String user, String password) {
-        var current = flyway(jdbcUrl, user, password).info().current();
-        return current == null ? "none" : current.getVersion().getVersion();
-    }
-
     private static Flyway flyway(String jdbcUrl, String user, String password) {
         return Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(jdbcUrl, user, password)

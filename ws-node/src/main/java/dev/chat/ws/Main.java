@@ -72,10 +72,6 @@ public final class Main {
             return server.port();
         }
 
-        public int sessions() {
-            return registry.sessionCount();
-        }
-
         public void stop() {
             housekeeping.shutdownNow();
             presence.stopped();
@@ -127,7 +123,7 @@ public final class Main {
                 housekeeping, mapper);
         SessionRegistry registry = new SessionRegistry(subscriber, presence);
         registryRef.set(registry);
-        NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, memcached, presence, mapper);
+        NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, presence, mapper);
         presence.onUsersChanged(heartbeat::usersChanged);
         housekeeping.scheduleWithFixedDelay(heartbeat, 0, 1, TimeUnit.SECONDS);
 

@@ -2,63 +2,63 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.presence.PresenceStore;
-import net.spy.memcached.MemcachedClient;
 
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Periodic housekeeping of one node: pings sockets that have been silent for a heartbeat, closes
- * those silent past the idle timeout (4408), and writes this node's record to Memcached
- * ({@code node.<id>}: sessions, users, start time; expires after 30 s, so a crashed node vanishes
- * by itself). Memcached being away never affects chat.
+ * Periodic housekeeping of one node, every second: pings sockets silent for a heartbeat and closes
+ * those silent past the idle timeout (4408); rewrites the node's user list in the presence store
+ * within a second of a change (for the crash sweeper); every 5 s proves the node alive with its
+ * description (sessions, users, start time), and every minute extends its users' presence entries.
+ * Memcached being away never affects chat.
  */
 final class NodeHeartbeat implements Runnable {
-    private static final Logger LOG = Logger.getLogger(NodeHeartbeat.class.getName());
-    static final int RECORD_TTL_SECONDS = 30;
+    private static final long BEAT_EVERY_TICKS = PresenceStore.NODE_HEARTBEAT.toSeconds();
+    private static final long REFRESH_EVERY_TICKS = 60;
 
     private final NodeConfig config;
     private final SessionRegistry registry;
-    private final MemcachedClient memcached;
     private final PresenceTracker presence;
     private final ObjectMapper mapper;
     private final Instant startedAt = Instant.now();
-    private final java.util.concurrent.atomic.AtomicBoolean usersChanged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean usersChanged = new AtomicBoolean();
     private long ticks;
-    private int beats;
 
-    NodeHeartbeat(NodeConfig config, SessionRegistry registry, MemcachedClient memcached, PresenceTracker presence,
-                  ObjectMapper mapper) {
+    NodeHeartbeat(NodeConfig config, SessionRegistry registry, PresenceTracker presence, ObjectMapper mapper) {
         this.config = config;
         this.registry = registry;
-        this.memcached = memcached;
         this.presence = presence;
         this.mapper = mapper;
     }
 
-    /** A user arrived or left: the node's user list is rewritten at the next tick (within a second). */
+    /** A user arrived or left: the node's user list is rewritten at the next tick. */
     void usersChanged() {
         usersChanged.set(true);
     }
 
-    /** Runs every second: writes the user list when it changed; the full heartbeat every 5 s. */
     @Override
     public void run() {
         long tick = ticks++;
-        boolean fullBeat = tick % PresenceStore.NODE_HEARTBEAT.toSeconds() == 0;
-        if (!fullBeat) {
-            if (usersChanged.getAndSet(false)) {
-                presence.heartbeat(registry.users(), false);
-            }
-            return;
+        pingOrCloseSilentSessions();
+        if (usersChanged.getAndSet(false) && !presence.nodeUsers(registry.users())) {
+            usersChanged.set(true); // the store was away: try again next tick
         }
-        usersChanged.set(false);
-        beat();
+        if (tick % BEAT_EVERY_TICKS == 0) {
+            presence.beat(mapper.createObjectNode()
+                    .put("node", config.nodeId())
+                    .put("sessions", registry.sessionCount())
+                    .put("users", registry.userCount())
+                    .put("startedAt", startedAt.toString())
+                    .put("at", Instant.now().toString())
+                    .toString());
+        }
+        if (tick % REFRESH_EVERY_TICKS == 0) {
+            presence.refreshEntries(registry.users());
+        }
     }
 
-    private void beat() {
+    private void pingOrCloseSilentSessions() {
         long heartbeat = config.heartbeat().toNanos();
         long idle = config.idleTimeout().toNanos();
         for (ClientSession s : registry.all()) {
@@ -69,23 +69,5 @@ final class NodeHeartbeat implements Runnable {
                 s.ping();
             }
         }
-        // every beat proves the node alive; every 12th (~1 min) also extends its users' entries
-        presence.heartbeat(registry.users(), beats++ % 12 == 0);
-        try {
-            String record = mapper.createObjectNode()
-                    .put("node", config.nodeId())
-                    .put("sessions", registry.sessionCount())
-                    .put("users", registry.userCount())
-                    .put("startedAt", startedAt.toString())
-                    .put("at", Instant.now().toString())
-                    .toString();
-            memcached.set(key(config.nodeId()), RECORD_TTL_SECONDS, record).get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.log(Level.FINE, "memcached heartbeat failed", e);
-        }
-    }
-
-    static String key(String nodeId) {
-        return "node." + nodeId;
     }
 }

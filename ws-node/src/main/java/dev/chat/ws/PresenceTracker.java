@@ -92,12 +92,27 @@ final class PresenceTracker {
         }), OFFLINE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Called by the node heartbeat: keeps this node alive in the store and its users' entries fresh. */
-    void heartbeat(Collection<UUID> users, boolean refreshEntries) {
+    /** Proves this node alive; {@code description} is what operators see of it. */
+    void beat(String description) {
+        attempt(() -> store.beat(nodeId, description));
+    }
+
+    /** Records this node's users for the crash sweeper; false if the store could not be reached. */
+    boolean nodeUsers(Collection<UUID> users) {
+        return attempt(() -> store.nodeUsers(nodeId, users));
+    }
+
+    void refreshEntries(Collection<UUID> users) {
+        attempt(() -> store.refreshEntries(nodeId, users));
+    }
+
+    private static boolean attempt(Runnable write) {
         try {
-            store.heartbeat(nodeId, users, refreshEntries);
+            write.run();
+            return true;
         } catch (PresenceUnavailableException e) {
-            LOG.log(Level.FINE, "presence heartbeat failed", e);
+            LOG.log(Level.FINE, "presence write failed", e);
+            return false;
         }
     }
 

@@ -5,7 +5,6 @@ import dev.chat.fanout.NodeSubscriber;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,11 +114,5 @@ final class SessionRegistry {
 
     int userCount() {
         return byUser.size();
-    }
-
-    Map<UUID, Integer> snapshot() {
-        Map<UUID, Integer> out = new java.util.HashMap<>();
-        byUser.forEach((u, us) -> out.put(u, us.sessions.size()));
-        return out;
     }
 }
