@@ -30,16 +30,38 @@ const ME_KEY = 'chat.me';
 
 async function start() {
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
+  const known = localStorage.getItem(ME_KEY);
+  if (known) { // open from the device's copy at once; the server confirms the session meanwhile
+    state.me = JSON.parse(known);
+    showApp();
+    confirmSession();
+    return;
+  }
   try {
     state.me = await api.me();
     localStorage.setItem(ME_KEY, JSON.stringify(state.me));
     showApp();
   } catch (e) {
-    if (e instanceof ApiError) { localStorage.removeItem(ME_KEY); showAuth(''); return; }
-    const known = localStorage.getItem(ME_KEY);
-    if (known) { state.me = JSON.parse(known); showApp(); return; } // offline: open from the device's copy
+    if (e instanceof ApiError) { showAuth(''); return; }
     showAuth('Cannot reach the server. Retrying…');
     setTimeout(start, 3000);
+  }
+}
+
+/** The session behind a device-opened app: still valid, someone else's now, or ended. */
+async function confirmSession() {
+  try {
+    const me = await api.me();
+    localStorage.setItem(ME_KEY, JSON.stringify(me));
+    if (me.id !== state.me.id) { location.reload(); return; } // another account signed in meanwhile
+    state.me = me;
+    $('me-name').textContent = me.displayName || me.username;
+    $('admin-entry').hidden = me.role !== 'admin';
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      localStorage.removeItem(ME_KEY);
+      showAuth('Your session has ended. Please log in again.');
+    } // anything else is the network: keep working from the device
   }
 }
 
@@ -107,6 +129,7 @@ async function showApp() {
   $('me-name').textContent = state.me.displayName || state.me.username;
   $('me-avatar').textContent = initials(state.me.displayName || state.me.username);
   $('me-avatar').style.setProperty('--hue', hue(state.me.id));
+  $('admin-entry').hidden = state.me.role !== 'admin';
   state.socket = new ChatSocket({
     onEvent: onEvent,
     onWelcome: onWelcome,
@@ -115,18 +138,30 @@ async function showApp() {
   });
   await openDeviceCopy();
   renderInbox();
+  performance.mark('chat:inbox'); // the benchmark's "first render of the inbox from the device"
   state.socket.connect();
   offerJoin();
 }
+
+const CACHED_WINDOW = 40;  // messages per chat read from the device at start
+const WINDOW = 120;        // messages in the DOM at most: only what is near the screen is rendered
+const STEP = 50;           // how far the window moves when scrolled to one of its ends
+
+const oldestOf = (held) => { let min = Infinity; for (const seq of held.keys()) if (seq < min) min = seq; return min; };
+const newestOf = (held) => { let max = 0; for (const seq of held.keys()) if (seq > max) max = seq; return max; };
 
 /** Fills the state from IndexedDB: the inbox, messages and typed-but-unsent messages, before any network. */
 async function openDeviceCopy() {
   try {
     state.store = await Store.open(state.me.id);
-    const [conversations, messages, outbox] = await Promise.all([
-      state.store.all('conversations'), state.store.all('messages'), state.store.outbox()]);
+    const [conversations, outbox] = await Promise.all([state.store.all('conversations'), state.store.outbox()]);
     conversations.forEach((c) => { if (!state.conversations.has(c.id)) state.conversations.set(c.id, c); });
-    messages.forEach((m) => putMessage(m, false));
+    // only the recent window of each chat: older messages are read from the device when scrolled to
+    const messages = await state.store.newestMessages(conversations.map((c) => c.id), CACHED_WINDOW);
+    for (const m of messages) {
+      if (m.seq > (state.conversations.get(m.conversation)?.clearedSeq || 0)) putMessage(m, false);
+    }
+    for (const [id, held] of state.messages) held.hasMore = oldestOf(held) > (state.conversations.get(id)?.clearedSeq || 0) + 1;
     for (const p of outbox) {
       if (!state.pending.has(p.conversation)) state.pending.set(p.conversation, []);
       if (!state.pending.get(p.conversation).some((x) => x.clientMsgId === p.clientMsgId)) {
@@ -199,7 +234,7 @@ async function onWelcome(welcome) {
 /** The highest seq this device holds of a conversation (or was told it already received). */
 function heldUpTo(c) {
   const held = state.messages.get(c.id);
-  const top = held && held.size ? Math.max(...held.keys()) : 0;
+  const top = held && held.size ? newestOf(held) : 0;
   return Math.max(top, state.loaded.has(c.id) ? 0 : Math.max(c.deliveredSeq, c.clearedSeq));
 }
 
@@ -234,6 +269,7 @@ function onEvent(ev) {
     case 'typing': onTyping(ev); break;
     case 'presence': state.presence.set(ev.data.user, ev.data); renderInbox(); if (state.current) renderHeader(); break;
     case 'contact.updated': onContact(ev.data); break;
+    case 'announcement': showAnnouncement(ev.data); break;
     case 'group.updated':
     case 'group.deleted':
     case 'group.member.added':
@@ -241,6 +277,13 @@ function onEvent(ev) {
     default: break; // unknown events are ignored: newer servers may add some
   }
 }
+
+/** An admin's announcement to everyone online: a banner (text only) until dismissed. */
+function showAnnouncement(a) {
+  $('announcement-text').textContent = a.text;
+  $('announcement').hidden = false;
+}
+$('announcement-dismiss').addEventListener('click', () => { $('announcement').hidden = true; });
 
 function putMessage(m, persist = true) {
   if (!state.messages.has(m.conversation)) state.messages.set(m.conversation, new Map());
@@ -546,11 +589,13 @@ $('profile-form').addEventListener('submit', async (e) => {
 async function openConversation(id) {
   state.current = id;
   state.editing = null;
+  view.id = null; // a chat opens at its newest messages
   $('app').classList.add('in-conversation');
   $('no-conversation').hidden = true;
   $('conversation-view').hidden = false;
   renderInbox();
   renderConversation();
+  performance.mark('chat:conversation'); // the benchmark's "usable conversation"
   const opened = state.conversations.get(id);
   if (opened?.group && !state.namesOf.has(opened.group.id)) loadNames(opened.group.id);
   if (!state.loaded.has(id)) {
@@ -658,21 +703,40 @@ function renderTyping() {
   $('peer-status').textContent = typing ? 'typing…' : statusLine(c);
 }
 
+/**
+ * The message list is a window over the chat: at most WINDOW messages are in the DOM, either the
+ * newest (following the conversation as it grows) or, once scrolled up, the ones from
+ * {@code view.from} on. Scrolling near an end moves the window (reading older messages from the
+ * device, then the server); the message in view keeps its place on screen, so nothing jumps.
+ */
+const view = { id: null, from: null, paging: false };
+
+function sortedMessages(id) {
+  return [...(state.messages.get(id) || new Map()).values()].sort((a, b) => a.seq - b.seq);
+}
+
 function renderMessages() {
   const box = $('messages');
   const c = state.conversations.get(state.current);
   if (!c) return;
+  if (view.id !== c.id) { view.id = c.id; view.from = null; }
+  const following = view.from == null;
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-  clear(box);
+  const anchor = following ? null : anchorOf(box);
   const held = state.messages.get(c.id) || new Map();
-  if (held.hasMore) {
-    box.append(el('button', { class: 'link day', type: 'button', onclick: () => loadOlder(c.id) }, 'Load earlier messages'));
+  const list = sortedMessages(c.id);
+  let from = following ? Math.max(0, list.length - WINDOW) : list.findIndex((m) => m.seq >= view.from);
+  if (from < 0) from = Math.max(0, list.length - WINDOW);
+  const to = Math.min(list.length, from + WINDOW);
+  const atEnd = to === list.length;
+  clear(box);
+  if (from > 0 || held.hasMore) {
+    box.append(el('button', { class: 'link day', type: 'button', 'data-testid': 'earlier', onclick: () => pageUp(c.id) }, 'Earlier messages'));
   }
-  const list = [...held.values()].sort((a, b) => a.seq - b.seq);
-  const pending = (state.pending.get(c.id) || []).map((p) => ({ ...p, senderId: state.me.id, pending: true }));
-  let lastDay = null;
-  let lastSender = null;
-  for (const m of [...list, ...pending]) {
+  const pending = atEnd ? (state.pending.get(c.id) || []).map((p) => ({ ...p, senderId: state.me.id, pending: true })) : [];
+  let lastDay = from > 0 ? dayLabel(list[from - 1].at) : null;
+  let lastSender = from > 0 ? list[from - 1].senderId : null;
+  for (const m of [...list.slice(from, to), ...pending]) {
     const day = dayLabel(m.at);
     if (day !== lastDay) { box.append(el('div', { class: 'day', role: 'separator' }, day)); lastDay = day; lastSender = null; }
     if (c.kind === 'channel' && m.senderId !== state.me.id && m.senderId !== lastSender) {
@@ -681,8 +745,84 @@ function renderMessages() {
     box.append(bubble(c, m, m.senderId === lastSender));
     lastSender = m.senderId;
   }
-  if (nearBottom || pending.length) box.scrollTop = box.scrollHeight;
+  if (!atEnd) {
+    box.append(el('button', { class: 'link day', type: 'button', onclick: () => jumpToLatest() }, 'Newer messages ↓'));
+  }
+  if (anchor) restoreAnchor(box, anchor);
+  else if (nearBottom || pending.length) box.scrollTop = box.scrollHeight;
 }
+
+/** The first message on screen and how far it is from the top of the list's view. */
+function anchorOf(box) {
+  const top = box.getBoundingClientRect().top;
+  for (const node of box.querySelectorAll('[data-seq]')) {
+    const r = node.getBoundingClientRect();
+    if (r.bottom > top && node.dataset.seq) return { seq: node.dataset.seq, offset: r.top - top };
+  }
+  return null;
+}
+
+function restoreAnchor(box, anchor) {
+  const node = box.querySelector(`[data-seq="${anchor.seq}"]`);
+  if (node) box.scrollTop += node.getBoundingClientRect().top - box.getBoundingClientRect().top - anchor.offset;
+}
+
+/** Moves the window up: older messages held in memory first, then from the device, then the server. */
+async function pageUp(id) {
+  if (view.paging) return;
+  view.paging = true;
+  try {
+    let list = sortedMessages(id);
+    let from = view.from == null ? Math.max(0, list.length - WINDOW) : list.findIndex((m) => m.seq >= view.from);
+    const first = list[from]?.seq;
+    if (from < STEP && state.messages.get(id)?.hasMore) {
+      await loadOlder(id);
+      list = sortedMessages(id);
+      from = list.findIndex((m) => m.seq >= first);
+    }
+    if (state.current !== id || from <= 0) return;
+    view.from = list[Math.max(0, from - STEP)].seq;
+    renderMessages();
+  } finally {
+    view.paging = false;
+  }
+}
+
+/** Moves the window down; at the newest end it follows the conversation again. */
+function pageDown(id) {
+  if (view.from == null) return;
+  const list = sortedMessages(id);
+  const from = list.findIndex((m) => m.seq >= view.from);
+  view.from = from < 0 || from + STEP + WINDOW >= list.length ? null : list[from + STEP].seq;
+  if (view.from == null) { // keep what is on screen in place as the window rejoins the newest end
+    const box = $('messages');
+    const anchor = anchorOf(box);
+    renderMessages();
+    if (anchor) restoreAnchor(box, anchor);
+    return;
+  }
+  renderMessages();
+}
+
+function jumpToLatest() {
+  view.from = null;
+  renderMessages();
+  const box = $('messages');
+  box.scrollTop = box.scrollHeight;
+}
+
+let scrollFrame = 0;
+$('messages').addEventListener('scroll', () => {
+  if (scrollFrame) return;
+  scrollFrame = requestAnimationFrame(() => {
+    scrollFrame = 0;
+    const box = $('messages');
+    const id = state.current;
+    if (!id) return;
+    if (box.scrollTop < 400) pageUp(id);
+    else if (box.scrollHeight - box.scrollTop - box.clientHeight < 400) pageDown(id);
+  });
+}, { passive: true });
 
 function bubble(c, m, grouped) {
   const mine = m.senderId === state.me.id;
@@ -698,7 +838,7 @@ function bubble(c, m, grouped) {
   const node = el('div', {
     class: `message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`,
     'data-testid': 'message', 'data-status': status, 'data-seq': m.seq != null ? String(m.seq) : '',
-  }, el('span', { class: 'body' }, ...(m.deleted ? ['This message was deleted'] : withMentions(m.text))), footer);
+  }, el('span', { class: 'body' }, ...(m.deleted ? [m.moderated ? 'Removed by a moderator' : 'This message was deleted'] : withMentions(m.text))), footer);
   if (mine && !m.pending && !m.deleted) {
     node.append(el('span', { class: 'actions' },
       el('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'),
@@ -752,16 +892,26 @@ function loadNames(groupId) {
   }).catch(() => {});
 }
 
+/** Reads a page of older messages: from the device while it has them, else from the server. */
 async function loadOlder(id) {
   const held = state.messages.get(id);
-  const oldest = Math.min(...held.keys());
-  const box = $('messages');
-  const before = box.scrollHeight;
-  const page = await api.history(id, { before: oldest, limit: 50 });
-  page.messages.forEach(putMessage);
-  state.messages.get(id).hasMore = page.hasMore;
-  renderMessages();
-  box.scrollTop = box.scrollHeight - before;
+  const oldest = oldestOf(held);
+  const cleared = state.conversations.get(id)?.clearedSeq || 0;
+  const cached = state.store ? await state.store.messagesBefore(id, oldest, STEP) : [];
+  const usable = cached.filter((m) => m.seq > cleared);
+  // the device's copy is contiguous: a full page from it needs no server round trip
+  if (usable.length === STEP && usable[0].seq === oldest - 1) {
+    usable.forEach((m) => putMessage(m, false));
+    return;
+  }
+  try {
+    const page = await api.history(id, { before: oldest, limit: STEP });
+    page.messages.forEach((m) => putMessage(m));
+    held.hasMore = page.hasMore;
+  } catch (e) {
+    usable.forEach((m) => putMessage(m, false)); // offline: what the device has is still worth showing
+    console.warn('older messages unavailable', e);
+  }
 }
 
 // ------------------------------------------------------------------ composing and sending
@@ -858,8 +1008,13 @@ async function deliver(id, p) {
       p.status = 'failed';
       p.error = e.message;
       if (state.store) state.store.delete('outbox', p.clientMsgId);
+    } else if (!e.code) {
+      // the socket went away under it (a node lost, the network gone): still queued, and sent
+      // again with the same id on the next welcome, so it can never arrive twice
+      p.status = 'sending';
+      if (state.socket && state.socket.isOpen()) setTimeout(() => enqueueSend(id, p), 2000);
     } else {
-      p.status = navigator.onLine === false ? 'sending' : 'failed'; // offline: still queued (clock)
+      p.status = 'failed'; // the server is busy: Retry is offered, and the next welcome retries too
     }
     if (id === state.current) renderMessages();
   }

@@ -11,6 +11,19 @@ function promised(request) {
   });
 }
 
+/** Walks a conversation's messages below {@code below} from the newest down, into {@code out}. */
+function collect(os, conversationId, below, limit, out) {
+  let taken = 0;
+  const range = IDBKeyRange.bound([conversationId, -Infinity], [conversationId, below], false, true);
+  os.openCursor(range, 'prev').onsuccess = (e) => {
+    const cursor = e.target.result;
+    if (!cursor || taken >= limit) return;
+    out.push(cursor.value);
+    taken++;
+    cursor.continue();
+  };
+}
+
 export class Store {
   static async open(userId) {
     const request = indexedDB.open(`chat-${userId}`, VERSION);
@@ -29,6 +42,32 @@ export class Store {
 
   async all(store) {
     return promised(this.db.transaction(store).objectStore(store).getAll());
+  }
+
+  /**
+   * The newest messages of every conversation named, up to {@code perConversation} each, read in
+   * one transaction: the device opens with the recent window of each chat, not its whole history.
+   */
+  newestMessages(conversationIds, perConversation) {
+    return new Promise((resolve) => {
+      const out = [];
+      const tx = this.db.transaction('messages');
+      const os = tx.objectStore('messages');
+      conversationIds.forEach((id) => collect(os, id, Infinity, perConversation, out));
+      tx.oncomplete = () => resolve(out);
+      tx.onerror = () => { console.warn('cache read failed', tx.error); resolve(out); };
+    });
+  }
+
+  /** Up to {@code limit} messages of a conversation below {@code seq}, newest first. */
+  messagesBefore(conversationId, seq, limit) {
+    return new Promise((resolve) => {
+      const out = [];
+      const tx = this.db.transaction('messages');
+      collect(tx.objectStore('messages'), conversationId, seq, limit, out);
+      tx.oncomplete = () => resolve(out);
+      tx.onerror = () => resolve(out);
+    });
   }
 
   /** Writes values in one transaction; failures are logged, never thrown at the UI. */

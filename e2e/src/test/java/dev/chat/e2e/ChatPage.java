@@ -30,6 +30,17 @@ final class ChatPage {
         return chat;
     }
 
+    /** Logs in on this page (a device of someone who already has an account). */
+    static ChatPage logIn(Page page, String username) {
+        page.navigate(Browsers.url());
+        page.getByLabel("Username", EXACT).fill(username);
+        page.getByLabel("Password", EXACT).fill("correct horse battery");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        ChatPage chat = new ChatPage(page, username);
+        chat.awaitConnected();
+        return chat;
+    }
+
     static ChatPage wrap(Page page, String username) {
         return new ChatPage(page, username);
     }
