@@ -22,7 +22,7 @@ export function refreshSession() {
   return refreshing;
 }
 
-async function request(method, path, body, retried = false) {
+export async function request(method, path, body, retried = false) {
   const init = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';

@@ -18,13 +18,37 @@ public final class Authenticator {
     public static final String REFRESH_COOKIE = "chat_refresh";
 
     private final AccessTokens tokens;
+    private final AccountGuard guard;
 
-    public Authenticator(AccessTokens tokens) {
+    public Authenticator(AccessTokens tokens, AccountGuard guard) {
         this.tokens = tokens;
+        this.guard = guard;
     }
 
-    /** The caller's verified claims, or 401 {@code unauthenticated}. */
+    /**
+     * The caller's verified claims, or 401: no token, an invalid or expired one, a disabled
+     * account, or a session revoked after the token was issued.
+     */
     public AccessClaims require(ServerRequest req) {
+        AccessClaims claims = verified(req);
+        guard.check(claims);
+        return claims;
+    }
+
+    /** An admin's claims (the role as it is now, not as it was when the token was issued), else 401/403. */
+    public AccessClaims requireAdmin(ServerRequest req) {
+        AccessClaims claims = verified(req);
+        if (!"admin".equals(guard.check(claims).role())) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "Only admins may do this.");
+        }
+        return claims;
+    }
+
+    AccountGuard guard() {
+        return guard;
+    }
+
+    private AccessClaims verified(ServerRequest req) {
         String token = token(req).orElseThrow(
                 () -> new ChatException(ErrorCode.UNAUTHENTICATED, "Log in first: no access token was sent."));
         try {

@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import dev.chat.telemetry.RequestId;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.fanout.Command;
@@ -48,6 +49,10 @@ public final class CommandHandler implements Consumer<Command> {
 
     @Override
     public void accept(Command c) {
+        RequestId.with(c.trace(), () -> handle(c));
+    }
+
+    private void handle(Command c) {
         ObjectNode reply = json.object().put("frameId", c.frameId());
         try {
             JsonBody body = new JsonBody(c.data().isObject() ? (ObjectNode) c.data() : json.object());

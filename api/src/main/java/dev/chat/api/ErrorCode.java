@@ -9,6 +9,7 @@ public enum ErrorCode {
     VALIDATION_FAILED(400, "Invalid request"),
     UNAUTHENTICATED(401, "Authentication required"),
     BAD_CREDENTIALS(401, "Wrong username or password"),
+    ACCOUNT_DISABLED(401, "Account disabled"),
     FORBIDDEN(403, "Forbidden"),
     NOT_FOUND(404, "Not found"),
     USER_NOT_FOUND(404, "User not found"),

@@ -20,9 +20,12 @@ public final class HealthService implements HttpService {
     private final EventPublisher publisher;
     private final Json json;
 
-    public HealthService(Db db, EventPublisher publisher, Json json) {
+    private final dev.chat.presence.PresenceStore presence;
+
+    public HealthService(Db db, EventPublisher publisher, dev.chat.presence.PresenceStore presence, Json json) {
         this.db = db;
         this.publisher = publisher;
+        this.presence = presence;
         this.json = json;
     }
 
@@ -43,6 +46,15 @@ public final class HealthService implements HttpService {
         checks.put("postgresql", dbUp ? "UP" : "DOWN");
         boolean brokerUp = publisher.isOpen();
         checks.put("rabbitmq", brokerUp ? "UP" : "DOWN");
+        // Memcached only feeds presence, which degrades to "unknown" without it: reported, not required
+        boolean cacheUp;
+        try {
+            presence.instanceDescriptions();
+            cacheUp = true;
+        } catch (RuntimeException e) {
+            cacheUp = false;
+        }
+        checks.put("memcached", cacheUp ? "UP" : "DOWN (presence reads as unknown)");
         boolean up = dbUp && brokerUp;
         json.send(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
                 Map.of("status", up ? "UP" : "DOWN", "checks", checks));

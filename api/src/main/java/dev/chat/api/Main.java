@@ -14,7 +14,16 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.http.HeaderNames;
-import io.helidon.logging.common.LogConfig;
+import dev.chat.telemetry.Logs;
+import dev.chat.telemetry.Meters;
+import dev.chat.telemetry.RequestId;
+import io.helidon.http.HeaderName;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
@@ -32,11 +41,13 @@ public final class Main {
             + "connect-src 'self' wss: ws:; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
             + "form-action 'self'";
 
+    static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
+        Logs.install(System.getenv().getOrDefault("CHAT_INSTANCE_ID", "api"));
         ApiConfig config = ApiConfig.from(Config.create());
         Running api = start(config);
         LOG.info(() -> "api " + config.instanceId() + " listening on http://" + config.host() + ":" + api.server().port());
@@ -45,12 +56,14 @@ public final class Main {
 
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
-                          CommandConsumer commands, PresenceService presence, MemcachedClient memcached) {
+                          CommandConsumer commands, PresenceService presence, MemcachedClient memcached,
+                          ScheduledExecutorService heartbeat, List<String> routes) {
         public int port() {
             return server.port();
         }
 
         public void stop() {
+            heartbeat.shutdownNow();
             commands.close();
             presence.close();
             server.stop();
@@ -80,60 +93,99 @@ public final class Main {
         Outbox outbox = new Outbox(db, publisher, codec);
         outbox.start();
 
+        String admin = System.getenv("CHAT_ADMIN_USERNAME");
+        if (admin != null && !admin.isBlank()) {
+            AdminBootstrap.Outcome outcome = AdminBootstrap.ensure(db, admin, System.getenv("CHAT_ADMIN_PASSWORD"));
+            LOG.info(() -> "admin account " + admin + ": " + outcome.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        PrometheusMeterRegistry meters = Meters.registry(config.instanceId());
+        ApiMeters apiMeters = new ApiMeters(meters, db, publisher);
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), config.accessTokenTtl());
-        Authenticator auth = new Authenticator(tokens);
+        Authenticator auth = new Authenticator(tokens, new AccountGuard(db));
         UserStore users = new UserStore();
         ConversationStore conversations = new ConversationStore();
-        Messaging messaging = new Messaging(db, conversations, outbox, json);
+        Messaging messaging = new Messaging(db, conversations, outbox, json, apiMeters);
         Receipts receipts = new Receipts(conversations, outbox, json);
         ChatSettings settings = new ChatSettings(conversations, outbox, json);
         GroupStore groupStore = new GroupStore();
         GroupService groupService = new GroupService(db, outbox, groupStore, users, conversations, auth, json);
-        Problems problems = new Problems(json);
+        Problems problems = new Problems(json, apiMeters);
         MemcachedClient memcached = memcachedClient(config);
-        PresenceService presence = new PresenceService(db, new PresenceStore(memcached), publisher, auth, json);
+        PresenceStore presenceStore = new PresenceStore(memcached);
+        PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
         CommandConsumer commands = new CommandConsumer(config.amqp(), "api-" + config.instanceId() + "-commands",
-                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, conversations, db, publisher, presence, json));
+                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, conversations, db, publisher, presence, json),
+                Math.max(2, config.dbPoolSize() * 3 / 4)); // leave connections for REST and the relay
+        RouteTable routeTable = new RouteTable();
+        AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, publisher, json);
 
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(1024 * 1024)
                 .shutdownHook(false)
-                .routing(r -> routing(r, problems,
+                .routing(r -> routing(r, problems, routeTable, meters, adminService,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies()),
                         new ConversationService(db, users, conversations, messaging, receipts, settings, auth, json),
                         new PeopleService(db, users, outbox, auth, json),
                         groupService,
                         new InviteService(db, outbox, groupStore, groupService, auth, json),
                         presence,
-                        new HealthService(db, publisher, json)))
+                        new HealthService(db, publisher, presenceStore, json)))
                 .build()
                 .start();
-        return new Running(server, dbClient, publisher, outbox, commands, presence, memcached);
+        ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
+        return new Running(server, dbClient, publisher, outbox, commands, presence, memcached, heartbeat, routeTable.routes());
     }
 
-    static void routing(HttpRouting.Builder r, Problems problems, AuthService authService,
+    static void routing(HttpRouting.Builder r, Problems problems, RouteTable routeTable, PrometheusMeterRegistry meters,
+                        AdminService admin, AuthService authService,
                         ConversationService conversationService, PeopleService people, GroupService groups,
                         InviteService invites, PresenceService presence, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
+            // the request id nginx gave the request (or a new one) is on every log line written for it
+            String id = RequestId.accept(req.headers().first(REQUEST_ID).orElse(null));
+            res.header(REQUEST_ID, id);
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
             res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
             res.header(HeaderNames.create("Content-Security-Policy"), CSP);
-            chain.proceed();
+            RequestId.with(id, chain::proceed);
+        });
+        r.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, Meters.CONTENT_TYPE);
+            res.send(meters.scrape());
         });
         byte[] openApi = resource("openapi.yaml");
         r.get("/api/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openApi);
         });
-        r.register("/api", authService, conversationService, people, groups, invites, presence)
+        r.register("/api", routeTable.recorded("/api", authService), routeTable.recorded("/api", conversationService),
+                        routeTable.recorded("/api", people), routeTable.recorded("/api", groups),
+                        routeTable.recorded("/api", invites), routeTable.recorded("/api", presence),
+                        routeTable.recorded("/api", admin))
                 .any("/api", (req, res) -> notFound(problems, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, req, res))
                 .register("/health", health)
                 .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
+    }
+
+    /** Tells operators this instance is alive (the admin nodes list), every few seconds. */
+    private static ScheduledExecutorService instanceHeartbeat(ApiConfig config, PresenceStore store, int port) {
+        ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("instance-heartbeat").daemon().factory());
+        String description = new Json().object().put("instance", config.instanceId()).put("version", Version.CURRENT)
+                .put("startedAt", Instant.now().toString()).put("address", config.host() + ":" + port).toString();
+        beat.scheduleWithFixedDelay(() -> {
+            try {
+                store.beatInstance(config.instanceId(), description);
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.FINE, "instance heartbeat failed", e);
+            }
+        }, 0, PresenceStore.NODE_HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+        return beat;
     }
 
     private static MemcachedClient memcachedClient(ApiConfig config) {

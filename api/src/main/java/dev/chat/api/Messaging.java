@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * message is committed in PostgreSQL (DESIGN.md guarantee 1).
  */
 public final class Messaging {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Messaging.class.getName());
     /** Client ids are opaque to the server: UUIDs in practice, any short token is accepted. */
     public static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
     public static final int MAX_TEXT = 4000;
@@ -23,12 +24,14 @@ public final class Messaging {
     private final ConversationStore conversations;
     private final Outbox outbox;
     private final Json json;
+    private final ApiMeters meters;
 
-    public Messaging(Db db, ConversationStore conversations, Outbox outbox, Json json) {
+    public Messaging(Db db, ConversationStore conversations, Outbox outbox, Json json, ApiMeters meters) {
         this.db = db;
         this.conversations = conversations;
         this.outbox = outbox;
         this.json = json;
+        this.meters = meters;
     }
 
     /** Thrown inside the transaction to roll back a send that lost an idempotency race. */
@@ -73,6 +76,10 @@ public final class Messaging {
         if (!sent.message().conversation().equals(conversation)) {
             throw new ChatException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
                     "This clientMsgId was already used for a message in another conversation.");
+        }
+        if (sent.created()) {
+            meters.messageAccepted();
+            LOG.log(java.util.logging.Level.FINE, "message {0} stored in {1}", new Object[] {sent.message().seq(), conversation});
         }
         return sent;
     }

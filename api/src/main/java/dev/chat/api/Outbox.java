@@ -33,7 +33,12 @@ import java.util.logging.Logger;
  */
 public final class Outbox implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
-    static final int STALE_AFTER_SECONDS = 2;
+    /**
+     * Rows younger than this are left to the instance that wrote them (it publishes right after
+     * its commit); older ones are taken to be orphaned. Generous, so a publish slowed by load is
+     * not repeated by the relay, yet short enough that a crashed instance's events go out soon.
+     */
+    static final int STALE_AFTER_SECONDS = 10;
     private static final int BATCH = 200;
 
     /** An outbox row written in a transaction that has not committed yet. */

@@ -69,9 +69,9 @@ public final class PeopleService implements HttpService {
     }
 
     private Views.Profile profile(UUID id) {
-        return db.client().execute().get("SELECT id, username, display_name, bio FROM users WHERE id = ?::uuid AND NOT disabled", id)
+        return db.client().execute().get("SELECT id, username, display_name, bio, role FROM users WHERE id = ?::uuid AND NOT disabled", id)
                 .map(r -> new Views.Profile(Db.uuid(r, "id"), Db.string(r, "username"), Db.string(r, "display_name"),
-                        Db.string(r, "bio")))
+                        Db.string(r, "bio"), Db.string(r, "role")))
                 .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHENTICATED, "This account no longer exists."));
     }
 

@@ -99,6 +99,11 @@ public final class PresenceService implements HttpService, AutoCloseable {
     /** A ws-node reports a transition: tell everyone who may see it (and the user's own devices). */
     void announce(UUID user, String state) {
         Instant lastSeen = "offline".equals(state) ? Instant.now() : null;
+        try { // for operators (the admin user list): when the account was last online
+            db.client().execute().update("UPDATE users SET last_seen_at = now() WHERE id = ?::uuid", user);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "last seen not recorded", e);
+        }
         List<UUID> audience = audienceOf(user);
         var data = json.object().put("user", user.toString()).put("state", state);
         if (lastSeen != null) {

@@ -25,9 +25,11 @@ public final class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
 
     private final Json json;
+    private final ApiMeters meters;
 
-    public Problems(Json json) {
+    public Problems(Json json, ApiMeters meters) {
         this.json = json;
+        this.meters = meters;
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -77,6 +79,7 @@ public final class Problems {
         if (res.isSent()) {
             return;
         }
+        meters.error(e.code());
         ObjectNode body = json.object()
                 .put("type", "https://chat.dev/problems/" + e.code().code().replace('_', '-'))
                 .put("title", e.code().title())

@@ -18,7 +18,7 @@ public final class Views {
     }
 
     /** My own profile. */
-    public record Profile(UUID id, String username, String displayName, String bio) {
+    public record Profile(UUID id, String username, String displayName, String bio, String role) {
     }
 
     /**

@@ -143,7 +143,7 @@ class CrossNodeMessagingIT {
                 {"type":"message.created","v":1,"id":"%s","conversation":"%s","seq":41,"at":"2026-11-22T10:00:00Z",
                  "data":{"text":"from the outbox"},"to":["%s"]}""".formatted(UUID.randomUUID(), chat, bo.id);
         try (Connection c = stack.sql(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (envelope, created_at) VALUES (?, now() - interval '10 seconds')")) {
+                "INSERT INTO outbox (envelope, created_at) VALUES (?, now() - interval '1 minute')")) {
             ps.setString(1, envelope);
             ps.executeUpdate();
         }

@@ -36,6 +36,11 @@ public record Command(int v, UUID id, CommandType type, UUID user, UUID session,
         Objects.requireNonNull(at, "at");
     }
 
+    /** The request id of this command in logs: derived from its id, so both sides agree without a field. */
+    public String trace() {
+        return Long.toHexString(id.getMostSignificantBits());
+    }
+
     public static Command of(CommandType type, UUID user, UUID session, String frameId, UUID conversation, JsonNode data) {
         return new Command(VERSION, UUID.randomUUID(), type, user, session, frameId, conversation, data, Instant.now());
     }

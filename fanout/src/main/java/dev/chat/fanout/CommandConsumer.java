@@ -7,6 +7,7 @@ import com.rabbitmq.client.DefaultConsumer;
 
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -26,8 +27,15 @@ public final class CommandConsumer implements AutoCloseable {
 
     private final Connection connection;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Commands handled at once: no more than the handler's resources (database connections) can
+     * serve, so a burst waits here, in order, instead of timing out in a connection pool.
+     */
+    private final Semaphore running;
 
-    public CommandConsumer(AmqpSettings settings, String connectionName, CommandCodec codec, Consumer<Command> handler) {
+    public CommandConsumer(AmqpSettings settings, String connectionName, CommandCodec codec, Consumer<Command> handler,
+                           int concurrency) {
+        this.running = new Semaphore(Math.max(1, concurrency), true);
         try {
             this.connection = settings.connectionFactory().newConnection(connectionName);
             Channel ch = connection.createChannel();
@@ -40,11 +48,19 @@ public final class CommandConsumer implements AutoCloseable {
                     long deliveryTag = delivery.getDeliveryTag();
                     workers.submit(() -> {
                         try {
+                            running.acquire();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return; // closing: not acknowledged, so the broker gives it to another instance
+                        }
+                        try {
                             handler.accept(codec.decode(body));
                         } catch (MalformedEnvelopeException e) {
                             LOG.log(Level.WARNING, "dropping malformed command: {0}", e.getMessage());
                         } catch (RuntimeException e) {
                             LOG.log(Level.SEVERE, "command handler failed", e);
+                        } finally {
+                            running.release();
                         }
                         try {
                             synchronized (ch) {

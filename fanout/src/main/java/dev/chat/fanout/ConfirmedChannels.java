@@ -73,6 +73,21 @@ final class ConfirmedChannels implements AutoCloseable {
         return connection.isOpen();
     }
 
+    /** Work that may close its channel (a passive declare of a missing queue): on a channel of its own. */
+    interface ChannelWork {
+        void run(Channel ch) throws IOException;
+    }
+
+    void withFreshChannel(ChannelWork work) {
+        try (Channel ch = connection.createChannel()) {
+            work.run(ch);
+        } catch (IOException | TimeoutException e) {
+            throw new PublishException("broker request failed", e);
+        } catch (com.rabbitmq.client.AlreadyClosedException e) {
+            throw new PublishException("channel closed", e);
+        }
+    }
+
     private Channel borrow() {
         try {
             Channel ch = channels.poll(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS);

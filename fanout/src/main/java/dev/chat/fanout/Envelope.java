@@ -1,6 +1,7 @@
 package dev.chat.fanout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.telemetry.RequestId;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,9 +21,10 @@ import java.util.UUID;
  * @param data         the event's payload, documented per type in docs/PROTOCOL.md
  * @param to           the users whose sessions receive it (never sent to clients)
  * @param session      when set, only this session of the (single) recipient receives it
+ * @param trace        the request id of the change it announces, for logs (never sent to clients)
  */
 public record Envelope(int v, UUID id, EventType type, UUID conversation, Long seq, Instant at,
-                       JsonNode data, List<UUID> to, UUID session) {
+                       JsonNode data, List<UUID> to, UUID session, String trace) {
     public static final int VERSION = 1;
 
     public Envelope {
@@ -31,8 +33,9 @@ public record Envelope(int v, UUID id, EventType type, UUID conversation, Long s
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(data, "data");
         to = List.copyOf(Objects.requireNonNull(to, "to"));
-        if (to.isEmpty()) {
-            throw new IllegalArgumentException("an envelope needs at least one recipient");
+        if (to.isEmpty() != type.broadcast()) {
+            throw new IllegalArgumentException(type.broadcast()
+                    ? "a broadcast envelope names no recipients" : "an envelope needs at least one recipient");
         }
         if (seq != null && seq < 1) {
             throw new IllegalArgumentException("seq starts at 1");
@@ -41,11 +44,16 @@ public record Envelope(int v, UUID id, EventType type, UUID conversation, Long s
 
     /** A new envelope of the current version with a fresh id. */
     public static Envelope of(EventType type, UUID conversation, Long seq, Instant at, JsonNode data, List<UUID> to) {
-        return new Envelope(VERSION, UUID.randomUUID(), type, conversation, seq, at, data, to, null);
+        return new Envelope(VERSION, UUID.randomUUID(), type, conversation, seq, at, data, to, null, RequestId.current());
+    }
+
+    /** An event for every node (see {@link EventType#broadcast()}). */
+    public static Envelope broadcast(EventType type, Instant at, JsonNode data) {
+        return new Envelope(VERSION, UUID.randomUUID(), type, null, null, at, data, List.of(), null, RequestId.current());
     }
 
     /** A reply for one session of one user. */
     public static Envelope toSession(EventType type, UUID user, UUID session, Instant at, JsonNode data) {
-        return new Envelope(VERSION, UUID.randomUUID(), type, null, null, at, data, List.of(user), session);
+        return new Envelope(VERSION, UUID.randomUUID(), type, null, null, at, data, List.of(user), session, RequestId.current());
     }
 }

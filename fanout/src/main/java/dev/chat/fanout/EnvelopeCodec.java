@@ -1,5 +1,6 @@
 package dev.chat.fanout;
 
+import dev.chat.telemetry.RequestId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +40,9 @@ public final class EnvelopeCodec {
         if (e.session() != null) {
             node.put("session", e.session().toString());
         }
+        if (e.trace() != null) {
+            node.put("trace", e.trace());
+        }
         return write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -77,7 +81,8 @@ public final class EnvelopeCodec {
                 to.add(UUID.fromString(u.asText()));
             }
             UUID session = root.hasNonNull("session") ? UUID.fromString(root.get("session").asText()) : null;
-            return new Envelope(v, id, type, conversation, seq, at, data, to, session);
+            String trace = root.hasNonNull("trace") ? RequestId.accept(root.get("trace").asText()) : null;
+            return new Envelope(v, id, type, conversation, seq, at, data, to, session, trace);
         } catch (IllegalArgumentException | DateTimeParseException | NullPointerException ex) {
             throw new MalformedEnvelopeException("invalid field: " + ex.getMessage(), ex);
         }

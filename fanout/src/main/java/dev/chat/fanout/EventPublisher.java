@@ -19,6 +19,8 @@ import java.util.UUID;
  * per-message TTL so a backed-up node never delivers them stale. Thread-safe.
  */
 public final class EventPublisher implements AutoCloseable {
+    private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
     private final ConfirmedChannels channels;
     private final EnvelopeCodec codec;
 
@@ -41,9 +43,30 @@ public final class EventPublisher implements AutoCloseable {
         if (envelopes.isEmpty()) {
             return;
         }
+        try {
+            publishConfirmed(envelopes);
+        } catch (PublishException e) {
+            failed.add(envelopes.size());
+            throw e;
+        }
+        published.add(envelopes.size());
+    }
+
+    /** Events published and confirmed by the broker since start. */
+    public double published() {
+        return published.sum();
+    }
+
+    /** Events whose publish was not confirmed since start. */
+    public double failed() {
+        return failed.sum();
+    }
+
+    private void publishConfirmed(List<Envelope> envelopes) {
         channels.publishConfirmed(ch -> {
             for (Envelope e : envelopes) {
-                ch.basicPublish(Topology.EVENTS_EXCHANGE, Topology.userKey(e.to().getFirst()), properties(e), codec.encode(e));
+                String key = e.type().broadcast() ? Topology.BROADCAST_KEY : Topology.userKey(e.to().getFirst());
+                ch.basicPublish(Topology.EVENTS_EXCHANGE, key, properties(e), codec.encode(e));
             }
         });
     }
@@ -69,6 +92,22 @@ public final class EventPublisher implements AutoCloseable {
             b.expiration(String.valueOf(Topology.EPHEMERAL_TTL_MS));
         }
         return b.build();
+    }
+
+    /**
+     * Messages waiting in each named queue (for operators); a queue that does not exist is left
+     * out. Each is asked on a short-lived channel, since a failed passive declare closes it.
+     */
+    public Map<String, Long> queueDepths(List<String> queues) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String q : queues) {
+            try {
+                channels.withFreshChannel(ch -> out.put(q, (long) ch.queueDeclarePassive(q).getMessageCount()));
+            } catch (RuntimeException e) {
+                // gone (a node that stopped) or the broker is away: not reported
+            }
+        }
+        return out;
     }
 
     public boolean isOpen() {

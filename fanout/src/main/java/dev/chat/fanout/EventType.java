@@ -38,17 +38,35 @@ public enum EventType {
     /** A user came online or went offline; {@code data}: user, state, lastSeen. */
     PRESENCE("presence", true),
     /** The answer to one WebSocket command, for the one session that sent it ({@code session} set). */
-    COMMAND_REPLY("command.reply", true);
+    COMMAND_REPLY("command.reply", true),
+    /** An admin's announcement to everyone online; every node hands it to all its sessions. {@code data}: id, text, by. */
+    ANNOUNCEMENT("announcement", true, true),
+    /**
+     * An account's sessions were revoked (disabled, forced logout); every node closes that user's
+     * sockets and refuses tokens issued before {@code data.revokedAt}. Never sent to clients.
+     */
+    SESSION_REVOKED("session.revoked", false, true);
 
     private static final Map<String, EventType> BY_WIRE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
 
     private final String wireName;
     private final boolean ephemeral;
+    private final boolean broadcast;
 
     EventType(String wireName, boolean ephemeral) {
+        this(wireName, ephemeral, false);
+    }
+
+    EventType(String wireName, boolean ephemeral, boolean broadcast) {
         this.wireName = wireName;
         this.ephemeral = ephemeral;
+        this.broadcast = broadcast;
+    }
+
+    /** Broadcast events go to every ws-node (routing key {@link Topology#BROADCAST_KEY}), not to named users. */
+    public boolean broadcast() {
+        return broadcast;
     }
 
     /** Ephemeral events are worthless late: they carry a short TTL and are never stored. */

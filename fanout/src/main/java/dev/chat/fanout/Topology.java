@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * <pre>
  * api ──publish once (routing key = 1st recipient, CC = the rest)──▶ exchange chat.events (direct, durable)
  *        binding "u.&lt;userId&gt;" for every user with a session on node N ──▶ queue chat.node.N ──▶ node N
+ *        binding "all" (every node queue) ◀── broadcast events: announcements, session revocations
  * </pre>
  *
  * <p>Each ws-node owns one exclusive, auto-deleted queue named after the node. It binds the routing
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
 public final class Topology {
     /** The durable direct exchange every event is published to. */
     public static final String EVENTS_EXCHANGE = "chat.events";
+    /** Routing key every node queue binds: events for all nodes (announcements, session revocations). */
+    public static final String BROADCAST_KEY = "all";
     /** Header carrying the recipients' routing keys beyond the first (RabbitMQ sender-selected distribution). */
     public static final String CC_HEADER = "CC";
     /** Upper bound of events a node holds unacknowledged: bounds its memory, keeps the pipe full. */
@@ -77,6 +80,7 @@ public final class Topology {
         channel.queueDeclare(queue, false, true, true, Map.of(
                 "x-max-length", NODE_QUEUE_MAX_LENGTH,
                 "x-overflow", "drop-head"));
+        channel.queueBind(queue, EVENTS_EXCHANGE, BROADCAST_KEY);
         return queue;
     }
 }

@@ -137,6 +137,59 @@ public final class PresenceStore {
         return out;
     }
 
+    /** Each live ws-node's own description (JSON, as its heartbeat wrote it), by node id. */
+    public Map<String, String> nodeDescriptions() {
+        return described(NodeSet.parse((String) get("nodes")).ids(), PresenceStore::nodeKey);
+    }
+
+    /** The users with a session on any live node right now. */
+    public Set<UUID> onlineUsers() {
+        Set<String> alive = aliveNodes();
+        Set<UUID> out = new HashSet<>();
+        for (Map.Entry<String, String> e : described(alive, PresenceStore::nodeUsersKey).entrySet()) {
+            for (String id : e.getValue().split(",")) {
+                if (!id.isBlank()) {
+                    out.add(UUID.fromString(id));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An api instance's heartbeat (every few seconds; gone {@link #NODE_TTL} after the last), so
+     * operators can list the instances alive. Kept apart from the ws-node set the sweeper reads.
+     */
+    public void beatInstance(String instance, String description) {
+        await(memcached.set(instanceKey(instance), (int) NODE_TTL.toSeconds(), description));
+        update("instances", NodeSet::parse, NodeSet::toString, s -> s.with(instance));
+    }
+
+    /** Each live api instance's description, by instance id. */
+    public Map<String, String> instanceDescriptions() {
+        return described(NodeSet.parse((String) get("instances")).ids(), PresenceStore::instanceKey);
+    }
+
+    private Map<String, String> described(Set<String> ids, java.util.function.Function<String, String> key) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            Map<String, Object> found = memcached.asyncGetBulk(ids.stream().map(key).toList())
+                    .get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<String, String> out = new java.util.TreeMap<>();
+            for (String id : ids) {
+                Object v = found.get(key.apply(id));
+                if (v != null) {
+                    out.put(id, (String) v);
+                }
+            }
+            return out;
+        } catch (Exception e) {
+            throw new PresenceUnavailableException(e);
+        }
+    }
+
     /** The registered nodes whose heartbeat has expired: crashed (or killed) nodes. */
     public Set<String> deadNodes() {
         Set<String> registered = NodeSet.parse((String) get("nodes")).ids();
@@ -251,6 +304,10 @@ public final class PresenceStore {
 
     static String nodeKey(String node) {
         return "node." + node;
+    }
+
+    static String instanceKey(String instance) {
+        return "api." + instance;
     }
 
     static String nodeUsersKey(String node) {

@@ -117,10 +117,11 @@ public final class AccessTokens {
             }
             String username = claims.getStringClaim("usr");
             String role = claims.getStringClaim("role");
-            if (username == null || role == null || claims.getSubject() == null) {
+            Date iat = claims.getIssueTime();
+            if (username == null || role == null || claims.getSubject() == null || iat == null) {
                 throw new InvalidTokenException("incomplete claims");
             }
-            return new AccessClaims(UUID.fromString(claims.getSubject()), username, role, exp.toInstant());
+            return new AccessClaims(UUID.fromString(claims.getSubject()), username, role, iat.toInstant(), exp.toInstant());
         } catch (JOSEException | ParseException | IllegalArgumentException e) {
             throw new InvalidTokenException("unverifiable token", e);
         }

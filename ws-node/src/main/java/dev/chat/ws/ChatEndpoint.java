@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.fanout.Command;
 import dev.chat.fanout.CommandPublisher;
 import dev.chat.fanout.PublishException;
+import dev.chat.telemetry.RequestId;
 import dev.chat.tokens.AccessClaims;
 import dev.chat.tokens.AccessTokens;
 import dev.chat.tokens.InvalidTokenException;
@@ -47,8 +48,11 @@ final class ChatEndpoint implements WsListener {
     /** A text message arriving in fragments, reassembled up to the frame limit. */
     private final StringBuilder partial = new StringBuilder();
 
+    private final NodeMeters meters;
+
     ChatEndpoint(NodeConfig config, AccessTokens tokens, SessionRegistry registry, CommandPublisher commands,
-                 ObjectMapper mapper) {
+                 ObjectMapper mapper, NodeMeters meters) {
+        this.meters = meters;
         this.config = config;
         this.commands = commands;
         this.tokens = tokens;
@@ -69,11 +73,13 @@ final class ChatEndpoint implements WsListener {
 
     @Override
     public void onOpen(WsSession ws) {
-        if (claims == null) {
+        if (claims == null || registry.isRevoked(claims)) {
+            meters.sessionClosed(CloseCodes.UNAUTHENTICATED);
             ws.close(CloseCodes.UNAUTHENTICATED, "unauthenticated");
             return;
         }
-        session = new ClientSession(ws, claims, config.sendQueueLimit(), config.framesPerSecond(), config.frameBurst());
+        meters.sessionOpened();
+        session = new ClientSession(ws, claims, config.sendQueueLimit(), config.framesPerSecond(), config.frameBurst(), meters);
         try {
             registry.add(session);
         } catch (IOException | RuntimeException e) {
@@ -149,6 +155,9 @@ final class ChatEndpoint implements WsListener {
 
     @Override
     public void onClose(WsSession ws, int status, String reason) {
+        if (session != null && !session.isClosed()) {
+            meters.sessionClosed(status); // closed by the client (ours are counted where we close)
+        }
         release();
     }
 
@@ -161,11 +170,14 @@ final class ChatEndpoint implements WsListener {
     /** Hands a frame to api through the commands queue; api answers this session by the broker. */
     private void forward(ClientFrame.ForApi f) {
         Command command = Command.of(f.type(), claims.userId(), session.id(), f.id(), f.conversation(), f.data());
-        try {
-            commands.publish(command);
-        } catch (PublishException e) {
-            session.send(error(f.id(), "service_unavailable", "The service is briefly unavailable; retry."));
-        }
+        RequestId.with(command.trace(), () -> {
+            LOG.log(Level.FINE, "{0} frame from session {1} handed to api", new Object[] {f.type().wireName(), session.id()});
+            try {
+                commands.publish(command);
+            } catch (PublishException e) {
+                session.send(error(f.id(), "service_unavailable", "The service is briefly unavailable; retry."));
+            }
+        });
     }
 
     private void release() {
@@ -178,6 +190,7 @@ final class ChatEndpoint implements WsListener {
     }
 
     private String error(String id, String code, String detail) {
+        meters.errorFrame(code);
         return mapper.createObjectNode().put("type", "error").put("id", id).put("code", code).put("detail", detail).toString();
     }
 

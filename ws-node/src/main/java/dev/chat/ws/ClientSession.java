@@ -36,7 +36,15 @@ final class ClientSession {
     private double frameTokens;
     private long frameRefillNanos = System.nanoTime();
 
-    ClientSession(WsSession ws, AccessClaims user, int queueLimit, double framesPerSecond, double frameBurst) {
+    /** An event frame and when api accepted its change, for the delivery latency meter. */
+    private record Timed(String frame, long acceptedAtMillis) {
+    }
+
+    private final NodeMeters meters;
+
+    ClientSession(WsSession ws, AccessClaims user, int queueLimit, double framesPerSecond, double frameBurst,
+                  NodeMeters meters) {
+        this.meters = meters;
         this.framesPerSecond = framesPerSecond;
         this.frameBurst = frameBurst;
         this.frameTokens = frameBurst;
@@ -56,6 +64,15 @@ final class ClientSession {
 
     /** Queues a text frame; closes the session if the client has fallen too far behind. */
     void send(String frame) {
+        enqueue(frame);
+    }
+
+    /** Queues an event's frame; its latency is measured when it is written. */
+    void send(String frame, long acceptedAtMillis) {
+        enqueue(new Timed(frame, acceptedAtMillis));
+    }
+
+    private void enqueue(Object frame) {
         if (closed.get()) {
             return;
         }
@@ -100,6 +117,7 @@ final class ClientSession {
 
     void close(int code, String reason) {
         if (closed.compareAndSet(false, true)) {
+            meters.sessionClosed(code);
             outbound.clear();
             try {
                 ws.close(code, reason);
@@ -125,6 +143,9 @@ final class ClientSession {
                 }
                 if (next == PING) {
                     ws.ping(BufferData.empty());
+                } else if (next instanceof Timed t) {
+                    ws.send(t.frame(), true);
+                    meters.delivered(t.acceptedAtMillis());
                 } else {
                     ws.send((String) next, true);
                 }

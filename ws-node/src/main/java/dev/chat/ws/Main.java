@@ -11,7 +11,11 @@ import dev.chat.presence.PresenceStore;
 import dev.chat.tokens.AccessTokens;
 import io.helidon.config.Config;
 import io.helidon.http.Status;
-import io.helidon.logging.common.LogConfig;
+import dev.chat.telemetry.Logs;
+import dev.chat.telemetry.Meters;
+import dev.chat.telemetry.RequestId;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.util.logging.Level;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
@@ -40,7 +44,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
+        Logs.install(System.getenv().getOrDefault("CHAT_NODE_ID", "ws-node"));
         NodeConfig config = NodeConfig.from(Config.create());
         Running node = start(config);
         LOG.info(() -> "ws-node " + config.nodeId() + " listening on ws://" + config.host() + ":" + node.port() + "/ws");
@@ -106,7 +110,7 @@ public final class Main {
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), Duration.ofMinutes(15));
         AtomicReference<SessionRegistry> registryRef = new AtomicReference<>();
         NodeSubscriber subscriber = new NodeSubscriber(config.amqp(), config.nodeId(), codec,
-                envelope -> deliver(registryRef.get(), codec, mapper, envelope));
+                envelope -> deliver(registryRef.get(), codec, mapper, envelope, tokens.ttl()));
         CommandPublisher commands = new CommandPublisher(config.amqp(), "ws-node-" + config.nodeId() + "-commands", 2,
                 new CommandCodec(mapper));
         MemcachedClient memcached;
@@ -123,6 +127,8 @@ public final class Main {
                 housekeeping, mapper);
         SessionRegistry registry = new SessionRegistry(subscriber, presence);
         registryRef.set(registry);
+        PrometheusMeterRegistry meterRegistry = Meters.registry(config.nodeId());
+        NodeMeters meters = new NodeMeters(meterRegistry, registry);
         NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, presence, mapper);
         presence.onUsersChanged(heartbeat::usersChanged);
         housekeeping.scheduleWithFixedDelay(heartbeat, 0, 1, TimeUnit.SECONDS);
@@ -133,6 +139,10 @@ public final class Main {
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(config.maxFrameBytes()).build())
                 .routing(r -> r
+                        .get("/metrics", (req, res) -> {
+                            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, Meters.CONTENT_TYPE);
+                            res.send(meterRegistry.scrape());
+                        })
                         .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> {
                             boolean up = subscriber.isOpen() && commands.isOpen();
@@ -140,7 +150,7 @@ public final class Main {
                                     .send("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"node\":\"" + config.nodeId()
                                             + "\",\"sessions\":" + registry.sessionCount() + "}");
                         }))
-                .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, commands, mapper)))
+                .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, commands, mapper, meters)))
                 .build()
                 .start();
         return new Running(server, subscriber, commands, memcached, housekeeping, registry, presence);
@@ -150,14 +160,37 @@ public final class Main {
      * Hands one event to the local sessions of the users it names; a command reply only to the
      * session that sent the command. Never blocks on a client.
      */
-    static void deliver(SessionRegistry registry, EnvelopeCodec codec, ObjectMapper mapper, Envelope envelope) {
+    static void deliver(SessionRegistry registry, EnvelopeCodec codec, ObjectMapper mapper, Envelope envelope,
+                        Duration tokenTtl) {
+        RequestId.with(envelope.trace(), () -> {
+            int sessions = handOut(registry, codec, mapper, envelope, tokenTtl);
+            LOG.log(Level.FINE, "{0} {1} delivered to {2} sessions", new Object[] {envelope.type().wireName(), envelope.id(), sessions});
+        });
+    }
+
+    private static int handOut(SessionRegistry registry, EnvelopeCodec codec, ObjectMapper mapper, Envelope envelope,
+                               Duration tokenTtl) {
+        long acceptedAt = envelope.at().toEpochMilli();
+        if (envelope.type() == EventType.SESSION_REVOKED) {
+            registry.revoke(UUID.fromString(envelope.data().path("user").asText()),
+                    java.time.Instant.parse(envelope.data().path("revokedAt").asText()), tokenTtl);
+            return 0;
+        }
+        if (envelope.type() == EventType.ANNOUNCEMENT) {
+            String frame = codec.toClientJson(envelope);
+            List<ClientSession> all = registry.all();
+            all.forEach(s -> s.send(frame, acceptedAt));
+            return all.size();
+        }
+        int count = 0;
         if (envelope.session() != null) {
             for (ClientSession s : registry.of(envelope.to().getFirst())) {
                 if (s.id().equals(envelope.session())) {
                     s.send(envelope.type() == EventType.COMMAND_REPLY ? replyFrame(mapper, envelope) : codec.toClientJson(envelope));
+                    count++;
                 }
             }
-            return;
+            return count;
         }
         String frame = null;
         for (UUID user : envelope.to()) {
@@ -165,8 +198,10 @@ public final class Main {
                 if (frame == null) {
                     frame = codec.toClientJson(envelope);
                 }
-                s.send(frame);
+                s.send(frame, acceptedAt);
+                count++;
             }
         }
+        return count;
     }
 }

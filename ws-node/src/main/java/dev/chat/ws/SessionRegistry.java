@@ -115,4 +115,25 @@ final class SessionRegistry {
     int userCount() {
         return byUser.size();
     }
+
+    /**
+     * Revoked sessions, per user: the instant before which their tokens are refused here. Kept as
+     * long as a token issued before it could still be valid; every node hears every revocation.
+     */
+    private final ConcurrentHashMap<UUID, java.time.Instant> revoked = new ConcurrentHashMap<>();
+
+    /** An admin ended this user's sessions: close them now, and refuse their older tokens from now on. */
+    void revoke(UUID user, java.time.Instant at, java.time.Duration tokenTtl) {
+        revoked.merge(user, at, (a, b) -> a.isAfter(b) ? a : b);
+        java.time.Instant stale = java.time.Instant.now().minus(tokenTtl);
+        revoked.values().removeIf(i -> i.isBefore(stale));
+        for (ClientSession s : List.copyOf(of(user))) {
+            s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+        }
+    }
+
+    /** Whether this token was issued before its user's sessions were revoked. */
+    boolean isRevoked(dev.chat.tokens.AccessClaims claims) {
+        return claims.revokedBy(revoked.get(claims.userId()));
+    }
 }

@@ -1,0 +1,48 @@
+package dev.chat.api;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The REST routes the server really has, as {@code "METHOD /path"} strings, recorded while the
+ * services register them; a test holds them against the OpenAPI document, so a route cannot be
+ * added without being described (nor described without being routed).
+ */
+final class RouteTable {
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+    private final Set<String> routes = Collections.synchronizedSet(new TreeSet<>());
+
+    /** The service, registering through a recorder of every route it adds under {@code prefix}. */
+    HttpService recorded(String prefix, HttpService service) {
+        return rules -> service.routing(recorder(prefix, rules));
+    }
+
+    List<String> routes() {
+        synchronized (routes) {
+            return List.copyOf(routes);
+        }
+    }
+
+    private HttpRules recorder(String prefix, HttpRules rules) {
+        return (HttpRules) Proxy.newProxyInstance(HttpRules.class.getClassLoader(), new Class<?>[] {HttpRules.class},
+                (proxy, method, args) -> {
+                    if (METHODS.contains(method.getName()) && args != null && args.length > 0 && args[0] instanceof String path) {
+                        routes.add(method.getName().toUpperCase(java.util.Locale.ROOT) + " " + prefix + path);
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(rules, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    return result == rules ? proxy : result;
+                });
+    }
+}
