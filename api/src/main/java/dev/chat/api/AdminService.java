@@ -342,11 +342,7 @@ final class AdminService implements HttpService {
         Views.Message m = outbox.inTransaction(t -> {
             Views.Message current = conversations.bySeq(t.db(), conversation, at)
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + at + " there."));
-            Views.Message tombstone = ConversationStore.message(t.db().get("""
-                    UPDATE messages SET body = '', deleted_at = coalesce(deleted_at, now())
-                    WHERE conversation_id = ?::uuid AND seq = ?
-                    RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
-                    conversation, at).orElseThrow());
+            Views.Message tombstone = ConversationStore.message(Messaging.tombstone(t.db(), conversation, at).orElseThrow());
             ObjectNode data = (ObjectNode) json.tree(tombstone);
             data.put("moderated", true);
             t.announce(Envelope.of(EventType.MESSAGE_DELETED, conversation, at, Instant.now(), data,

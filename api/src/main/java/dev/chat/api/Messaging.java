@@ -132,11 +132,16 @@ public final class Messaging {
 
     /** Deletes one's own message, leaving a tombstone so seq keeps no gap; everyone gets {@code message.deleted}. */
     public Views.Message delete(UUID user, UUID conversation, long seq) {
-        return changeOwn(user, conversation, seq, EventType.MESSAGE_DELETED, tx -> tx.get("""
+        return changeOwn(user, conversation, seq, EventType.MESSAGE_DELETED, tx -> tombstone(tx, conversation, seq));
+    }
+
+    /** Empties a message, keeping its seq (no gap): used by its sender and by moderators. */
+    static Optional<io.helidon.dbclient.DbRow> tombstone(io.helidon.dbclient.DbExecute tx, UUID conversation, long seq) {
+        return tx.get("""
                 UPDATE messages SET body = '', deleted_at = coalesce(deleted_at, now())
                 WHERE conversation_id = ?::uuid AND seq = ?
                 RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
-                conversation, seq));
+                conversation, seq);
     }
 
     private Views.Message changeOwn(UUID user, UUID conversation, long seq, EventType type,

@@ -54,17 +54,7 @@ class OpenApiIT {
         TestClient.Response doc = TestClient.request(stack.apiUrl(), "GET", "/api/openapi.yaml", null, null);
         assertEquals(200, doc.status());
         assertTrue(doc.contentType().startsWith("application/yaml"));
-        List<String[]> operations = new ArrayList<>();
-        String path = null;
-        for (String line : doc.raw().split("\n")) {
-            Matcher p = PATH.matcher(line);
-            Matcher m = METHOD.matcher(line);
-            if (p.matches()) {
-                path = p.group(1);
-            } else if (m.matches() && path != null) {
-                operations.add(new String[]{m.group(1).toUpperCase(), path});
-            }
-        }
+        List<String[]> operations = operations(doc.raw());
         assertTrue(operations.size() >= 25, "found " + operations.size() + " operations");
         for (String[] op : operations) {
             String concrete = op[1].replace("{id}", UUID.randomUUID().toString()).replace("{username}", "ana")
