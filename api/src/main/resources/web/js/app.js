@@ -102,6 +102,7 @@ $('auth-form').addEventListener('submit', async (e) => {
     localStorage.setItem(ME_KEY, JSON.stringify(state.me));
     $('password').value = '';
     showApp();
+    confirmSession(); // the full profile (its role shows the admin console link)
   } catch (err) {
     $('auth-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server. Check your connection.';
   } finally {
