@@ -383,18 +383,21 @@ final class AdminService implements HttpService {
         ObjectNode users = out.putObject("users").put("total", Db.longValue(counts, "users"));
         out.putObject("messages").put("lastHour", Db.longValue(counts, "last_hour")).put("lastDay", Db.longValue(counts, "last_day"));
         ObjectNode sockets = out.putObject("sockets");
-        List<String> queues = new ArrayList<>(List.of(Topology.COMMANDS_QUEUE));
+        ObjectNode depth = out.putObject("queues");
+        publisher.queueDepths(List.of(Topology.COMMANDS_QUEUE)).forEach(depth::put);
         try {
             users.put("online", presence.onlineUsers().size());
             presence.nodeDescriptions().forEach((node, description) -> {
-                // node queues are exclusive to their node: another connection cannot even inspect them
-                sockets.put(node, parse(description).path("sessions").asLong(0));
+                JsonNode d = parse(description);
+                sockets.put(node, d.path("sessions").asLong(0));
+                // a node queue is exclusive to its node, so the node reports its depth in its heartbeat
+                if (d.has("queueDepth")) {
+                    depth.put(Topology.nodeQueue(node), d.path("queueDepth").asLong());
+                }
             });
         } catch (PresenceUnavailableException e) {
             users.putNull("online");
         }
-        ObjectNode depth = out.putObject("queues");
-        publisher.queueDepths(queues).forEach(depth::put);
         out.put("outboxBacklog", Db.longValue(counts, "outbox"));
         json.ok(res, out);
     }
@@ -425,6 +428,9 @@ final class AdminService implements HttpService {
         }
         if (d.has("sessions")) {
             n.put("sockets", d.path("sessions").asLong());
+        }
+        if (d.has("queueDepth")) {
+            n.put("queueDepth", d.path("queueDepth").asLong());
         }
         if (d.has("address")) {
             n.put("address", d.path("address").asText());

@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.fanout.Topology;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
@@ -237,6 +238,8 @@ class AdminIT {
         assertEquals(1, stats.at("/messages/lastHour").asLong());
         assertEquals(1, stats.at("/messages/lastDay").asLong());
         assertTrue(stats.at("/queues").has("chat.commands"));
+        JsonNode nodeQueue = stats.at("/queues/" + Topology.nodeQueue(stack.nodeAId()));
+        assertTrue(nodeQueue.isNumber() && nodeQueue.asLong() >= 0, "node A reports its own queue's depth: " + stats.at("/queues"));
         assertTrue(stats.has("outboxBacklog"));
 
         JsonNode nodes = root.get("/api/admin/nodes").body().path("nodes");

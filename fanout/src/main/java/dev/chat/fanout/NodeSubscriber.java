@@ -76,6 +76,19 @@ public final class NodeSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * Events waiting in this node's queue, not yet handed to the consumer; -1 when the broker cannot
+     * say. Only this node can ask: the queue is exclusive to its connection. A fresh channel each time,
+     * so a failed inspection never closes the channel that binds users.
+     */
+    public long depth() {
+        try (Channel inspect = connection.createChannel()) {
+            return inspect.messageCount(queue);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public boolean isOpen() {
         return connection.isOpen();
     }

@@ -129,7 +129,7 @@ public final class Main {
         registryRef.set(registry);
         PrometheusMeterRegistry meterRegistry = Meters.registry(config.nodeId());
         NodeMeters meters = new NodeMeters(meterRegistry, registry);
-        NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, presence, mapper);
+        NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, presence, mapper, subscriber::depth);
         presence.onUsersChanged(heartbeat::usersChanged);
         housekeeping.scheduleWithFixedDelay(heartbeat, 0, 1, TimeUnit.SECONDS);
 

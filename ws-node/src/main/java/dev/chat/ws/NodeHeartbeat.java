@@ -5,12 +5,13 @@ import dev.chat.presence.PresenceStore;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * Periodic housekeeping of one node, every second: pings sockets silent for a heartbeat and closes
  * those silent past the idle timeout (4408); rewrites the node's user list in the presence store
  * within a second of a change (for the crash sweeper); every 5 s proves the node alive with its
- * description (sessions, users, start time), and every minute extends its users' presence entries.
+ * description (sessions, users, start time, depth of its broker queue), and every minute extends its users' presence entries.
  * Memcached being away never affects chat.
  */
 final class NodeHeartbeat implements Runnable {
@@ -21,12 +22,15 @@ final class NodeHeartbeat implements Runnable {
     private final SessionRegistry registry;
     private final PresenceTracker presence;
     private final ObjectMapper mapper;
+    private final LongSupplier queueDepth;
     private final Instant startedAt = Instant.now();
     private final AtomicBoolean usersChanged = new AtomicBoolean();
     private long ticks;
 
-    NodeHeartbeat(NodeConfig config, SessionRegistry registry, PresenceTracker presence, ObjectMapper mapper) {
+    NodeHeartbeat(NodeConfig config, SessionRegistry registry, PresenceTracker presence, ObjectMapper mapper,
+                  LongSupplier queueDepth) {
         this.config = config;
+        this.queueDepth = queueDepth;
         this.registry = registry;
         this.presence = presence;
         this.mapper = mapper;
@@ -49,6 +53,7 @@ final class NodeHeartbeat implements Runnable {
                     .put("node", config.nodeId())
                     .put("sessions", registry.sessionCount())
                     .put("users", registry.userCount())
+                    .put("queueDepth", queueDepth.getAsLong())
                     .put("startedAt", startedAt.toString())
                     .put("at", Instant.now().toString())
                     .toString());
