@@ -196,7 +196,7 @@ function writeConversations() {
     console.warn('inbox cache write failed', e);
   }
 }
-addEventListener('pagehide', writeConversations);
+addEventListener('pagehide', () => { writeConversations(); state.store?.flush(); });
 
 // ------------------------------------------------------------------ connection and sync
 /** Presence is only shown while connected: offline, what we knew may no longer be true. */
@@ -258,17 +258,47 @@ async function refreshPresence() {
   }
 }
 
+// ------------------------------------------------------------------ repainting, once a frame
+/**
+ * Live events only say what changed; the page is repainted at the next frame however many events
+ * came (a burst of 400 messages costs a few paints, not 400). A hidden tab gets no frames, so a
+ * timer stands in. What the user does repaints at once, as before.
+ */
+const dirty = new Set();
+let paintFrame = 0;
+let paintTimer = 0;
+function repaint(...parts) {
+  parts.forEach((part) => part && dirty.add(part));
+  if (paintFrame || paintTimer) return;
+  paintFrame = requestAnimationFrame(paintNow);
+  paintTimer = setTimeout(paintNow, 100);
+}
+function paintNow() {
+  cancelAnimationFrame(paintFrame);
+  clearTimeout(paintTimer);
+  paintFrame = 0;
+  paintTimer = 0;
+  const parts = new Set(dirty);
+  dirty.clear();
+  if (parts.has('inbox')) renderInbox();
+  if (!state.current) return;
+  if (parts.has('conversation')) { renderConversation(); return; }
+  if (parts.has('header')) renderHeader();
+  if (parts.has('messages')) renderMessages();
+  if (parts.has('typing')) renderTyping();
+}
+
 // ------------------------------------------------------------------ events
 function onEvent(ev) {
   switch (ev.type) {
     case 'message.created': onMessage(ev.data); break;
     case 'message.updated':
     case 'message.deleted': onMessageChanged(ev.data); break;
-    case 'conversation.created': state.conversations.set(ev.data.id, ev.data); renderInbox(); refreshPresence().then(renderInbox).catch(() => {}); break;
+    case 'conversation.created': state.conversations.set(ev.data.id, ev.data); repaint('inbox'); refreshPresence().then(() => repaint('inbox')).catch(() => {}); break;
     case 'conversation.updated': onConversationUpdated(ev.data); break;
     case 'receipt.updated': onReceipt(ev.data); break;
     case 'typing': onTyping(ev); break;
-    case 'presence': state.presence.set(ev.data.user, ev.data); renderInbox(); if (state.current) renderHeader(); break;
+    case 'presence': state.presence.set(ev.data.user, ev.data); repaint('inbox', 'header'); break;
     case 'contact.updated': onContact(ev.data); break;
     case 'announcement': showAnnouncement(ev.data); break;
     case 'group.updated':
@@ -289,7 +319,7 @@ $('announcement-dismiss').addEventListener('click', () => { $('announcement').hi
 function putMessage(m, persist = true) {
   if (!state.messages.has(m.conversation)) state.messages.set(m.conversation, new Map());
   state.messages.get(m.conversation).set(m.seq, m);
-  if (persist && state.store) state.store.put('messages', [m]);
+  if (persist && state.store) state.store.putSoon('messages', m);
   const pend = state.pending.get(m.conversation);
   if (pend && m.senderId === state.me.id) {
     const i = pend.findIndex((p) => p.clientMsgId === m.clientMsgId);
@@ -315,8 +345,7 @@ function onMessage(m) {
     // whether it mentions me (and @channel counts) is the server's call: take its count
     api.conversation(c.id).then((v) => { c.mentionCount = v.mentionCount; renderInbox(); }).catch(() => {});
   }
-  if (m.conversation === state.current) renderConversation();
-  renderInbox();
+  repaint('inbox', m.conversation === state.current && 'conversation');
 }
 
 /** An edit or a deletion: replace the bubble, and the inbox preview if it showed that message. */
@@ -324,8 +353,7 @@ function onMessageChanged(m) {
   putMessage(m);
   const c = state.conversations.get(m.conversation);
   if (c && c.lastMessage && c.lastMessage.seq === m.seq) c.lastMessage = m;
-  if (m.conversation === state.current) renderMessages();
-  renderInbox();
+  repaint('inbox', m.conversation === state.current && 'messages');
 }
 
 /** Membership or group changes: the inbox is refetched (the server's view is the truth). */
@@ -369,8 +397,7 @@ function onConversationUpdated(view) {
   const old = state.messages.get(view.id);
   if (old) for (const seq of [...old.keys()]) if (seq <= view.clearedSeq) old.delete(seq);
   state.conversations.set(view.id, view);
-  renderInbox();
-  if (view.id === state.current) renderConversation();
+  repaint('inbox', view.id === state.current && 'conversation');
 }
 
 function onReceipt(r) {
@@ -384,8 +411,7 @@ function onReceipt(r) {
     c.peerReadSeq = Math.max(c.peerReadSeq, r.readSeq);
     c.peerDeliveredSeq = Math.max(c.peerDeliveredSeq, r.deliveredSeq);
   }
-  renderInbox();
-  if (r.conversation === state.current) renderMessages();
+  repaint('inbox', r.conversation === state.current && 'messages');
 }
 
 function onTyping(ev) {
@@ -393,16 +419,15 @@ function onTyping(ev) {
   if (ev.data.state === 'stop') typists.delete(ev.data.user);
   else typists.set(ev.data.user, Date.now() + (ev.data.expiresInMs || 6000));
   state.typing.set(ev.conversation, typists);
-  renderTyping();
-  setTimeout(renderTyping, (ev.data.expiresInMs || 6000) + 50);
+  repaint('typing');
+  setTimeout(() => repaint('typing'), (ev.data.expiresInMs || 6000) + 50);
 }
 
 function onContact(person) {
   for (const c of state.conversations.values()) {
     if (c.peer && c.peer.id === person.id) { c.peer.alias = person.alias; c.peer.contact = person.contact; }
   }
-  renderInbox();
-  if (state.current) renderHeader();
+  repaint('inbox', 'header');
 }
 
 // ------------------------------------------------------------------ inbox
@@ -628,7 +653,7 @@ function markRead() {
   c.deliveredSeq = Math.max(c.deliveredSeq, c.lastSeq);
   c.unreadCount = 0;
   c.mentionCount = 0;
-  renderInbox();
+  repaint('inbox');
   reportRead(c.id);
 }
 

@@ -38,6 +38,8 @@ export class Store {
 
   constructor(db) {
     this.db = db;
+    this.soon = new Map(); // store name -> values written together shortly
+    this.soonTimer = 0;
   }
 
   async all(store) {
@@ -82,6 +84,25 @@ export class Store {
     });
   }
 
+  /**
+   * Writes a value with the others that come within 100 ms, in one transaction: a burst of live
+   * messages costs one write, not one each. Only for the cache (a value lost to a closed tab is
+   * fetched again); the outbox is written at once with put.
+   */
+  putSoon(store, value) {
+    if (!this.soon.has(store)) this.soon.set(store, []);
+    this.soon.get(store).push(value);
+    if (!this.soonTimer) this.soonTimer = setTimeout(() => this.flush(), 100);
+  }
+
+  flush() {
+    clearTimeout(this.soonTimer);
+    this.soonTimer = 0;
+    const batches = [...this.soon];
+    this.soon.clear();
+    return Promise.all(batches.map(([store, values]) => this.put(store, values)));
+  }
+
   delete(store, key) {
     return new Promise((resolve) => {
       const tx = this.db.transaction(store, 'readwrite');
@@ -97,6 +118,8 @@ export class Store {
   }
 
   close() {
+    clearTimeout(this.soonTimer);
+    this.soon.clear();
     this.db.close();
   }
 

@@ -45,7 +45,7 @@ class AdminConsoleIT {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Admin console")).click();
 
         // overview: figures and the nodes alive
-        assertThat(page.getByTestId("admin-stats")).containsText("online");
+        assertThat(page.getByTestId("admin-stats")).containsText("Online now");
         assertThat(page.getByTestId("admin-nodes")).containsText("ws-1");
         assertThat(page.getByTestId("admin-nodes")).containsText("ws-2");
         Browsers.screenshot(page, "admin-overview");
@@ -66,8 +66,9 @@ class AdminConsoleIT {
                 .setName(anaName)).click();
         assertThat(page.getByTestId("admin-user-detail")).isVisible();
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Disable")).click();
-        page.getByLabel("Reason", new Page.GetByLabelOptions().setExact(true)).fill("spam");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm")).click();
+        var dialog = page.getByTestId("admin-reason-dialog");
+        dialog.getByLabel("Reason", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true)).fill("spam");
+        dialog.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Confirm")).click();
         assertThat(page.getByTestId("admin-user-row")).containsText("Disabled");
         assertThat(ana.page.locator("#auth")).isVisible();
         Browsers.screenshot(page, "admin-users");
