@@ -149,7 +149,7 @@ class PageBenchmark {
             for (int w = 0; w < 8; w++) {
                 writers.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < LONG_CHAT; i = next.getAndIncrement()) {
-                        (i % 10 == 0 ? peer0 : owner).send(chat, "long-" + i, "Message number " + i + " of a long chat");
+                        (i % 10 == 0 ? peer0 : owner).send(chat, String.format("long-%06d", i), "Message number " + i + " of a long chat");
                     }
                     return null;
                 }));
