@@ -14,9 +14,12 @@ let refreshing = null;
 /** Renews the access cookie; resolves true when the session is still valid. */
 export function refreshSession() {
   if (!refreshing) {
-    refreshing = fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
+    const attempt = () => fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
       .then((r) => r.ok)
-      .catch(() => false)
+      .catch(() => false);
+    // another tab may have rotated the shared cookie a moment before us: try once more with the new one
+    refreshing = attempt()
+      .then((ok) => ok || new Promise((resolve) => setTimeout(resolve, 500)).then(attempt))
       .finally(() => { refreshing = null; });
   }
   return refreshing;

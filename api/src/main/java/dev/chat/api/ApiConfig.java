@@ -15,8 +15,9 @@ import java.util.Objects;
  */
 public record ApiConfig(String instanceId, String host, int port, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
-                        Duration accessTokenTtl, boolean secureCookies) {
+                        Duration accessTokenTtl, boolean secureCookies, RateLimits limits) {
     public ApiConfig {
+        Objects.requireNonNull(limits, "chat.limits");
         Objects.requireNonNull(instanceId, "chat.instance-id");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("chat.http.port out of range: " + port);
@@ -47,7 +48,22 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
                 memcached(c.get("memcached").asString().orElse("127.0.0.1:11212")),
                 new Secret(required(c, "token.secret")),
                 Duration.ofSeconds(c.get("token.ttl.seconds").asInt().orElse(900)),
-                c.get("cookie.secure").asBoolean().orElse(true));
+                c.get("cookie.secure").asBoolean().orElse(true),
+                new RateLimits(
+                        rate(c, "limits.login.account", RateLimits.DEFAULTS.loginFailuresPerAccount()),
+                        rate(c, "limits.login.address", RateLimits.DEFAULTS.loginsPerAddress()),
+                        rate(c, "limits.signup.address", RateLimits.DEFAULTS.signupsPerAddress()),
+                        rate(c, "limits.sends.user", RateLimits.DEFAULTS.sendsPerUser())));
+    }
+
+    private static RateLimits.Rate rate(Config c, String key, RateLimits.Rate otherwise) {
+        return c.get(key).asString().map(spec -> {
+            try {
+                return RateLimits.Rate.parse(spec);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("chat." + key + ": " + e.getMessage(), e);
+            }
+        }).orElse(otherwise);
     }
 
     static InetSocketAddress memcached(String hostPort) {

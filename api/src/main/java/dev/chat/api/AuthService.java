@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -25,11 +26,16 @@ import java.util.regex.Pattern;
  * <p>Two kinds of clients: the browser gets HttpOnly, Secure, SameSite=Strict cookies and never
  * sees a token; API clients ask for {@code "session":"bearer"} and get the tokens in the body.
  * Access tokens are short-lived JWTs that ws-node verifies without a database; refresh tokens are
- * opaque, stored only as SHA-256 hashes, rotated on every use.
+ * opaque, stored only as SHA-256 hashes, rotated on every use. A login starts a family of refresh
+ * tokens; a spent token presented again after {@value #REUSE_GRACE_SECONDS} s means someone holds a
+ * copy, and the whole family is revoked (the thief and the victim both log in again). Within those
+ * seconds it is another tab of the same browser that lost the race: 401, nothing revoked.
  */
 public final class AuthService implements HttpService {
     static final Pattern USERNAME = Pattern.compile("[a-z0-9_.]{3,32}");
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AuthService.class.getName());
     private static final Duration REFRESH_TTL = Duration.ofDays(30);
+    static final int REUSE_GRACE_SECONDS = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Db db;
@@ -38,8 +44,13 @@ public final class AuthService implements HttpService {
     private final Authenticator auth;
     private final Json json;
     private final boolean secureCookies;
+    private final RateLimiter limiter;
+    private final RateLimits limits;
 
-    public AuthService(Db db, UserStore users, AccessTokens tokens, Authenticator auth, Json json, boolean secureCookies) {
+    public AuthService(Db db, UserStore users, AccessTokens tokens, Authenticator auth, Json json, boolean secureCookies,
+                       RateLimiter limiter, RateLimits limits) {
+        this.limiter = limiter;
+        this.limits = limits;
         this.db = db;
         this.users = users;
         this.tokens = tokens;
@@ -65,6 +76,7 @@ public final class AuthService implements HttpService {
         String password = password(body);
         String displayName = body.optionalString("displayName", 1, 64).orElse(username);
         boolean bearer = wantsBearer(body);
+        limiter.hit(RateLimiter.Kind.SIGNUPS, ClientAddress.of(req), limits.signupsPerAddress());
         String hash = Passwords.hash(password);
         UserStore.Account account;
         try {
@@ -83,10 +95,16 @@ public final class AuthService implements HttpService {
         String username = body.string("username", 1, 64).toLowerCase(java.util.Locale.ROOT);
         String password = body.string("password", 1, 128);
         boolean bearer = wantsBearer(body);
+        // per address: guessing across many accounts; per account: guessing one password from many addresses
+        limiter.hit(RateLimiter.Kind.LOGINS, ClientAddress.of(req), limits.loginsPerAddress());
+        limiter.check(RateLimiter.Kind.LOGIN_FAILURES, username, limits.loginFailuresPerAccount());
         Optional<UserStore.Account> account = users.byUsername(db.client().execute(), username);
         boolean ok = account.isPresent()
                 ? Passwords.matches(password, account.get().passwordHash())
                 : Passwords.burn(password);
+        if (!ok) {
+            limiter.count(RateLimiter.Kind.LOGIN_FAILURES, username, limits.loginFailuresPerAccount());
+        }
         if (!ok || account.get().disabled()) {
             throw new ChatException(ErrorCode.BAD_CREDENTIALS, "The username or password is wrong.");
         }
@@ -102,17 +120,33 @@ public final class AuthService implements HttpService {
         }
         String presented = fromCookie.orElseGet(() -> json.body(req).string("refreshToken", 1, 200));
         byte[] hash = sha256(presented);
-        UserStore.Account account = db.inTransaction(tx -> users.consumeRefreshToken(tx, hash)
-                .flatMap(id -> users.byId(tx, id))
-                .filter(a -> !a.disabled()))
-                .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHENTICATED, "The session has ended; log in again."));
-        startSession(res, Status.OK_200, account, bearer);
+        String successor = newRefreshToken();
+        // spending the token and storing its successor commit together, or neither does
+        Optional<UserStore.Account> renewed = db.inTransaction(tx -> {
+            Optional<UserStore.Presented> p = users.spendRefreshToken(tx, hash, REUSE_GRACE_SECONDS);
+            if (p.isPresent() && p.get().use() == UserStore.Use.REUSED) {
+                users.revokeFamily(tx, p.get().family());
+                LOG.warning(() -> "a spent refresh token was presented again for user " + p.get().userId()
+                        + ": that session is revoked on every device that shared it");
+            }
+            Optional<UserStore.Account> account = p.filter(x -> x.use() == UserStore.Use.FRESH)
+                    .flatMap(x -> users.byId(tx, x.userId()))
+                    .filter(a -> !a.disabled());
+            account.ifPresent(a -> users.insertRefreshToken(tx, sha256(successor), a.id(), p.get().family(),
+                    Instant.now().plus(REFRESH_TTL)));
+            return account;
+        });
+        if (renewed.isPresent()) {
+            sendSession(res, Status.OK_200, renewed.get(), bearer, successor);
+            return;
+        }
+        throw new ChatException(ErrorCode.UNAUTHENTICATED, "The session has ended; log in again.");
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
         req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional()
                 .ifPresent(t -> db.inTransaction(tx -> {
-                    users.deleteRefreshToken(tx, sha256(t));
+                    users.revokeFamilyOf(tx, sha256(t));
                     return null;
                 }));
         res.headers().addCookie(expired(Authenticator.ACCESS_COOKIE, "/"));
@@ -120,14 +154,18 @@ public final class AuthService implements HttpService {
         res.status(Status.NO_CONTENT_204).send();
     }
 
+    /** A new session (login, sign-up): a new family of refresh tokens. */
     private void startSession(ServerResponse res, Status status, UserStore.Account account, boolean bearer) {
-        String access = tokens.issue(account.id(), account.username(), account.role());
         String refresh = newRefreshToken();
-        Instant refreshExpiry = Instant.now().plus(REFRESH_TTL);
         db.inTransaction(tx -> {
-            users.insertRefreshToken(tx, sha256(refresh), account.id(), refreshExpiry);
+            users.insertRefreshToken(tx, sha256(refresh), account.id(), UUID.randomUUID(), Instant.now().plus(REFRESH_TTL));
             return null;
         });
+        sendSession(res, status, account, bearer, refresh);
+    }
+
+    private void sendSession(ServerResponse res, Status status, UserStore.Account account, boolean bearer, String refresh) {
+        String access = tokens.issue(account.id(), account.username(), account.role());
         Instant accessExpiry = Instant.now().plus(tokens.ttl());
         if (bearer) {
             json.send(res, status, new Views.Session(account.view(), access, refresh, accessExpiry));

@@ -74,6 +74,9 @@ public final class CommandHandler implements Consumer<Command> {
             reply.put("ok", true).set("result", result);
         } catch (ChatException e) {
             reply.put("ok", false).put("code", e.code().code()).put("detail", e.getMessage());
+            if (e.retryAfterSeconds() != null) {
+                reply.put("retryAfter", e.retryAfterSeconds());
+            }
         } catch (RuntimeException e) {
             ChatException mapped = Problems.fromDatabase(e);
             if (mapped.code() == ErrorCode.INTERNAL_ERROR) {

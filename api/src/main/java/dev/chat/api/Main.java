@@ -104,13 +104,14 @@ public final class Main {
         Authenticator auth = new Authenticator(tokens, new AccountGuard(db));
         UserStore users = new UserStore();
         ConversationStore conversations = new ConversationStore();
-        Messaging messaging = new Messaging(db, conversations, outbox, json, apiMeters);
+        MemcachedClient memcached = memcachedClient(config);
+        RateLimiter limiter = new RateLimiter(memcached, java.time.Clock.systemUTC());
+        Messaging messaging = new Messaging(db, conversations, outbox, json, apiMeters, limiter, config.limits().sendsPerUser());
         Receipts receipts = new Receipts(conversations, outbox, json);
         ChatSettings settings = new ChatSettings(conversations, outbox, json);
         GroupStore groupStore = new GroupStore();
         GroupService groupService = new GroupService(db, outbox, groupStore, users, conversations, auth, json);
         Problems problems = new Problems(json, apiMeters);
-        MemcachedClient memcached = memcachedClient(config);
         PresenceStore presenceStore = new PresenceStore(memcached);
         PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
@@ -126,7 +127,7 @@ public final class Main {
                 .maxPayloadSize(1024 * 1024)
                 .shutdownHook(false)
                 .routing(r -> routing(r, problems, routeTable, meters, adminService,
-                        new AuthService(db, users, tokens, auth, json, config.secureCookies()),
+                        new AuthService(db, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
                         new ConversationService(db, users, conversations, messaging, receipts, settings, auth, json),
                         new PeopleService(db, users, outbox, auth, json),
                         groupService,

@@ -25,8 +25,13 @@ public final class Messaging {
     private final Outbox outbox;
     private final Json json;
     private final ApiMeters meters;
+    private final RateLimiter limiter;
+    private final RateLimits.Rate sendsPerUser;
 
-    public Messaging(Db db, ConversationStore conversations, Outbox outbox, Json json, ApiMeters meters) {
+    public Messaging(Db db, ConversationStore conversations, Outbox outbox, Json json, ApiMeters meters,
+                     RateLimiter limiter, RateLimits.Rate sendsPerUser) {
+        this.limiter = limiter;
+        this.sendsPerUser = sendsPerUser;
         this.db = db;
         this.conversations = conversations;
         this.outbox = outbox;
@@ -42,6 +47,7 @@ public final class Messaging {
     }
 
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, String text) {
+        limiter.hit(RateLimiter.Kind.SENDS, sender.toString(), sendsPerUser);
         ConversationStore.Sent sent;
         try {
             sent = outbox.inTransaction(t -> {

@@ -34,20 +34,51 @@ public final class UserStore {
                 id).map(UserStore::account);
     }
 
-    public void insertRefreshToken(DbExecute db, byte[] hash, UUID userId, java.time.Instant expiresAt) {
-        db.insert("INSERT INTO refresh_tokens (token_hash, user_id, expires_at) VALUES (?, ?::uuid, ?)",
-                hash, userId, java.sql.Timestamp.from(expiresAt));
+    /** Stores a new token of a session's family; drops this user's expired tokens and long-spent ones. */
+    public void insertRefreshToken(DbExecute db, byte[] hash, UUID userId, UUID family, java.time.Instant expiresAt) {
+        db.delete("DELETE FROM refresh_tokens WHERE user_id = ?::uuid AND (expires_at < now() OR used_at < now() - interval '2 days')",
+                userId);
+        db.insert("INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at) VALUES (?, ?::uuid, ?::uuid, ?)",
+                hash, userId, family, java.sql.Timestamp.from(expiresAt));
     }
 
-    /** Deletes the token and returns its user when it was valid: a refresh token is used once. */
-    public Optional<UUID> consumeRefreshToken(DbExecute db, byte[] hash) {
-        return db.get("DELETE FROM refresh_tokens WHERE token_hash = ? RETURNING user_id, expires_at > now() AS valid", hash)
-                .filter(r -> Boolean.TRUE.equals(Db.value(r, "valid")))
-                .map(r -> Db.uuid(r, "user_id"));
+    /** A refresh token presented: who it belongs to and what became of it. */
+    public record Presented(UUID userId, UUID family, Use use) {
     }
 
-    public void deleteRefreshToken(DbExecute db, byte[] hash) {
-        db.delete("DELETE FROM refresh_tokens WHERE token_hash = ?", hash);
+    public enum Use { FRESH, JUST_SPENT, REUSED }
+
+    /**
+     * Spends a refresh token (once). A token spent within the last {@code graceSeconds} is
+     * {@link Use#JUST_SPENT} (another tab of the same browser won the race); spent before that it is
+     * {@link Use#REUSED}: someone holds a copy, and the caller revokes the family. Empty when the
+     * token is unknown or expired.
+     */
+    public Optional<Presented> spendRefreshToken(DbExecute db, byte[] hash, int graceSeconds) {
+        Optional<DbRow> row = db.get("""
+                SELECT user_id, family, used_at IS NULL AS fresh, used_at > now() - ? * interval '1 second' AS recent
+                FROM refresh_tokens WHERE token_hash = ? AND expires_at > now() FOR UPDATE""", graceSeconds, hash);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        DbRow r = row.get();
+        Use use;
+        if (Boolean.TRUE.equals(Db.value(r, "fresh"))) {
+            db.update("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = ?", hash);
+            use = Use.FRESH;
+        } else {
+            use = Boolean.TRUE.equals(Db.value(r, "recent")) ? Use.JUST_SPENT : Use.REUSED;
+        }
+        return Optional.of(new Presented(Db.uuid(r, "user_id"), Db.uuid(r, "family"), use));
+    }
+
+    /** Ends a session: every token of the family the given token belongs to. */
+    public void revokeFamilyOf(DbExecute db, byte[] hash) {
+        db.delete("DELETE FROM refresh_tokens WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = ?)", hash);
+    }
+
+    public void revokeFamily(DbExecute db, UUID family) {
+        db.delete("DELETE FROM refresh_tokens WHERE family = ?::uuid", family);
     }
 
     private static Account account(DbRow r) {

@@ -58,6 +58,49 @@ class AuthIT {
     }
 
     @Test
+    void aSpentRefreshTokenPresentedLaterRevokesItsWholeSession(ChatServers.Stack stack) throws Exception {
+        TestClient.signUp(stack.apiUrl(), "ana");
+        String first = bearerLogin(stack).path("refreshToken").asText();
+        String other = bearerLogin(stack).path("refreshToken").asText(); // another device: its own family
+        var second = refresh(stack, first);
+        assertEquals(200, second.status(), second.raw());
+        String current = second.body().path("refreshToken").asText();
+        assertEquals(401, refresh(stack, first).status(), "spent, but within the grace: refused, nothing revoked");
+        // later, someone presents the spent token again: a copy exists, the session is revoked
+        try (Connection c = stack.sql()) {
+            c.createStatement().executeUpdate("UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL");
+        }
+        var stolen = refresh(stack, first);
+        assertEquals(401, stolen.status());
+        assertEquals("unauthenticated", stolen.body().path("code").asText());
+        assertEquals(401, refresh(stack, current).status(), "the token the rightful client holds is revoked with its family");
+        assertEquals(200, refresh(stack, other).status(), "another device's session is untouched");
+    }
+
+    @Test
+    void logoutRevokesTheWholeSession(ChatServers.Stack stack) throws Exception {
+        TestClient.signUp(stack.apiUrl(), "ana");
+        String first = bearerLogin(stack).path("refreshToken").asText();
+        String current = refresh(stack, first).body().path("refreshToken").asText();
+        var out = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/auth/logout"))
+                .header("Cookie", "chat_refresh=" + first).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, out.statusCode());
+        assertEquals(401, refresh(stack, current).status(), "logging out with any token of the session ends all of it");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode bearerLogin(ChatServers.Stack stack) {
+        var r = TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null,
+                "{\"username\":\"ana\",\"password\":\"correct horse battery\",\"session\":\"bearer\"}");
+        assertEquals(200, r.status(), r.raw());
+        return r.body();
+    }
+
+    private static TestClient.Response refresh(ChatServers.Stack stack, String token) {
+        return TestClient.request(stack.apiUrl(), "POST", "/api/auth/refresh", null, "{\"refreshToken\":\"" + token + "\"}");
+    }
+
+    @Test
     void refreshWithoutAnySessionIsUnauthenticated(ChatServers.Stack stack) {
         var res = TestClient.request(stack.apiUrl(), "POST", "/api/auth/refresh", null, null);
         assertEquals(401, res.status());

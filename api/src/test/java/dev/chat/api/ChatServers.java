@@ -54,6 +54,9 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
     private static Stack stack;
     /** A stack that failed to start is not retried by every test (each try would leak pools). */
     private static Throwable startFailure;
+    /** Tests sign up and send far more from one address than people do; RateLimitIT sets its own. */
+    static final RateLimits LIMITS = new RateLimits(RateLimits.Rate.parse("1000/15m"), RateLimits.Rate.parse("100000/1m"),
+            RateLimits.Rate.parse("100000/1m"), RateLimits.Rate.parse("100000/1m"));
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
@@ -136,9 +139,9 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         // two api instances on one database and broker: seq allocation and the commands queue are
         // exercised across instances, as in production
         Main.Running api = Main.start(new ApiConfig("api-it-1", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
-                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false));
+                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS));
         Main.Running apiB = Main.start(new ApiConfig("api-it-2", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
-                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false));
+                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "it-" + run + "-a";
         String b = "it-" + run + "-b";

@@ -24,7 +24,7 @@ class MemcachedDownIT {
         }
         Main.Running api = Main.start(new ApiConfig("api-no-mc", "127.0.0.1", 0, stack.dbUrl(), stack.dbUser(),
                 new Secret(stack.dbPassword()), 4, stack.amqp(), nowhere, new Secret(ChatServers.TOKEN_SECRET),
-                Duration.ofMinutes(15), false));
+                Duration.ofMinutes(15), false, ChatServers.LIMITS));
         dev.chat.ws.Main.Running node = dev.chat.ws.Main.start(
                 ChatServers.nodeConfig("it-no-mc-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), nowhere));
         try {

@@ -29,7 +29,7 @@ class PostgresDownIT {
                     + (db.getRawQuery() == null ? "" : "?" + db.getRawQuery());
             Main.Running api = Main.start(new ApiConfig("api-pg-down", "127.0.0.1", 0, relayed, stack.dbUser(),
                     new Secret(stack.dbPassword()), 4, stack.amqp(), stack.memcached(), new Secret(ChatServers.TOKEN_SECRET),
-                    Duration.ofMinutes(15), false));
+                    Duration.ofMinutes(15), false, ChatServers.LIMITS));
             try {
                 String url = "http://127.0.0.1:" + api.port();
                 TestClient ana = TestClient.signUp(url, "ana");

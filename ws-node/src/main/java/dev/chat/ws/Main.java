@@ -100,6 +100,9 @@ public final class Main {
         } else {
             frame.put("type", "error").put("id", data.path("frameId").asText(""))
                     .put("code", data.path("code").asText("internal_error")).put("detail", data.path("detail").asText(""));
+            if (data.has("retryAfter")) {
+                frame.put("retryAfter", data.path("retryAfter").asInt());
+            }
         }
         return frame.toString();
     }
