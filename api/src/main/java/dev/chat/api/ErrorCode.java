@@ -28,7 +28,9 @@ public enum ErrorCode {
     CHANNEL_ARCHIVED(409, "Channel archived"),
     LAST_CHANNEL(409, "Last channel"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    URI_TOO_LONG(414, "Request URI too long"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    HEADERS_TOO_LARGE(431, "Request headers too large"),
     RATE_LIMITED(429, "Too many requests"),
     INTERNAL_ERROR(500, "Internal error"),
     SERVICE_UNAVAILABLE(503, "Service unavailable");

@@ -125,6 +125,11 @@ public final class Main {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(1024 * 1024)
+                .directHandlers(d -> {
+                    for (io.helidon.http.DirectHandler.EventType e : io.helidon.http.DirectHandler.EventType.values()) {
+                        d.addHandler(e, problems.transportHandler());
+                    }
+                })
                 .shutdownHook(false)
                 .routing(r -> routing(r, problems, routeTable, meters, adminService,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
@@ -152,7 +157,14 @@ public final class Main {
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
             res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
             res.header(HeaderNames.create("Content-Security-Policy"), CSP);
-            RequestId.with(id, chain::proceed);
+            RequestId.with(id, () -> {
+                // a NUL byte is never part of a valid path or query, and PostgreSQL refuses it in text
+                if (req.path().rawPath().contains("%00") || req.query().rawValue().contains("%00")) {
+                    problems.send(req, res, ChatException.validation("The request's path or query contains a NUL byte."));
+                    return;
+                }
+                chain.proceed();
+            });
         });
         r.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, Meters.CONTENT_TYPE);

@@ -74,6 +74,33 @@ public final class Problems {
         send(req, res, new ChatException(code, code == ErrorCode.VALIDATION_FAILED ? "The request is not valid." : code.title() + "."));
     }
 
+    /**
+     * Requests the server refuses before routing (a request line or headers too long, a malformed
+     * request): the same problem document, so no client ever has to parse anything else.
+     */
+    public io.helidon.http.DirectHandler transportHandler() {
+        return (request, event, status, headers, message) -> {
+            ErrorCode code = switch (status.code()) {
+                case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+                case 414 -> ErrorCode.URI_TOO_LONG;
+                case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+                case 403 -> ErrorCode.FORBIDDEN;
+                default -> status.code() >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_FAILED;
+            };
+            meters.error(code);
+            ObjectNode body = json.object()
+                    .put("type", "https://chat.dev/problems/" + code.code().replace('_', '-'))
+                    .put("title", code.title())
+                    .put("status", status.code())
+                    .put("detail", code == ErrorCode.VALIDATION_FAILED ? "The request is malformed." : code.title() + ".")
+                    .put("code", code.code());
+            headers.set(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+            headers.set(HeaderNames.CACHE_CONTROL, "no-store");
+            return io.helidon.http.DirectHandler.TransportResponse.builder().status(status).headers(headers)
+                    .entity(json.write(body)).build();
+        };
+    }
+
     /** Writes the problem document for {@code e}. */
     public void send(ServerRequest req, ServerResponse res, ChatException e) {
         if (res.isSent()) {
