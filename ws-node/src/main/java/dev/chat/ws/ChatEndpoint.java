@@ -150,6 +150,15 @@ final class ChatEndpoint implements WsListener {
         if (session != null) {
             session.heard();
         }
+        if (buffer.available() > 125) {
+            // control frames carry at most 125 bytes (RFC 6455, 5.5); echoing it would fail in the writer
+            if (session != null) {
+                session.close(CloseCodes.PROTOCOL_ERROR, "control frame too long");
+            } else {
+                ws.close(CloseCodes.PROTOCOL_ERROR, "control frame too long");
+            }
+            return;
+        }
         ws.pong(buffer);
     }
 

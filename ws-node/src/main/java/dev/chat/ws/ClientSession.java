@@ -21,6 +21,8 @@ import java.util.logging.Logger;
  */
 final class ClientSession {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+    /** How long a close frame may take to be written before the connection is dropped instead. */
+    static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(2);
     private static final Object PING = new Object();
 
     private final UUID id = UUID.randomUUID();
@@ -115,16 +117,51 @@ final class ClientSession {
         return closed.get();
     }
 
+    /**
+     * Closes with a close frame, never on the caller's thread: the caller may be the consumer that
+     * delivers events to everyone, and a client that stopped reading has a full socket, so writing
+     * even a close frame to it would block. If the frame cannot be written within
+     * {@link #CLOSE_GRACE}, the connection is dropped.
+     */
     void close(int code, String reason) {
         if (closed.compareAndSet(false, true)) {
             meters.sessionClosed(code);
             outbound.clear();
-            try {
-                ws.close(code, reason);
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "close failed", e);
-            }
             outbound.offer(PING); // wakes the writer so it can exit
+            Thread.ofVirtual().name("ws-close-" + id).start(() -> {
+                Thread closer = Thread.ofVirtual().start(() -> {
+                    try {
+                        ws.close(code, reason);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "close failed", e);
+                    }
+                });
+                try {
+                    if (!closer.join(CLOSE_GRACE)) {
+                        LOG.log(Level.FINE, "session {0} did not take its close frame; dropping the connection", id);
+                        drop();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "terminate failed", e);
+                }
+            });
+        }
+    }
+
+    /**
+     * Closes the TCP connection under the session. (Helidon's {@code terminate()} writes a close
+     * frame first, which blocks on a full socket just like ours did.) Blocked writes then fail and
+     * every thread of this session ends.
+     */
+    private void drop() {
+        if (ws.socketContext() instanceof io.helidon.webserver.ConnectionContext connection) {
+            try {
+                connection.serverSocket().close();
+            } catch (UnsupportedOperationException | java.io.UncheckedIOException e) {
+                LOG.log(Level.FINE, "cannot drop the connection", e);
+            }
         }
     }
 
