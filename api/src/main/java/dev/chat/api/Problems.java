@@ -96,8 +96,12 @@ public final class Problems {
                     .put("code", code.code());
             headers.set(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
             headers.set(HeaderNames.CACHE_CONTROL, "no-store");
+            if (!event.keepAlive()) {
+                // the server closes this connection after answering: say so, or a client reuses it and loses its next request
+                headers.set(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+            }
             return io.helidon.http.DirectHandler.TransportResponse.builder().status(status).headers(headers)
-                    .entity(json.write(body)).build();
+                    .keepAlive(event.keepAlive()).entity(json.write(body)).build();
         };
     }
 
@@ -117,6 +121,11 @@ public final class Problems {
         res.status(Status.create(e.code().status()));
         res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        if (req.content().hasEntity() && !req.content().consumed()) {
+            // refused before its body was read: the server will not drain a large body, so it closes
+            // the connection after answering; saying so keeps the client from reusing it
+            res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+        }
         if (e.retryAfterSeconds() != null) {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }

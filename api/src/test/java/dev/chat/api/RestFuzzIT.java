@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -90,13 +91,24 @@ class RestFuzzIT {
         Map<Integer, AtomicInteger> statuses = new TreeMap<>();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, AtomicInteger> counts = new ConcurrentHashMap<>();
+        AtomicInteger staleConnections = new AtomicInteger();
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < requests.size(); i++) {
                 int n = i;
                 done.add(pool.submit(() -> {
-                    HttpResponse<String> res = TestClient.HTTP.send(requests.get(n), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> res;
+                    try {
+                        res = TestClient.HTTP.send(requests.get(n), HttpResponse.BodyHandlers.ofString());
+                    } catch (java.io.IOException stale) {
+                        // the pooled connection was closed by the server after an earlier answer: the request
+                        // never reached it. Sent again on a connection of its own, it must get a proper answer.
+                        staleConnections.incrementAndGet();
+                        try (HttpClient fresh = HttpClient.newHttpClient()) {
+                            res = fresh.send(requests.get(n), HttpResponse.BodyHandlers.ofString());
+                        }
+                    }
                     counts.computeIfAbsent(res.statusCode(), s -> new AtomicInteger()).incrementAndGet();
                     String problem = problemCode(res);
                     if (res.statusCode() >= 500 || (res.statusCode() >= 400 && problem == null)) {
@@ -110,8 +122,10 @@ class RestFuzzIT {
             }
         }
         statuses.putAll(counts);
-        System.out.printf("REST fuzzing: %d requests over %d operations in %.1f s (seed %d); statuses %s; failures %d%n",
-                requests.size(), operations.size(), (System.nanoTime() - start) / 1e9, SEED, statuses, failures.size());
+        System.out.printf("REST fuzzing: %d requests over %d operations in %.1f s (seed %d); statuses %s; failures %d; "
+                        + "requests resent because a pooled connection had been closed: %d%n",
+                requests.size(), operations.size(), (System.nanoTime() - start) / 1e9, SEED, statuses, failures.size(),
+                staleConnections.get());
         failures.stream().limit(30).forEach(f -> System.out.println("  " + f));
         assertEquals(List.of(), failures.stream().limit(30).toList(), failures.size() + " answers were 5xx or a 4xx without a problem");
         assertTrue(statuses.keySet().stream().anyMatch(s -> s < 300), "some requests were valid enough to succeed");
