@@ -13,9 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * PostgreSQL taken away from one api instance (through a relay that stops listening and resets its
- * connections, as a stopped server does): readiness turns false, requests get a clear 503 problem
- * and nothing else breaks; when PostgreSQL is back, readiness turns true and requests are served.
+ * PostgreSQL taken away from one api instance for 10 s (through a relay that stops listening and
+ * resets its connections, as a stopped server does): readiness turns false, every send meanwhile
+ * gets a 503 problem with Retry-After and leaves nothing behind; when PostgreSQL is back, readiness
+ * turns true and the same send is accepted once, without a restart.
  */
 @ExtendWith(ChatServers.class)
 class PostgresDownIT {
@@ -45,10 +46,22 @@ class PostgresDownIT {
                 System.out.printf("readiness false %d ms after PostgreSQL went away%n", (System.nanoTime() - cutAt) / 1_000_000);
                 assertEquals("DOWN", down.body().at("/checks/postgresql").asText());
                 assertEquals("UP", down.body().at("/checks/rabbitmq").asText(), "only what is down is reported down");
-                TestClient.Response refused = ana.send(chat, "pg-down-0001", "while the database is away");
-                assertEquals(503, refused.status(), refused.raw());
-                assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
-                assertEquals("service_unavailable", refused.body().get("code").asText());
+                // PostgreSQL stays away for 10 s: every send meanwhile is refused cleanly, with Retry-After
+                int refusals = 0;
+                while (System.nanoTime() - cutAt < java.time.Duration.ofSeconds(10).toNanos()) {
+                    java.net.http.HttpResponse<String> refused = TestClient.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(url + "/api/conversations/" + chat + "/messages"))
+                            .header("Authorization", "Bearer " + ana.token).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"clientMsgId\":\"pg-down-0001\",\"text\":\"while the database is away\"}")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertEquals(503, refused.statusCode(), refused.body());
+                    assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+                    assertTrue(refused.body().contains("\"code\":\"service_unavailable\""), refused.body());
+                    assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0")) > 0, "Retry-After");
+                    refusals++;
+                }
+                System.out.printf("PostgreSQL away for 10 s: %d sends refused with 503 + Retry-After%n", refusals);
                 assertEquals(200, TestClient.request(url, "GET", "/health/live", null, null).status(), "alive all along");
 
                 relay.restore();
