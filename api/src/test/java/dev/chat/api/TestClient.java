@@ -37,6 +37,11 @@ final class TestClient {
         this.id = id;
     }
 
+    /** A client for a user made without signing up (e.g. written to the database, with a minted token). */
+    static TestClient withToken(String apiUrl, String username, String token, UUID id) {
+        return new TestClient(apiUrl, username, token, id);
+    }
+
     /** Signs up a fresh user and keeps its bearer token. */
     static TestClient signUp(String apiUrl, String username) {
         Response r = request(apiUrl, "POST", "/api/auth/signup", null,

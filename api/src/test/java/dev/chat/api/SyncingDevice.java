@@ -1,0 +1,89 @@
+package dev.chat.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.NavigableSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * One person's device in one conversation, doing what the web client does: it stores messages by
+ * seq from live frames; when its socket is lost it reconnects (to the URL the supplier gives) and,
+ * once welcomed, syncs by REST from the newest message it holds with nothing missing below.
+ */
+final class SyncingDevice {
+    final TestClient user;
+    final UUID chat;
+    final NavigableSet<Long> held = new ConcurrentSkipListSet<>();
+    final AtomicInteger liveDuplicates = new AtomicInteger();
+    final AtomicInteger reconnects = new AtomicInteger();
+    final AtomicLong worstReconnectMillis = new AtomicLong(-1);
+    private final Supplier<String> reconnectTo;
+    volatile TestClient.Socket ws;
+
+    SyncingDevice(TestClient user, UUID chat, String connectTo, Supplier<String> reconnectTo) throws InterruptedException {
+        this.user = user;
+        this.chat = chat;
+        this.reconnectTo = reconnectTo;
+        this.ws = user.connect(connectTo);
+        ws.next("welcome", Duration.ofSeconds(10));
+    }
+
+    /** Reads until {@code done}; run it on its own (virtual) thread. */
+    void run(AtomicBoolean done) {
+        while (!done.get()) {
+            try {
+                JsonNode f = ws.frames.poll(100, TimeUnit.MILLISECONDS);
+                if (f != null && "message.created".equals(f.path("type").asText()) && chat.toString().equals(f.at("/data/conversation").asText())) {
+                    if (!held.add(f.at("/data/seq").asLong())) {
+                        liveDuplicates.incrementAndGet();
+                    }
+                } else if (f == null && ws.closeCode.isDone()) {
+                    long lost = System.nanoTime();
+                    TestClient.Socket again = user.connect(reconnectTo.get());
+                    again.next("welcome", Duration.ofSeconds(10));
+                    ws = again;
+                    sync();
+                    reconnects.incrementAndGet();
+                    worstReconnectMillis.accumulateAndGet((System.nanoTime() - lost) / 1_000_000, Math::max);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | AssertionError e) {
+                // the node refused or was slow: try again
+            }
+        }
+    }
+
+    /** Everything above the newest message held with nothing missing below it, page by page. */
+    void sync() {
+        long after = 0;
+        while (held.contains(after + 1)) {
+            after++;
+        }
+        for (;;) {
+            JsonNode page = user.get("/api/conversations/" + chat + "/messages?after=" + after + "&limit=100").body();
+            page.path("messages").forEach(m -> held.add(m.path("seq").asLong()));
+            if (!page.path("hasMore").asBoolean() || page.path("messages").isEmpty()) {
+                return;
+            }
+            after = page.path("messages").get(page.path("messages").size() - 1).path("seq").asLong();
+        }
+    }
+
+    /** Drops the connection from the client's side, as a phone losing its network does. */
+    void dropConnection() {
+        ws.ws.abort(); // the JDK's WebSocket tells its listener nothing after abort(): note the loss as a browser would (1006)
+        ws.closeCode.complete(1006);
+    }
+
+    boolean holdsExactly(long count) {
+        return held.size() == count && held.first() == 1 && held.last() == count;
+    }
+}
