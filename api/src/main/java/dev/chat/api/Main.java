@@ -208,8 +208,9 @@ public final class Main {
 
     private static MemcachedClient memcachedClient(ApiConfig config) {
         try {
+            // a lost Memcached is retried at least every 5 s (the client's default backs off to 30 s)
             return new MemcachedClient(new ConnectionFactoryBuilder().setOpTimeout(1000).setDaemon(true)
-                    .setFailureMode(FailureMode.Cancel).build(), java.util.List.of(config.memcached()));
+                    .setFailureMode(FailureMode.Cancel).setMaxReconnectDelay(5).build(), java.util.List.of(config.memcached()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create the memcached client", e);
         }

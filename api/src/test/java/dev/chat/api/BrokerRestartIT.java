@@ -84,7 +84,7 @@ class BrokerRestartIT {
             List<Long> missing = new ArrayList<>(accepted);
             missing.removeAll(bobDevice.held);
             System.out.printf("RabbitMQ restart mid-stream: restart took %d s; %d messages accepted meanwhile and around it, %d refused; "
-                            + "bob held all of them %.1f s after the restart began (%d reconnects, %d duplicate live frames); "
+                            + "bob's device complete (or given up) %.1f s after the restart began (%d reconnects, %d duplicate live frames); "
                             + "missing: %s; a socket command afterwards: seq %d%n",
                     restartSeconds, accepted.size(), refused.get(), caughtUp, bobDevice.reconnects.get(),
                     bobDevice.liveDuplicates.get(), missing, ack.path("seq").asLong());

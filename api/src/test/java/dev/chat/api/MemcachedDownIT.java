@@ -12,7 +12,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** With Memcached unreachable, presence reads as unknown and everything else keeps working. */
+/** With Memcached unreachable, presence reads as unknown and everything else keeps working; when it is back, presence is too. */
 @ExtendWith(ChatServers.class)
 class MemcachedDownIT {
 
@@ -47,5 +47,56 @@ class MemcachedDownIT {
             node.stop();
             api.stop();
         }
+    }
+
+    @Test
+    void presenceComesBackWithMemcached(ChatServers.Stack stack) throws Exception {
+        try (TcpRelay relay = new TcpRelay(stack.memcached())) {
+            InetSocketAddress relayed = new InetSocketAddress("127.0.0.1", relay.port());
+            Main.Running api = Main.start(new ApiConfig("api-mc-relay", "127.0.0.1", 0, stack.dbUrl(), stack.dbUser(),
+                    new Secret(stack.dbPassword()), 4, stack.amqp(), relayed, new Secret(ChatServers.TOKEN_SECRET),
+                    Duration.ofMinutes(15), false, ChatServers.LIMITS));
+            dev.chat.ws.Main.Running node = dev.chat.ws.Main.start(
+                    ChatServers.nodeConfig("it-mc-relay-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), relayed));
+            try {
+                String url = "http://127.0.0.1:" + api.port();
+                TestClient ana = TestClient.signUp(url, "ana");
+                TestClient bob = TestClient.signUp(url, "bob");
+                UUID chat = ana.openDirect("bob");
+                TestClient.Socket bobWs = bob.connect("ws://127.0.0.1:" + node.port() + "/ws");
+                bobWs.next("welcome", Duration.ofSeconds(5));
+                awaitPresence(ana, bob.id, "online", Duration.ofSeconds(10));
+
+                relay.cut();
+                long cutAt = System.nanoTime();
+                awaitPresence(ana, bob.id, "unknown", Duration.ofSeconds(10));
+                long unknownMs = (System.nanoTime() - cutAt) / 1_000_000;
+                assertEquals(201, ana.send(chat, "mc-away-0001", "chat goes on").status());
+                assertEquals("chat goes on", bobWs.next("message.created", Duration.ofSeconds(5)).at("/data/text").asText());
+
+                relay.restore();
+                long backAt = System.nanoTime();
+                awaitPresence(ana, bob.id, "online", Duration.ofSeconds(20));
+                System.out.printf("Memcached away: presence unknown after %d ms, chat unaffected; back: bob online again after %d ms%n",
+                        unknownMs, (System.nanoTime() - backAt) / 1_000_000);
+            } finally {
+                node.stop();
+                api.stop();
+            }
+        }
+    }
+
+    private static void awaitPresence(TestClient reader, UUID user, String state, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            JsonNode p = reader.get("/api/presence?users=" + user).body();
+            last = p == null ? null : p.at("/presence/0/state").asText();
+            if (state.equals(last)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("presence of " + user + " did not become " + state + " within " + within + " (last: " + last + ")");
     }
 }

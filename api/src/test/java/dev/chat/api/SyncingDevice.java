@@ -56,7 +56,12 @@ final class SyncingDevice {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | AssertionError e) {
-                // the node refused or was slow: try again
+                // the node refused (e.g. 1013 while the broker is away) or was slow: try again shortly
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
         }
     }

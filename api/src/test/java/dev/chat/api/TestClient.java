@@ -153,12 +153,18 @@ final class TestClient {
             closeCode.completeExceptionally(error);
         }
 
-        /** The next frame of this type, skipping others; fails after the timeout. */
+        /** The next frame of this type, skipping others; fails after the timeout, or at once when the socket closed. */
         JsonNode next(String type, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 long left = deadline - System.nanoTime();
-                JsonNode f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+                JsonNode f = left <= 0 ? null : frames.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                if (f == null && closeCode.isDone() && frames.isEmpty()) {
+                    throw new AssertionError("no '" + type + "' frame: the socket closed");
+                }
+                if (f == null && System.nanoTime() < deadline) {
+                    continue;
+                }
                 if (f == null) {
                     throw new AssertionError("no '" + type + "' frame within " + timeout);
                 }

@@ -89,6 +89,33 @@ public final class NodeSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code action} when the connection to the broker is lost and again when it is recovered.
+     * Events published meanwhile, and until the recovery has declared this node's queue and its
+     * bindings again, may have been routed nowhere, so the node's sessions must not trust their
+     * live stream across either moment.
+     */
+    public void onBrokerInterruption(Runnable action) {
+        connection.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                action.run();
+            }
+        });
+        if (connection instanceof com.rabbitmq.client.Recoverable recoverable) {
+            recoverable.addRecoveryListener(new com.rabbitmq.client.RecoveryListener() {
+                @Override
+                public void handleRecovery(com.rabbitmq.client.Recoverable r) {
+                    action.run();
+                }
+
+                @Override
+                public void handleRecoveryStarted(com.rabbitmq.client.Recoverable r) {
+                    // nothing yet: the queue and bindings are not back
+                }
+            });
+        }
+    }
+
     public boolean isOpen() {
         return connection.isOpen();
     }

@@ -119,7 +119,8 @@ public final class Main {
         MemcachedClient memcached;
         try {
             memcached = new MemcachedClient(new ConnectionFactoryBuilder()
-                    .setOpTimeout(1000).setDaemon(true).setFailureMode(net.spy.memcached.FailureMode.Cancel).build(),
+                    .setOpTimeout(1000).setDaemon(true).setFailureMode(net.spy.memcached.FailureMode.Cancel)
+                    .setMaxReconnectDelay(5).build(), // retried at least every 5 s (the default backs off to 30 s)
                     List.of(config.memcached()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the memcached client", e);
@@ -130,6 +131,12 @@ public final class Main {
                 housekeeping, mapper);
         SessionRegistry registry = new SessionRegistry(subscriber, presence);
         registryRef.set(registry);
+        // events may be lost while the broker is away and until this node's queue is back: every
+        // client reconnects and syncs from what it holds (1013, as documented), instead of missing them
+        subscriber.onBrokerInterruption(() -> {
+            LOG.warning("broker connection lost or recovered: closing every session so the clients resync");
+            registry.all().forEach(s -> s.close(CloseCodes.TRY_AGAIN_LATER, "reconnect and sync"));
+        });
         PrometheusMeterRegistry meterRegistry = Meters.registry(config.nodeId());
         NodeMeters meters = new NodeMeters(meterRegistry, registry);
         NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, presence, mapper, subscriber::depth);

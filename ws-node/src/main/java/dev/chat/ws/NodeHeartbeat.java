@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * Periodic housekeeping of one node, every second: pings sockets silent for a heartbeat and closes
  * those silent past the idle timeout (4408); rewrites the node's user list in the presence store
  * within a second of a change (for the crash sweeper); every 5 s proves the node alive with its
- * description (sessions, users, start time, depth of its broker queue), and every minute extends its users' presence entries.
+ * description (sessions, users, start time, depth of its broker queue), and every minute (and at once when Memcached comes back) rewrites its users' presence entries.
  * Memcached being away never affects chat.
  */
 final class NodeHeartbeat implements Runnable {
@@ -26,6 +26,7 @@ final class NodeHeartbeat implements Runnable {
     private final Instant startedAt = Instant.now();
     private final AtomicBoolean usersChanged = new AtomicBoolean();
     private long ticks;
+    private boolean storeAway;
 
     NodeHeartbeat(NodeConfig config, SessionRegistry registry, PresenceTracker presence, ObjectMapper mapper,
                   LongSupplier queueDepth) {
@@ -49,7 +50,7 @@ final class NodeHeartbeat implements Runnable {
             usersChanged.set(true); // the store was away: try again next tick
         }
         if (tick % BEAT_EVERY_TICKS == 0) {
-            presence.beat(mapper.createObjectNode()
+            boolean reached = presence.beat(mapper.createObjectNode()
                     .put("node", config.nodeId())
                     .put("sessions", registry.sessionCount())
                     .put("users", registry.userCount())
@@ -57,6 +58,12 @@ final class NodeHeartbeat implements Runnable {
                     .put("startedAt", startedAt.toString())
                     .put("at", Instant.now().toString())
                     .toString());
+            if (reached && storeAway) {
+                // Memcached is back (perhaps empty): rewrite this node's users now, not at the next minute
+                presence.refreshEntries(registry.users());
+                usersChanged.set(true);
+            }
+            storeAway = !reached;
         }
         if (tick % REFRESH_EVERY_TICKS == 0) {
             presence.refreshEntries(registry.users());

@@ -92,9 +92,9 @@ final class PresenceTracker {
         }), OFFLINE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Proves this node alive; {@code description} is what operators see of it. */
-    void beat(String description) {
-        attempt(() -> store.beat(nodeId, description));
+    /** Proves this node alive; {@code description} is what operators see of it. False if the store could not be reached. */
+    boolean beat(String description) {
+        return attempt(() -> store.beat(nodeId, description));
     }
 
     /** Records this node's users for the crash sweeper; false if the store could not be reached. */
