@@ -53,7 +53,8 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
                         rate(c, "limits.login.account", RateLimits.DEFAULTS.loginFailuresPerAccount()),
                         rate(c, "limits.login.address", RateLimits.DEFAULTS.loginsPerAddress()),
                         rate(c, "limits.signup.address", RateLimits.DEFAULTS.signupsPerAddress()),
-                        rate(c, "limits.sends.user", RateLimits.DEFAULTS.sendsPerUser())));
+                        rate(c, "limits.sends.user", RateLimits.DEFAULTS.sendsPerUser()),
+                        rate(c, "limits.invites.user", RateLimits.DEFAULTS.invalidInvitesPerUser())));
     }
 
     private static RateLimits.Rate rate(Config c, String key, RateLimits.Rate otherwise) {

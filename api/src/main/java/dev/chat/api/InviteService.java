@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Invite links. A token is 192 random bits, shown once and stored only as its SHA-256 hash; it may
@@ -27,8 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InviteService implements HttpService {
     private static final SecureRandom RANDOM = new SecureRandom();
-    static final int BAD_TOKENS_PER_WINDOW = 10;
-    static final Duration WINDOW = Duration.ofMinutes(1);
     private static final long MAX_EXPIRY_SECONDS = Duration.ofDays(30).toSeconds();
 
     /** An invite as admins see it (never with its token). */
@@ -44,18 +41,19 @@ public final class InviteService implements HttpService {
                           boolean alreadyMember) {
     }
 
-    private record Window(long startedNanos, int failures) {
-    }
-
     private final Db db;
     private final Outbox outbox;
     private final GroupStore groups;
     private final GroupService groupService;
     private final Authenticator auth;
     private final Json json;
-    private final Map<UUID, Window> badTokens = new ConcurrentHashMap<>();
+    private final RateLimiter limiter;
+    private final RateLimits.Rate invalidTokens;
 
-    public InviteService(Db db, Outbox outbox, GroupStore groups, GroupService groupService, Authenticator auth, Json json) {
+    public InviteService(Db db, Outbox outbox, GroupStore groups, GroupService groupService, Authenticator auth, Json json,
+                         RateLimiter limiter, RateLimits.Rate invalidTokens) {
+        this.limiter = limiter;
+        this.invalidTokens = invalidTokens;
         this.db = db;
         this.outbox = outbox;
         this.groups = groups;
@@ -169,18 +167,11 @@ public final class InviteService implements HttpService {
     }
 
     private void checkNotLimited(UUID user) {
-        Window w = badTokens.get(user);
-        if (w != null && System.nanoTime() - w.startedNanos() < WINDOW.toNanos() && w.failures() >= BAD_TOKENS_PER_WINDOW) {
-            long left = WINDOW.toSeconds() - Duration.ofNanos(System.nanoTime() - w.startedNanos()).toSeconds();
-            throw new ChatException(ErrorCode.RATE_LIMITED, "Too many invalid invite links; try again later.",
-                    (int) Math.max(1, left), null);
-        }
+        limiter.check(RateLimiter.Kind.INVALID_INVITES, user.toString(), invalidTokens);
     }
 
     private void strike(UUID user) {
-        long now = System.nanoTime();
-        badTokens.compute(user, (u, w) -> w == null || now - w.startedNanos() >= WINDOW.toNanos()
-                ? new Window(now, 1) : new Window(w.startedNanos(), w.failures() + 1));
+        limiter.count(RateLimiter.Kind.INVALID_INVITES, user.toString(), invalidTokens);
     }
 
     private void requireAdmin(io.helidon.dbclient.DbExecute tx, UUID group, UUID user) {

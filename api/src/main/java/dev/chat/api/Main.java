@@ -136,7 +136,7 @@ public final class Main {
                         new ConversationService(db, users, conversations, messaging, receipts, settings, auth, json),
                         new PeopleService(db, users, outbox, auth, json),
                         groupService,
-                        new InviteService(db, outbox, groupStore, groupService, auth, json),
+                        new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
                         presence,
                         new HealthService(db, publisher, presenceStore, json)))
                 .build()

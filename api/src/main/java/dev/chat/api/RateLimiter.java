@@ -25,7 +25,8 @@ final class RateLimiter {
         LOGIN_FAILURES("login-failures", "Too many failed logins for this account; try again later."),
         LOGINS("logins", "Too many login attempts from this address; try again later."),
         SIGNUPS("signups", "Too many accounts created from this address; try again later."),
-        SENDS("sends", "You are sending messages too fast; slow down.");
+        SENDS("sends", "You are sending messages too fast; slow down."),
+        INVALID_INVITES("invalid-invites", "Too many invalid invite links; try again later.");
 
         final String key;
         final String message;

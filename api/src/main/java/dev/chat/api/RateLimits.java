@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
  * @param loginsPerAddress        login attempts from one client address
  * @param signupsPerAddress       accounts created from one client address
  * @param sendsPerUser            messages one user may send (REST and WebSocket together)
+ * @param invalidInvitesPerUser   invite tokens one user may present that are not valid (guessing)
  */
-public record RateLimits(Rate loginFailuresPerAccount, Rate loginsPerAddress, Rate signupsPerAddress, Rate sendsPerUser) {
+public record RateLimits(Rate loginFailuresPerAccount, Rate loginsPerAddress, Rate signupsPerAddress, Rate sendsPerUser,
+                         Rate invalidInvitesPerUser) {
     /** What a person never reaches and a script soon does. */
     public static final RateLimits DEFAULTS = new RateLimits(Rate.parse("10/15m"), Rate.parse("30/1m"),
-            Rate.parse("10/1h"), Rate.parse("120/1m"));
+            Rate.parse("10/1h"), Rate.parse("120/1m"), Rate.parse("10/1m"));
 
     /** At most {@code max} in each window of {@code window}. */
     public record Rate(int max, Duration window) {

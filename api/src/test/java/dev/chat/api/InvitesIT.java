@@ -81,7 +81,7 @@ class InvitesIT {
     @Test
     void guessingTokensIsRateLimited(ChatServers.Stack stack) throws Exception {
         TestClient eve = TestClient.signUp(stack.apiUrl(), "eve");
-        for (int i = 0; i < InviteService.BAD_TOKENS_PER_WINDOW; i++) {
+        for (int i = 0; i < ChatServers.LIMITS.invalidInvitesPerUser().max(); i++) {
             assertEquals(404, eve.get("/api/invites/guess-" + "x".repeat(20) + i).status());
         }
         HttpResponse<String> limited = TestClient.HTTP.send(HttpRequest.newBuilder(

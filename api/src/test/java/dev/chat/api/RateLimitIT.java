@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ChatServers.class)
 class RateLimitIT {
     private static final RateLimits STRICT = new RateLimits(RateLimits.Rate.parse("3/15m"), RateLimits.Rate.parse("6/1m"),
-            RateLimits.Rate.parse("3/1h"), RateLimits.Rate.parse("5/1m"));
+            RateLimits.Rate.parse("3/1h"), RateLimits.Rate.parse("5/1m"), RateLimits.Rate.parse("10/1m"));
     private static Main.Running api;
     private static String url;
 
