@@ -35,8 +35,12 @@ final class TcpRelay implements AutoCloseable {
     synchronized void cut() throws IOException {
         listener.close();
         for (Socket s : open) {
-            s.setSoLinger(true, 0); // a reset, as from a server that went away
-            s.close();
+            try {
+                s.setSoLinger(true, 0); // a reset, as from a server that went away
+                s.close();
+            } catch (java.net.SocketException alreadyClosed) {
+                // a pump closed it meanwhile: gone either way
+            }
         }
         open.clear();
     }
