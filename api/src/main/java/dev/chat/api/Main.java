@@ -158,12 +158,12 @@ public final class Main {
             res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
             res.header(HeaderNames.create("Content-Security-Policy"), CSP);
             RequestId.with(id, () -> {
-                // a NUL byte is never part of a valid path or query, and PostgreSQL refuses it in text
                 if (req.content().hasEntity() && (req.prologue().method() == io.helidon.http.Method.GET
                         || req.prologue().method() == io.helidon.http.Method.HEAD)) {
                     // a body nobody reads: the connection is closed after the answer, and the client is told
                     res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
                 }
+                // a NUL byte is never part of a valid path or query, and PostgreSQL refuses it in text
                 if (req.path().rawPath().contains("%00") || req.query().rawValue().contains("%00")) {
                     problems.send(req, res, ChatException.validation("The request's path or query contains a NUL byte."));
                     return;

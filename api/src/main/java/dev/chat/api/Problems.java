@@ -88,12 +88,8 @@ public final class Problems {
                 default -> status.code() >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_FAILED;
             };
             meters.error(code);
-            ObjectNode body = json.object()
-                    .put("type", "https://chat.dev/problems/" + code.code().replace('_', '-'))
-                    .put("title", code.title())
-                    .put("status", status.code())
-                    .put("detail", code == ErrorCode.VALIDATION_FAILED ? "The request is malformed." : code.title() + ".")
-                    .put("code", code.code());
+            ObjectNode body = document(code, status.code(),
+                    code == ErrorCode.VALIDATION_FAILED ? "The request is malformed." : code.title() + ".");
             headers.set(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
             headers.set(HeaderNames.CACHE_CONTROL, "no-store");
             if (!event.keepAlive()) {
@@ -111,25 +107,29 @@ public final class Problems {
             return;
         }
         meters.error(e.code());
-        ObjectNode body = json.object()
-                .put("type", "https://chat.dev/problems/" + e.code().code().replace('_', '-'))
-                .put("title", e.code().title())
-                .put("status", e.code().status())
-                .put("detail", e.getMessage())
-                .put("code", e.code().code())
-                .put("instance", req.path().absolute().path());
+        ObjectNode body = document(e.code(), e.code().status(), e.getMessage()).put("instance", req.path().absolute().path());
         res.status(Status.create(e.code().status()));
         res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         if (req.content().hasEntity() && !req.content().consumed()) {
-            // refused before its body was read: the server will not drain a large body, so it closes
-            // the connection after answering; saying so keeps the client from reusing it
+            // refused before its body was read: rather than read a body nobody wants, the server
+            // closes the connection after answering, and says so (a client must not reuse it)
             res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
         }
         if (e.retryAfterSeconds() != null) {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
         res.send(json.write(body));
+    }
+
+    /** The problem document (RFC 9457) every error answer carries. */
+    private ObjectNode document(ErrorCode code, int status, String detail) {
+        return json.object()
+                .put("type", "https://chat.dev/problems/" + code.code().replace('_', '-'))
+                .put("title", code.title())
+                .put("status", status)
+                .put("detail", detail)
+                .put("code", code.code());
     }
 
     /** Classifies a failure that is not a ChatException: unreachable database, or a bug. */

@@ -15,9 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,40 +38,30 @@ class ApiKillIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
         bobWs.next("welcome", Duration.ofSeconds(5));
-        ApiProcess doomed = ApiProcess.start(stack, "api-kill");
-        AtomicInteger next = new AtomicInteger();
+        ServerProcess doomed = ServerProcess.api(stack, "api-kill");
         AtomicInteger cut = new AtomicInteger();
         AtomicInteger answeredAgain = new AtomicInteger();
         AtomicBoolean killed = new AtomicBoolean();
-        try (ExecutorService senders = Executors.newFixedThreadPool(4)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                done.add(senders.submit(() -> {
-                    for (int i = next.incrementAndGet(); i <= MESSAGES; i = next.incrementAndGet()) {
-                        if (i == MESSAGES / 3 && killed.compareAndSet(false, true)) {
-                            Thread.ofVirtual().start(doomed::kill); // while the other senders' requests are in flight
-                        }
-                        String body = "{\"clientMsgId\":\"kill-" + String.format("%06d", i) + "\",\"text\":\"m" + i + "\"}";
-                        String first = killed.get() ? stack.apiUrl() : doomed.url();
-                        int status;
-                        try {
-                            status = post(first, chat, ana.token, body);
-                        } catch (java.io.IOException e) {
-                            // cut in the middle: maybe stored, maybe not; retry the same client id elsewhere
-                            cut.incrementAndGet();
-                            status = post(stack.apiUrlB(), chat, ana.token, body);
-                            if (status == 200) {
-                                answeredAgain.incrementAndGet(); // it had been stored before the process died
-                            }
-                        }
-                        assertTrue(status == 201 || status == 200, "send " + i + ": " + status);
+        try {
+            Parallel.run(4, MESSAGES, i -> {
+                if (i == MESSAGES / 3 && killed.compareAndSet(false, true)) {
+                    Thread.ofVirtual().start(doomed::kill); // while the other senders' requests are in flight
+                }
+                String body = "{\"clientMsgId\":\"kill-" + String.format("%06d", i) + "\",\"text\":\"m" + i + "\"}";
+                String first = killed.get() ? stack.apiUrl() : doomed.url();
+                int status;
+                try {
+                    status = post(first, chat, ana.token, body);
+                } catch (java.io.IOException e) {
+                    // cut in the middle: maybe stored, maybe not; retry the same client id elsewhere
+                    cut.incrementAndGet();
+                    status = post(stack.apiUrlB(), chat, ana.token, body);
+                    if (status == 200) {
+                        answeredAgain.incrementAndGet(); // it had been stored before the process died
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
+                }
+                assertTrue(status == 201 || status == 200, "send " + i + ": " + status);
+            });
         } finally {
             doomed.kill();
         }

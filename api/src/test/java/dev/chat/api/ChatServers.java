@@ -151,6 +151,12 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
                 nodeA, a, nodeB, b, dbUrl, dbUser, dbPassword, amqp, memcached);
     }
 
+    /** An extra api instance on the stack's database and broker, for tests that change one of its parts. */
+    static ApiConfig apiConfig(Stack stack, String id, String dbUrl, InetSocketAddress memcached, RateLimits limits) {
+        return new ApiConfig(id, "127.0.0.1", 0, dbUrl, stack.dbUser(), new Secret(stack.dbPassword()), 4, stack.amqp(), memcached,
+                new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, limits);
+    }
+
     static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached) {
         return new NodeConfig(id, "127.0.0.1", 0, amqp, new Secret(TOKEN_SECRET), memcached, Set.of(ORIGIN),
                 64 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(75), 1024, 50, 200);

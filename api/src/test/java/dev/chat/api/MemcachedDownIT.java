@@ -1,7 +1,6 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.tokens.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,9 +21,7 @@ class MemcachedDownIT {
         try (ServerSocket s = new ServerSocket(0)) {
             nowhere = new InetSocketAddress("127.0.0.1", s.getLocalPort()); // closed again: nothing listens
         }
-        Main.Running api = Main.start(new ApiConfig("api-no-mc", "127.0.0.1", 0, stack.dbUrl(), stack.dbUser(),
-                new Secret(stack.dbPassword()), 4, stack.amqp(), nowhere, new Secret(ChatServers.TOKEN_SECRET),
-                Duration.ofMinutes(15), false, ChatServers.LIMITS));
+        Main.Running api = Main.start(ChatServers.apiConfig(stack, "api-no-mc", stack.dbUrl(), nowhere, ChatServers.LIMITS));
         dev.chat.ws.Main.Running node = dev.chat.ws.Main.start(
                 ChatServers.nodeConfig("it-no-mc-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), nowhere));
         try {
@@ -53,9 +50,7 @@ class MemcachedDownIT {
     void presenceComesBackWithMemcached(ChatServers.Stack stack) throws Exception {
         try (TcpRelay relay = new TcpRelay(stack.memcached())) {
             InetSocketAddress relayed = new InetSocketAddress("127.0.0.1", relay.port());
-            Main.Running api = Main.start(new ApiConfig("api-mc-relay", "127.0.0.1", 0, stack.dbUrl(), stack.dbUser(),
-                    new Secret(stack.dbPassword()), 4, stack.amqp(), relayed, new Secret(ChatServers.TOKEN_SECRET),
-                    Duration.ofMinutes(15), false, ChatServers.LIMITS));
+            Main.Running api = Main.start(ChatServers.apiConfig(stack, "api-mc-relay", stack.dbUrl(), relayed, ChatServers.LIMITS));
             dev.chat.ws.Main.Running node = dev.chat.ws.Main.start(
                     ChatServers.nodeConfig("it-mc-relay-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), relayed));
             try {

@@ -24,7 +24,7 @@ class NodeCrashIT {
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         anaWs.next("welcome", Duration.ofSeconds(5));
 
-        NodeProcess node = NodeProcess.start(stack, "it-crash");
+        ServerProcess node = ServerProcess.node(stack, "it-crash");
         try {
             TestClient.Socket bobWs = bob.connect(node.wsUrl());
             assertEquals(node.id(), bobWs.next("welcome", Duration.ofSeconds(5)).get("node").asText());

@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +34,7 @@ class NodeKillUnderLoadIT {
         JsonNode group = ana.post("/api/groups", "{\"name\":\"Load\"}").body();
         String g = group.path("id").asText();
         UUID chat = UUID.fromString(group.at("/channels/0/id").asText());
-        NodeProcess victim = NodeProcess.start(stack, "it-kill");
+        ServerProcess victim = ServerProcess.node(stack, "it-kill");
         List<SyncingDevice> devices = new ArrayList<>();
         AtomicBoolean done = new AtomicBoolean();
         try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -47,27 +45,15 @@ class NodeKillUnderLoadIT {
             }
             devices.forEach(d -> readers.submit(() -> d.run(done)));
 
-            AtomicInteger next = new AtomicInteger();
             AtomicLong killedAt = new AtomicLong();
             long start = System.nanoTime();
-            try (ExecutorService senders = Executors.newFixedThreadPool(4)) {
-                List<Future<?>> sent = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    sent.add(senders.submit(() -> {
-                        for (int i = next.incrementAndGet(); i <= MESSAGES; i = next.incrementAndGet()) {
-                            if (i == KILL_AT) {
-                                victim.kill();
-                                killedAt.set(System.nanoTime());
-                            }
-                            assertEquals(201, ana.send(chat, String.format("load-%06d", i), "m" + i).status());
-                        }
-                        return null;
-                    }));
+            Parallel.run(4, MESSAGES, i -> {
+                if (i == KILL_AT) {
+                    victim.kill();
+                    killedAt.set(System.nanoTime());
                 }
-                for (Future<?> f : sent) {
-                    f.get();
-                }
-            }
+                assertEquals(201, ana.send(chat, String.format("load-%06d", i), "m" + i).status());
+            });
             double sendSeconds = (System.nanoTime() - start) / 1e9;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && devices.stream().anyMatch(d -> d.held.size() < MESSAGES)) {

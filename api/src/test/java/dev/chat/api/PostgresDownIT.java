@@ -1,6 +1,5 @@
 package dev.chat.api;
 
-import dev.chat.tokens.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,9 +27,7 @@ class PostgresDownIT {
         try (TcpRelay relay = new TcpRelay(new InetSocketAddress(db.getHost(), db.getPort()))) {
             String relayed = "jdbc:postgresql://127.0.0.1:" + relay.port() + db.getRawPath()
                     + (db.getRawQuery() == null ? "" : "?" + db.getRawQuery());
-            Main.Running api = Main.start(new ApiConfig("api-pg-down", "127.0.0.1", 0, relayed, stack.dbUser(),
-                    new Secret(stack.dbPassword()), 4, stack.amqp(), stack.memcached(), new Secret(ChatServers.TOKEN_SECRET),
-                    Duration.ofMinutes(15), false, ChatServers.LIMITS));
+            Main.Running api = Main.start(ChatServers.apiConfig(stack, "api-pg-down", relayed, stack.memcached(), ChatServers.LIMITS));
             try {
                 String url = "http://127.0.0.1:" + api.port();
                 TestClient ana = TestClient.signUp(url, "ana");

@@ -1,7 +1,6 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chat.tokens.Secret;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +33,7 @@ class RateLimitIT {
 
     @BeforeAll
     static void start(ChatServers.Stack stack) {
-        api = Main.start(new ApiConfig("api-limits", "127.0.0.1", 0, stack.dbUrl(), stack.dbUser(), new Secret(stack.dbPassword()),
-                4, stack.amqp(), stack.memcached(), new Secret(ChatServers.TOKEN_SECRET), Duration.ofMinutes(15), false, STRICT));
+        api = Main.start(ChatServers.apiConfig(stack, "api-limits", stack.dbUrl(), stack.memcached(), STRICT));
         url = "http://127.0.0.1:" + api.port();
     }
 

@@ -5,13 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -47,22 +41,8 @@ class SlowConsumerIT {
         reader.next("welcome", Duration.ofSeconds(5));
         long heapBefore = usedHeap();
 
-        AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
-        try (ExecutorService senders = Executors.newFixedThreadPool(4)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                done.add(senders.submit(() -> {
-                    for (int i = next.incrementAndGet(); i <= MESSAGES; i = next.incrementAndGet()) {
-                        assertEquals(201, ana.send(channel, String.format("slow-%06d", i), TEXT).status());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
+        Parallel.run(4, MESSAGES, i -> assertEquals(201, ana.send(channel, String.format("slow-%06d", i), TEXT).status()));
         double sendSeconds = (System.nanoTime() - start) / 1e9;
 
         TreeSet<Long> got = new TreeSet<>();

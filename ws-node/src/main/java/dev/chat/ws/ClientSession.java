@@ -144,7 +144,7 @@ final class ClientSession {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "terminate failed", e);
+                    LOG.log(Level.FINE, "dropping the connection failed", e);
                 }
             });
         }

@@ -4,9 +4,9 @@ package dev.chat.ws;
 public final class CloseCodes {
     /** Node shutting down: reconnect (to any node). */
     public static final int GOING_AWAY = 1001;
-    /** A frame larger than the limit. */
     /** A framing error the node itself detects (e.g. a ping over 125 bytes). */
     public static final int PROTOCOL_ERROR = 1002;
+    /** A frame larger than the limit. */
     public static final int TOO_BIG = 1009;
     /** The broker is unreachable right now: reconnect with backoff. */
     public static final int TRY_AGAIN_LATER = 1013;

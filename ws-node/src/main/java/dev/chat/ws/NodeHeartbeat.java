@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * Periodic housekeeping of one node, every second: pings sockets silent for a heartbeat and closes
  * those silent past the idle timeout (4408); rewrites the node's user list in the presence store
  * within a second of a change (for the crash sweeper); every 5 s proves the node alive with its
- * description (sessions, users, start time, depth of its broker queue), and every minute (and at once when Memcached comes back) rewrites its users' presence entries.
+ * description (sessions, users, start time, depth of its broker queue), and every minute (and at
+ * once when Memcached comes back) rewrites its users' presence entries.
  * Memcached being away never affects chat.
  */
 final class NodeHeartbeat implements Runnable {
