@@ -38,6 +38,7 @@ class BrokerRestartIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         AtomicBoolean done = new AtomicBoolean();
+        long deviceBorn = System.nanoTime();
         SyncingDevice bobDevice = new SyncingDevice(bob, chat, stack.wsUrlA(), stack::wsUrlB);
 
         ConcurrentSkipListSet<Long> accepted = new ConcurrentSkipListSet<>();
@@ -88,7 +89,9 @@ class BrokerRestartIT {
                             + "missing: %s; a socket command afterwards: seq %d%n",
                     restartSeconds, accepted.size(), refused.get(), caughtUp, bobDevice.reconnects.get(),
                     bobDevice.liveDuplicates.get(), missing, ack.path("seq").asLong());
-            assertEquals(List.of(), missing, "every accepted message reached bob");
+            System.out.println("bob's device, restart at " + (restartStarted - deviceBorn) / 1_000_000 + " ms: " + bobDevice.trail);
+            assertEquals(List.of(), missing, () -> "every accepted message reached bob; the device: " + bobDevice.trail
+                    + "; the restart began at " + (restartStarted - deviceBorn) / 1_000_000 + " ms");
             assertTrue(ack.path("seq").asLong() > 0);
             for (String url : List.of(stack.apiUrl(), "http://127.0.0.1:" + stack.nodeA().port(), "http://127.0.0.1:" + stack.nodeB().port())) {
                 HttpResponse<String> ready = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(),

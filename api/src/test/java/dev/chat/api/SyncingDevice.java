@@ -25,6 +25,9 @@ final class SyncingDevice {
     final AtomicInteger reconnects = new AtomicInteger();
     final AtomicLong worstReconnectMillis = new AtomicLong(-1);
     private final Supplier<String> reconnectTo;
+    private final long born = System.nanoTime();
+    /** What the device went through, with milliseconds since it was made: printed when a test fails. */
+    final java.util.Queue<String> trail = new java.util.concurrent.ConcurrentLinkedQueue<>();
     volatile TestClient.Socket ws;
 
     SyncingDevice(TestClient user, UUID chat, String connectTo, Supplier<String> reconnectTo) throws InterruptedException {
@@ -46,16 +49,25 @@ final class SyncingDevice {
                     }
                 } else if (f == null && ws.closeCode.isDone()) {
                     long lost = System.nanoTime();
+                    note("closed (" + (ws.closeCode.isCompletedExceptionally() ? "error" : ws.closeCode.getNow(null)) + "); reconnecting");
                     TestClient.Socket again = user.connect(reconnectTo.get());
-                    again.next("welcome", Duration.ofSeconds(10));
+                    JsonNode welcome = again.next("welcome", Duration.ofSeconds(10));
+                    note("welcomed by " + welcome.path("node").asText());
                     ws = again;
-                    sync();
+                    try {
+                        sync();
+                    } catch (RuntimeException | AssertionError e) {
+                        again.ws.abort(); // not in sync: start over, as the web client does
+                        again.closeCode.complete(1006);
+                        throw e;
+                    }
                     reconnects.incrementAndGet();
                     worstReconnectMillis.accumulateAndGet((System.nanoTime() - lost) / 1_000_000, Math::max);
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | AssertionError e) {
+                note("failed: " + e);
                 // the node refused (e.g. 1013 while the broker is away) or was slow: try again shortly
                 try {
                     Thread.sleep(250);
@@ -76,10 +88,15 @@ final class SyncingDevice {
             JsonNode page = user.get("/api/conversations/" + chat + "/messages?after=" + after + "&limit=100").body();
             page.path("messages").forEach(m -> held.add(m.path("seq").asLong()));
             if (!page.path("hasMore").asBoolean() || page.path("messages").isEmpty()) {
+                note("synced; newest held " + (held.isEmpty() ? 0 : held.last()));
                 return;
             }
             after = page.path("messages").get(page.path("messages").size() - 1).path("seq").asLong();
         }
+    }
+
+    private void note(String what) {
+        trail.add((System.nanoTime() - born) / 1_000_000 + " ms: " + what);
     }
 
     /** Drops the connection from the client's side, as a phone losing its network does. */

@@ -29,6 +29,14 @@ public final class NodeSubscriber implements AutoCloseable {
     private final Channel bindChannel;
     private final Channel consumeChannel;
     private final String queue;
+    /**
+     * False from the loss of the broker connection until its recovery has declared this node's
+     * queue and bindings again. A bind in between would name a queue that does not exist yet: the
+     * broker would close the binding channel for good, and with it the node's recovery.
+     */
+    private volatile boolean topologyReady = true;
+    /** How many times the broker connection was lost or recovered: see {@link #interruptions()}. */
+    private final java.util.concurrent.atomic.AtomicLong interruptions = new java.util.concurrent.atomic.AtomicLong();
 
     public NodeSubscriber(AmqpSettings settings, String nodeId, EnvelopeCodec codec,
                           Consumer<dev.chat.fanout.Envelope> handler) {
@@ -37,6 +45,20 @@ public final class NodeSubscriber implements AutoCloseable {
             this.bindChannel = connection.createChannel();
             Topology.declareExchange(bindChannel);
             this.queue = Topology.declareNodeQueue(bindChannel, nodeId);
+            connection.addShutdownListener(cause -> topologyReady = false);
+            if (connection instanceof com.rabbitmq.client.Recoverable recoverable) {
+                recoverable.addRecoveryListener(new com.rabbitmq.client.RecoveryListener() {
+                    @Override
+                    public void handleRecovery(com.rabbitmq.client.Recoverable r) {
+                        topologyReady = true;
+                    }
+
+                    @Override
+                    public void handleRecoveryStarted(com.rabbitmq.client.Recoverable r) {
+                        topologyReady = false;
+                    }
+                });
+            }
             this.consumeChannel = connection.createChannel();
             consumeChannel.basicQos(Topology.NODE_PREFETCH);
             consumeChannel.basicConsume(queue, false, "node-" + nodeId, new DefaultConsumer(consumeChannel) {
@@ -62,8 +84,14 @@ public final class NodeSubscriber implements AutoCloseable {
         return queue;
     }
 
-    /** Routes this user's events to this node's queue. Idempotent at the broker. */
+    /**
+     * Routes this user's events to this node's queue. Idempotent at the broker. Refused while the
+     * broker connection is lost or being recovered.
+     */
     public void bind(UUID userId) throws IOException {
+        if (!topologyReady) {
+            throw new IOException("the broker connection is being recovered");
+        }
         synchronized (bindChannel) {
             bindChannel.queueBind(queue, Topology.EVENTS_EXCHANGE, Topology.userKey(userId));
         }
@@ -98,6 +126,7 @@ public final class NodeSubscriber implements AutoCloseable {
     public void onBrokerInterruption(Runnable action) {
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication()) {
+                interruptions.incrementAndGet();
                 action.run();
             }
         });
@@ -105,6 +134,7 @@ public final class NodeSubscriber implements AutoCloseable {
             recoverable.addRecoveryListener(new com.rabbitmq.client.RecoveryListener() {
                 @Override
                 public void handleRecovery(com.rabbitmq.client.Recoverable r) {
+                    interruptions.incrementAndGet();
                     action.run();
                 }
 
@@ -116,8 +146,18 @@ public final class NodeSubscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts the losses and recoveries of the broker connection seen so far (with {@link
+     * #onBrokerInterruption} registered). A caller that binds a user and finds the count changed
+     * meanwhile cannot know whether the binding is in the broker's current topology.
+     */
+    public long interruptions() {
+        return interruptions.get();
+    }
+
+    /** Whether the connection, the node's channels and its topology are all in place. */
     public boolean isOpen() {
-        return connection.isOpen();
+        return connection.isOpen() && topologyReady && bindChannel.isOpen() && consumeChannel.isOpen();
     }
 
     @Override

@@ -35,8 +35,22 @@ final class SessionRegistry {
         presence.localSessions(u -> !of(u).isEmpty());
     }
 
-    /** Adds a session, binding the user's key first if it is the user's first session here. */
+    /**
+     * Adds a session, binding the user's key first if it is the user's first session here. Fails
+     * (and adds nothing) when the broker connection was lost or recovered while adding: the node
+     * closes every session at those moments, and one that arrived in between would miss the
+     * closing yet might not be bound in the broker's current topology.
+     */
     void add(ClientSession session) throws IOException {
+        long interruptions = subscriber.interruptions();
+        addBound(session);
+        if (subscriber.interruptions() != interruptions || !subscriber.isOpen()) {
+            remove(session);
+            throw new IOException("the broker connection was interrupted while the session was being bound");
+        }
+    }
+
+    private void addBound(ClientSession session) throws IOException {
         UUID user = session.user().userId();
         while (true) {
             UserSessions us = byUser.computeIfAbsent(user, u -> new UserSessions());
