@@ -23,7 +23,9 @@ import java.util.logging.Logger;
  *
  * <ol>
  *   <li>{@link #add} writes the event in the same transaction as the change it announces.</li>
- *   <li>After commit, {@link #publishNow} publishes it (publisher confirms) and deletes the row.</li>
+ *   <li>After commit, {@link #publishNow} publishes it (publisher confirms); the row is deleted by
+ *       the next sweep, which deletes every published row of the last 100 ms in one statement
+ *       (one delete and commit per message was a third of the database's work per message).</li>
  *   <li>If that fails (broker away, process killed in between), the relay of every api instance
  *       republishes rows older than {@link #STALE_AFTER_SECONDS}: it deletes a batch with
  *       {@code FOR UPDATE SKIP LOCKED}, publishes it, and commits the delete only after the
@@ -70,6 +72,9 @@ public final class Outbox implements AutoCloseable {
     private final EventPublisher publisher;
     private final EnvelopeCodec codec;
     private final ScheduledExecutorService relay;
+    /** Rows whose events the broker confirmed, to be deleted by the next sweep. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> published = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static final int SWEEP_MILLIS = 100;
 
     public Outbox(Db db, EventPublisher publisher, EnvelopeCodec codec) {
         this.db = db;
@@ -80,6 +85,7 @@ public final class Outbox implements AutoCloseable {
 
     public void start() {
         relay.scheduleWithFixedDelay(this::relayOnce, 1, 1, TimeUnit.SECONDS);
+        relay.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -105,8 +111,8 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * Publishes events whose transaction has committed and removes their rows. A failure is
-     * logged and left to the relay: the caller's answer does not depend on the broker.
+     * Publishes events whose transaction has committed; their rows go at the next sweep. A
+     * failure is logged and left to the relay: the caller's answer does not depend on the broker.
      */
     public void publishNow(List<Pending> pending) {
         if (pending.isEmpty()) {
@@ -118,9 +124,23 @@ public final class Outbox implements AutoCloseable {
             LOG.log(Level.WARNING, "publish failed, the outbox relay will retry: {0}", e.getMessage());
             return;
         }
+        pending.forEach(p -> published.add(p.id()));
+    }
+
+    /**
+     * Deletes the rows of every event published since the last sweep, in one statement. Rows a
+     * crash leaves behind are republished by the relay (at least once; clients drop duplicates).
+     */
+    void sweep() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id = published.poll(); id != null && ids.size() < 10_000; id = published.poll()) {
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
         try {
-            Object[] ids = pending.stream().map(Pending::id).toArray();
-            db.client().execute().delete("DELETE FROM outbox WHERE id = ANY (?)", (Object) toLongArray(ids));
+            db.client().execute().delete("DELETE FROM outbox WHERE id = ANY (?)", (Object) ids.toArray(Long[]::new));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "published but could not delete outbox rows (will be republished): {0}", e.getMessage());
         }
@@ -156,16 +176,9 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    private static Long[] toLongArray(Object[] ids) {
-        Long[] out = new Long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = (Long) ids[i];
-        }
-        return out;
-    }
-
     @Override
     public void close() {
         relay.shutdownNow();
+        sweep();
     }
 }

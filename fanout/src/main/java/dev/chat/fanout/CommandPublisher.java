@@ -3,9 +3,12 @@ package dev.chat.fanout;
 import com.rabbitmq.client.AMQP;
 
 /**
- * ws-node's side of the commands queue: publishes a client's command, persistent and confirmed,
- * so that once {@link #publish} returns the command waits for api even across a broker restart.
- * Thread-safe.
+ * ws-node's side of the commands queue: publishes a client's command, confirmed (routed to the
+ * queue) but not persistent. A command is not yet accepted: the client keeps it in its outbox
+ * until the ack, which api sends only after its commit, and resends it (idempotently, by
+ * clientMsgId) if the ack does not come. Writing every command to the broker's disk as well cost
+ * a disk write per keystroke-sized frame and bought nothing the client's retry does not
+ * (docs/BENCHMARKS.md). Thread-safe.
  */
 public final class CommandPublisher implements AutoCloseable {
     private final ConfirmedChannels channels;
@@ -21,7 +24,7 @@ public final class CommandPublisher implements AutoCloseable {
                 .contentType("application/json")
                 .messageId(command.id().toString())
                 .type(command.type().wireName())
-                .deliveryMode(2)
+                .deliveryMode(1)
                 .build();
         byte[] body = codec.encode(command);
         channels.publishConfirmed(ch -> ch.basicPublish("", Topology.COMMANDS_QUEUE, props, body));

@@ -1,25 +1,44 @@
 package dev.chat.fanout;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 
 import java.io.IOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small fixed pool of long-lived confirm-mode channels on one auto-recovering connection: the
- * shape the broker handles best (a few publishing channels, not one per request). A channel is not
- * thread-safe, so each publish borrows one. Thread-safe.
+ * shape the broker handles best (a few publishing channels, not one per request).
+ *
+ * <p>Confirms are asynchronous: a publish takes its channel only for the time it writes, notes the
+ * sequence numbers it used, and then waits for their confirms with the channel free for the next
+ * caller. Many publishes are thus in flight on one channel and the broker confirms them in
+ * batches (for persistent messages, one disk sync for many). A channel that publishes and then
+ * waits for its own confirms allows one publish per round trip; measured with the load generator
+ * (docs/BENCHMARKS.md), that capped the WebSocket send path at a few dozen messages a second.
+ * Thread-safe.
  */
 final class ConfirmedChannels implements AutoCloseable {
     private static final long CONFIRM_TIMEOUT_MS = 5_000;
 
-    /** Publishes on a borrowed channel; the pool waits for the broker's confirms afterwards. */
+    /** Publishes through {@code out}; the pool waits for the broker's confirms afterwards. */
     interface Work {
-        void publish(Channel channel) throws IOException;
+        void publish(Out out) throws IOException;
+    }
+
+    /** {@link Channel#basicPublish}, noting the publish's sequence number before it is sent. */
+    interface Out {
+        void basicPublish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) throws IOException;
     }
 
     /** Declares what the publisher needs, once, on the first channel. */
@@ -27,20 +46,64 @@ final class ConfirmedChannels implements AutoCloseable {
         void declare(Channel channel) throws IOException;
     }
 
+    /** One channel and the confirms it still owes, by publish sequence number. */
+    private static final class Confirming {
+        final Channel channel;
+        final ConcurrentSkipListMap<Long, CompletableFuture<Void>> owed = new ConcurrentSkipListMap<>();
+
+        Confirming(Channel channel) {
+            this.channel = channel;
+            channel.addConfirmListener(new ConfirmListener() {
+                @Override
+                public void handleAck(long tag, boolean multiple) {
+                    settle(tag, multiple, null);
+                }
+
+                @Override
+                public void handleNack(long tag, boolean multiple) {
+                    settle(tag, multiple, new IOException("the broker refused the message (nack)"));
+                }
+            });
+            // lost with the connection: whatever was owed will never be confirmed (the recovered
+            // channel numbers its publishes afresh), so those publishers retry
+            channel.addShutdownListener(cause -> failAll(new IOException("channel closed: " + cause.getMessage())));
+        }
+
+        private void settle(long tag, boolean multiple, IOException failure) {
+            ConcurrentNavigableMap<Long, CompletableFuture<Void>> done = multiple ? owed.headMap(tag, true) : owed.subMap(tag, true, tag, true);
+            List<CompletableFuture<Void>> futures = new ArrayList<>(done.values());
+            done.clear();
+            for (CompletableFuture<Void> f : futures) {
+                if (failure == null) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(failure);
+                }
+            }
+        }
+
+        void failAll(IOException failure) {
+            List<CompletableFuture<Void>> futures = new ArrayList<>(owed.values());
+            owed.clear();
+            futures.forEach(f -> f.completeExceptionally(failure));
+        }
+    }
+
     private final Connection connection;
-    private final BlockingQueue<Channel> channels;
+    private final Confirming[] channels;
+    private final AtomicInteger next = new AtomicInteger();
 
     ConfirmedChannels(AmqpSettings settings, String connectionName, int poolSize, Declare declare) {
         try {
             this.connection = settings.connectionFactory().newConnection(connectionName);
-            this.channels = new ArrayBlockingQueue<>(poolSize);
+            this.channels = new Confirming[poolSize];
             for (int i = 0; i < poolSize; i++) {
                 Channel ch = connection.createChannel();
                 ch.confirmSelect();
                 if (i == 0) {
                     declare.declare(ch);
                 }
-                channels.add(ch);
+                channels[i] = new Confirming(ch);
             }
         } catch (IOException | TimeoutException e) {
             throw new PublishException("cannot connect to the broker at " + settings, e);
@@ -52,21 +115,37 @@ final class ConfirmedChannels implements AutoCloseable {
      * of it was confirmed, or a {@link PublishException} is thrown and the caller retries.
      */
     void publishConfirmed(Work work) {
-        Channel ch = borrow();
-        boolean healthy = true;
+        Confirming c = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+        List<CompletableFuture<Void>> mine = new ArrayList<>(1);
         try {
-            work.publish(ch);
-            ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            healthy = false;
-            throw new PublishException("publish not confirmed", e);
+            synchronized (c.channel) {
+                // each future is owed before its publish goes out: the confirm may come back at once
+                work.publish((exchange, key, props, body) -> {
+                    CompletableFuture<Void> f = new CompletableFuture<>();
+                    c.owed.put(c.channel.getNextPublishSeqNo(), f);
+                    mine.add(f);
+                    c.channel.basicPublish(exchange, key, props, body);
+                });
+            }
+            CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new)).get(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (IOException | RuntimeException e) {
+            forget(c, mine);
+            throw new PublishException("publish failed", e);
+        } catch (ExecutionException e) {
+            throw new PublishException("publish not confirmed", e.getCause());
+        } catch (TimeoutException e) {
+            forget(c, mine);
+            throw new PublishException("publish not confirmed within " + CONFIRM_TIMEOUT_MS + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            healthy = false;
+            forget(c, mine);
             throw new PublishException("interrupted while waiting for confirms", e);
-        } finally {
-            giveBack(ch, healthy);
         }
+    }
+
+    /** Stops waiting for these confirms (a late one then finds nothing to complete). */
+    private static void forget(Confirming c, List<CompletableFuture<Void>> futures) {
+        c.owed.values().removeAll(futures);
     }
 
     boolean isOpen() {
@@ -86,42 +165,6 @@ final class ConfirmedChannels implements AutoCloseable {
         } catch (com.rabbitmq.client.AlreadyClosedException e) {
             throw new PublishException("channel closed", e);
         }
-    }
-
-    private Channel borrow() {
-        try {
-            Channel ch = channels.poll(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            if (ch == null) {
-                throw new PublishException("no publishing channel free", null);
-            }
-            return ch;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishException("interrupted", e);
-        }
-    }
-
-    /**
-     * A channel that failed may hold unconfirmed publishes; replacing it keeps a later publish from
-     * waiting on their confirms. If no new channel can be had (broker away), the recovering one is
-     * kept: the client library reopens it with the connection.
-     */
-    private void giveBack(Channel ch, boolean healthy) {
-        if (!healthy) {
-            try {
-                Channel fresh = connection.createChannel();
-                fresh.confirmSelect();
-                try {
-                    ch.abort();
-                } catch (IOException ignored) {
-                    // already gone
-                }
-                ch = fresh;
-            } catch (IOException | RuntimeException ignored) {
-                // broker still away: keep the recovering channel
-            }
-        }
-        channels.add(ch);
     }
 
     @Override
