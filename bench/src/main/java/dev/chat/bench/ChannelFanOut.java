@@ -1,0 +1,93 @@
+package dev.chat.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * W2 (20 channels of 50) and W4 (one channel of 500): each channel a group made through the API
+ * by its first member, who adds the others through the API, every member online with one
+ * socket, every member writing into its channel. The rate of messages into the channels is raised
+ * until p99 (send to each recipient's socket) passes the workload's bound or the service stops
+ * keeping up. A message is delivered when it reached a recipient socket; "delivered msg/s" counts
+ * whole messages (deliveries divided by the recipients per message).
+ */
+final class ChannelFanOut {
+    private static final double STEP_SECONDS = Double.parseDouble(System.getProperty("bench.step.seconds", "15"));
+
+    private final Target target;
+    private final Report report;
+    private final int channels;
+    private final int members;
+    private final double p99BoundMs;
+
+    ChannelFanOut(Target target, Report report, int channels, int members, double p99BoundMs) {
+        this.target = target;
+        this.report = report;
+        this.channels = channels;
+        this.members = members;
+        this.p99BoundMs = p99BoundMs;
+    }
+
+    void run() throws Exception {
+        Rest rest = new Rest(target);
+        Population people = new Population(target, rest);
+        int total = channels * members;
+        long t0 = System.nanoTime();
+        List<Population.User> users = people.seeded("ch" + members, total);
+        report.line("%,d accounts written to the database with minted tokens in %.1f s", total, (System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        List<UUID> channelIds = new ArrayList<>();
+        List<int[]> audiences = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            List<Population.User> in = users.subList(c * members, (c + 1) * members);
+            channelIds.add(people.groupChannel(in.getFirst(), in, "bench " + c));
+            int[] sockets = new int[members];
+            for (int i = 0; i < members; i++) {
+                sockets[i] = c * members + i;
+            }
+            audiences.add(sockets);
+        }
+        report.line("%d groups of %d members made through the API in %.1f s", channels, members, (System.nanoTime() - t0) / 1e9);
+
+        Ledger ledger = new Ledger(audiences, total, 1_000_000);
+        LongAdder otherErrors = new LongAdder();
+        try (Clients clients = new Clients(target)) {
+            t0 = System.nanoTime();
+            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors), 64);
+            report.line("%d sockets opened through nginx TLS in %.1f s (%d failed)", total, (System.nanoTime() - t0) / 1e9, failed);
+            List<RaisingRate.Sender> senders = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                if (clients.sockets.get(i) != null) {
+                    senders.add(new RaisingRate.Sender(clients.sockets.get(i), i / members, channelIds.get(i / members)));
+                }
+            }
+            RaisingRate load = new RaisingRate(senders, ledger, Bench.stackProcesses(target));
+            int recipients = members - 1;
+            double first = Math.max(1, 5_000.0 / recipients / 10); // about 500 socket deliveries a second
+            load.step(first / 2, Bench.WARMUP_SECONDS, 2); // warm-up: JIT, pools, caches
+            report.line("");
+            report.line("Each message goes to %d recipient sockets; delivered msg/s = socket deliveries / %d.", recipients, recipients);
+            report.stepHeader(channels + " x " + members);
+            double best = 0;
+            double rate = first;
+            for (int n = 0; n < 10; n++, rate *= 1.5) {
+                RaisingRate.Step s = load.step(rate, STEP_SECONDS, 2);
+                report.step(String.format("%,.0f/s", rate), s, recipients);
+                boolean keptUp = s.deliveredPerSecond() >= 0.95 * rate * recipients;
+                if (s.p(99) <= p99BoundMs && keptUp) {
+                    best = Math.max(best, s.deliveredPerSecond());
+                } else if (!Bench.KEEP_GOING) {
+                    break;
+                }
+            }
+            Bench.settle(ledger);
+            report.line("");
+            report.line("%d x %d result: highest rate with p99 <= %.0f ms: %,.0f socket deliveries/s = %,.0f messages/s; "
+                            + "sent %,d, refused %,d, unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d",
+                    channels, members, p99BoundMs, best, best / recipients, ledger.sent(), ledger.refused(),
+                    ledger.unacknowledged(), ledger.lost(), ledger.duplicates(), otherErrors.sum());
+        }
+    }
+}

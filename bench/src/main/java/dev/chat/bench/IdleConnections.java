@@ -1,0 +1,164 @@
+package dev.chat.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * W1, idle connections: 5,000, then 10,000, then 20,000 sockets open and quiet, and what each
+ * costs the ws-nodes and the broker (their resident memory grown, divided by the sockets). A
+ * process may hold 20,000 open files here, so the clients are four child processes of 5,000
+ * sockets each, each from its own source address; nginx spreads them over its workers.
+ */
+final class IdleConnections {
+    private static final int PER_CLIENT = 5_000;
+    private static final int[] STEPS = {5_000, 10_000, 20_000};
+    private static final int SETTLE_SECONDS = 15;
+
+    private final Target target;
+    private final Report report;
+
+    IdleConnections(Target target, Report report) {
+        this.target = target;
+        this.report = report;
+    }
+
+    /** A child process holding some of the sockets. */
+    private record Child(Process process, BufferedReader out, PrintWriter in, long pid) {
+        String ask(String line) throws IOException {
+            in.println(line);
+            in.flush();
+            return out.readLine();
+        }
+    }
+
+    void run() throws Exception {
+        Population people = new Population(target, new Rest(target));
+        int total = STEPS[STEPS.length - 1];
+        long t0 = System.nanoTime();
+        List<Population.User> users = people.seeded("w1", total);
+        report.line("%,d accounts written to the database with minted tokens in %.1f s", total, (System.nanoTime() - t0) / 1e9);
+
+        Processes servers = new Processes(target.run(), List.of("ws-1", "ws-2", "rabbitmq", "nginx"));
+        Thread.sleep(2_000);
+        List<Processes.Usage> base = servers.sample();
+        report.line("before: %s", describe(base));
+        report.line("");
+        report.line("| open sockets | ws-nodes RSS | broker RSS | per socket, ws-nodes + broker | nginx RSS | clients' RSS | failed | closed by the server |");
+        report.line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+
+        List<Child> children = new ArrayList<>();
+        int open = 0;
+        try {
+            for (int step : STEPS) {
+                while (open < step) {
+                    List<Population.User> batch = users.subList(open, open + PER_CLIENT);
+                    Path file = Files.createTempFile("bench-idle", ".txt");
+                    List<String> lines = new ArrayList<>();
+                    for (Population.User u : batch) {
+                        lines.add(u.id() + " " + u.username() + " " + u.token());
+                    }
+                    Files.write(file, lines);
+                    String address = target.sourceAddresses().get(children.size() % target.sourceAddresses().size());
+                    Child c = start(file, address);
+                    children.add(c);
+                    String said = c.out().readLine(); // "opened N failed F seconds S"
+                    report.line("client %d (%s): %s", children.size(), address, said);
+                    open += PER_CLIENT;
+                }
+                Thread.sleep(SETTLE_SECONDS * 1_000L);
+                List<Processes.Usage> now = servers.sample();
+                long closed = 0;
+                long failed = 0;
+                for (Child c : children) {
+                    String[] status = c.ask("status").split(" "); // "open N closed C failed F"
+                    closed += Long.parseLong(status[3]);
+                    failed += Long.parseLong(status[5]);
+                }
+                long nodes = rss(now, "ws-1") + rss(now, "ws-2") - rss(base, "ws-1") - rss(base, "ws-2");
+                long broker = rss(now, "rabbitmq") - rss(base, "rabbitmq");
+                long clientsRss = new Processes(pids(children)).sample().stream().mapToLong(Processes.Usage::rssBytes).sum();
+                report.line("| %,d | %,d MiB (+%,d) | %,d MiB (+%,d) | **%.1f KiB** | %,d MiB | %,d MiB | %d | %d |", step,
+                        (rss(now, "ws-1") + rss(now, "ws-2")) >> 20, nodes >> 20, rss(now, "rabbitmq") >> 20, broker >> 20,
+                        (nodes + broker) / 1024.0 / step, rss(now, "nginx") >> 20, clientsRss >> 20, failed, closed);
+            }
+        } finally {
+            for (Child c : children) {
+                c.in().close();
+                c.process().destroy();
+            }
+        }
+    }
+
+    private static String describe(List<Processes.Usage> usage) {
+        StringBuilder b = new StringBuilder();
+        usage.forEach(u -> b.append(u.name()).append(' ').append(u.rssBytes() >> 20).append(" MiB; "));
+        return b.toString();
+    }
+
+    private static long rss(List<Processes.Usage> usage, String name) {
+        return usage.stream().filter(u -> u.name().equals(name)).mapToLong(Processes.Usage::rssBytes).sum();
+    }
+
+    private static Map<String, Long> pids(List<Child> children) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (int i = 0; i < children.size(); i++) {
+            pids.put("client-" + i, children.get(i).pid());
+        }
+        return pids;
+    }
+
+    private Child start(Path file, String address) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx3g");
+        command.add("-XX:+UseSerialGC");
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("bench.")) {
+                command.add("-D" + k + "=" + v);
+            }
+        });
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Bench.class.getName());
+        command.add("idle-client");
+        command.add(file.toString());
+        command.add(address);
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new Child(p, new BufferedReader(new InputStreamReader(p.getInputStream())), new PrintWriter(p.getOutputStream()), p.pid());
+    }
+
+    /** The child's side: open every socket in the file from one address, then answer "status" until stdin closes. */
+    static void client(Target parent, Path file, String address) throws Exception {
+        Target target = new Target(parent.url(), parent.origin(), parent.certificate(), parent.dbUrl(), parent.dbUser(),
+                parent.dbPassword(), parent.tokenSecret(), parent.amqpPort(), parent.amqpVhost(), parent.run(),
+                parent.echoPath(), List.of(address));
+        List<Population.User> users = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.split(" ");
+            users.add(new Population.User(UUID.fromString(f[0]), f[1], f[2]));
+        }
+        Files.deleteIfExists(file);
+        try (Clients clients = new Clients(target)) {
+            long t0 = System.nanoTime();
+            int failed = clients.open(users, (socket, text, at) -> { }, 100);
+            System.out.printf("opened %d failed %d seconds %.1f%n", users.size() - failed, failed, (System.nanoTime() - t0) / 1e9);
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                long closed = clients.sockets.stream().filter(s -> s != null && s.closed.isDone()).count();
+                System.out.printf("open %d closed %d failed %d%n", users.size() - failed - closed, closed, failed);
+                System.out.flush();
+            }
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.chat.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * W3, one-to-one: 1,000 users in 500 pairs, each pair in its direct chat (opened through the API), every user online with one socket and writing to its partner. The rate starts at 1,000
+ * messages a second (one per user) and is raised until p99 passes 50 ms or the service stops
+ * keeping up.
+ */
+final class Pairs {
+    private static final int USERS = 1_000;
+    private static final double TARGET_RATE = 1_000;
+    private static final double[] RATES = java.util.Arrays.stream(
+            System.getProperty("bench.rates", "100,200,300,400,500,700,1000,2000,3000,5000").split(","))
+            .mapToDouble(Double::parseDouble).toArray();
+    private static final double STEP_SECONDS = Double.parseDouble(System.getProperty("bench.step.seconds", "15"));
+
+    private final Target target;
+    private final Report report;
+
+    Pairs(Target target, Report report) {
+        this.target = target;
+        this.report = report;
+    }
+
+    void run() throws Exception {
+        Rest rest = new Rest(target);
+        Population people = new Population(target, rest);
+        report.line(people.signUpRate(16));
+        long t0 = System.nanoTime();
+        List<Population.User> users = people.seeded("w3", USERS);
+        report.line("%,d accounts written to the database with minted tokens in %.1f s", USERS, (System.nanoTime() - t0) / 1e9);
+
+        List<UUID> chats = new ArrayList<>();
+        List<int[]> audiences = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<UUID>> opened = new ArrayList<>();
+            for (int i = 0; i < USERS; i += 2) {
+                int a = i;
+                opened.add(threads.submit(() -> people.direct(users.get(a), users.get(a + 1))));
+                audiences.add(new int[] {i, i + 1});
+            }
+            for (Future<UUID> f : opened) {
+                chats.add(f.get());
+            }
+        }
+
+        Ledger ledger = new Ledger(audiences, USERS, 2_000_000);
+        LongAdder otherErrors = new LongAdder();
+        try (Clients clients = new Clients(target)) {
+            t0 = System.nanoTime();
+            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors), 64);
+            report.line("%d sockets opened through nginx TLS in %.1f s (%d failed)", USERS, (System.nanoTime() - t0) / 1e9, failed);
+            List<RaisingRate.Sender> senders = new ArrayList<>();
+            for (int i = 0; i < USERS; i++) {
+                if (clients.sockets.get(i) != null) {
+                    senders.add(new RaisingRate.Sender(clients.sockets.get(i), i / 2, chats.get(i / 2)));
+                }
+            }
+            RaisingRate load = new RaisingRate(senders, ledger, Bench.stackProcesses(target));
+            // warm-up: the JIT compiles the hot paths, pools and caches fill (the first minute of a
+            // fresh JVM costs several times the CPU per message of the steady state)
+            load.step(Math.min(500, RATES[0] / 2), Bench.WARMUP_SECONDS, 2);
+            report.line("");
+            report.stepHeader("W3 step");
+            double best = 0;
+            boolean targetMeasured = false;
+            for (double rate : RATES) {
+                RaisingRate.Step s = load.step(rate, STEP_SECONDS, 2);
+                report.step(String.format("%,.0f/s", rate), s, 1);
+                targetMeasured |= rate == TARGET_RATE;
+                boolean keptUp = s.deliveredPerSecond() >= 0.95 * rate;
+                if (s.p(99) <= 50 && keptUp) {
+                    best = Math.max(best, s.deliveredPerSecond());
+                }
+                if ((s.p(99) > 50 || !keptUp) && !Bench.KEEP_GOING) {
+                    break;
+                }
+            }
+            if (!targetMeasured) {
+                Bench.settle(ledger); // the overloaded step's backlog first
+                report.step(String.format("%,.0f/s (target)", TARGET_RATE), load.step(TARGET_RATE, STEP_SECONDS, 2), 1);
+            }
+            Bench.settle(ledger);
+            report.line("");
+            report.line("W3 result: highest delivered rate with p99 <= 50 ms: %,.0f messages/s; sent %,d, refused %,d, "
+                            + "unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d",
+                    best, ledger.sent(), ledger.refused(), ledger.unacknowledged(), ledger.lost(), ledger.duplicates(),
+                    otherErrors.sum());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.chat.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The sending half of a workload: senders (a socket and the conversation it writes to) send at a
+ * fixed total rate for a while, open loop (each on its own schedule, late sends go out at once
+ * rather than being skipped), through the WebSocket {@code send} command the web client uses.
+ * One step per rate; the caller decides when to stop raising it.
+ */
+final class RaisingRate {
+    /** A socket that writes into one conversation. */
+    record Sender(ChatSocket socket, int conversation, UUID conversationId) {
+    }
+
+    /** One step's figures. */
+    record Step(double offeredPerSecond, double sentPerSecond, double deliveredPerSecond, Histogram latencyMicros,
+                String processes) {
+        double p(double percentile) {
+            return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        double max() {
+            return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getMaxValue() / 1000.0;
+        }
+    }
+
+    private final List<Sender> senders;
+    private final Ledger ledger;
+    private final Processes processes;
+    private final String runTag = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+
+    RaisingRate(List<Sender> senders, Ledger ledger, Processes processes) {
+        this.senders = senders;
+        this.ledger = ledger;
+        this.processes = processes;
+    }
+
+    /** Sends {@code perSecond} messages a second in total for {@code seconds}, then lets deliveries settle. */
+    Step step(double perSecond, double seconds, double settleSeconds) throws InterruptedException {
+        ledger.interval();
+        ledger.deliveriesSinceLast();
+        var before = processes.sample();
+        long started = System.nanoTime();
+        long end = started + (long) (seconds * 1e9);
+        long intervalNanos = (long) (senders.size() * 1e9 / perSecond);
+        LongAdder sent = new LongAdder();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Sender s : senders) {
+                threads.submit(() -> {
+                    long next = started + ThreadLocalRandom.current().nextLong(Math.max(1, intervalNanos));
+                    while (next < end) {
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        long m = ledger.sending(s.socket().index, s.conversation());
+                        if (m < 0) {
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        s.socket().send("{\"type\":\"send\",\"id\":\"m" + m + "\",\"conversation\":\"" + s.conversationId()
+                                + "\",\"clientMsgId\":\"bench-" + runTag + "-" + m + "\",\"text\":\"" + Frames.text(m, now) + "\"}");
+                        sent.increment();
+                        next += intervalNanos;
+                    }
+                });
+            }
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long delivered = ledger.deliveriesSinceLast(); // within the sending window: a backlog drained later is not throughput
+        Thread.sleep((long) (settleSeconds * 1000));
+        double withSettle = (System.nanoTime() - started) / 1e9;
+        var after = processes.sample();
+        Histogram latency = ledger.interval(); // includes the stragglers that arrived while settling
+        return new Step(perSecond, sent.sum() / elapsed, delivered / elapsed, latency,
+                Processes.table(before, after, withSettle));
+    }
+
+    /** The sink that feeds the ledger from the recipients' sockets. */
+    static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors) {
+        return (socket, text, at) -> {
+            if (Frames.isType(text, "message.created")) {
+                long[] marker = Frames.marker(text);
+                if (marker != null) {
+                    ledger.arrived(socket.index, marker[0], marker[1], at);
+                }
+            } else if (Frames.isType(text, "ack")) {
+                ledger.acked(Frames.frameId(text), true);
+            } else if (Frames.isType(text, "error")) {
+                long id = Frames.frameId(text);
+                if (id >= 0) {
+                    ledger.acked(id, false);
+                } else {
+                    otherErrors.increment();
+                }
+            }
+        };
+    }
+}
