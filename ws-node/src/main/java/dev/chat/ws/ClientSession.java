@@ -5,7 +5,6 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -52,7 +51,8 @@ final class ClientSession {
         this.frameTokens = frameBurst;
         this.ws = ws;
         this.user = user;
-        this.outbound = new ArrayBlockingQueue<>(queueLimit);
+        // linked, not an array: an idle session holds no slots (an array of 1,024 was 4 KiB per socket)
+        this.outbound = new java.util.concurrent.LinkedBlockingQueue<>(queueLimit);
         Thread.ofVirtual().name("ws-writer-" + id).start(this::drain);
     }
 
