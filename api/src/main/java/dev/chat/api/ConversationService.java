@@ -100,11 +100,14 @@ public final class ConversationService implements HttpService {
             throw ChatException.validation("'limit' must be 1 to " + MAX_PAGE + ".");
         }
         var exec = db.client().execute();
-        long clearedSeq = conversations.clearedSeq(exec, id, me.userId()).orElseThrow(ConversationService::notFound);
-        Views.MessagePage page = conversations.page(exec, id, clearedSeq, before, after, limit);
-        // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync)
-        page.messages().stream().mapToLong(Views.Message::seq).max()
-                .ifPresent(max -> receipts.delivered(me.userId(), id, max));
+        ConversationStore.Cursors mine = conversations.cursors(exec, id, me.userId()).orElseThrow(ConversationService::notFound);
+        Views.MessagePage page = conversations.page(exec, id, mine.clearedSeq(), before, after, limit);
+        // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync);
+        // older pages, and a newest page already delivered, change nothing and cost no transaction
+        java.util.OptionalLong newest = page.messages().stream().mapToLong(Views.Message::seq).max();
+        if (newest.isPresent() && newest.getAsLong() > mine.deliveredSeq()) {
+            receipts.delivered(me.userId(), id, newest.getAsLong());
+        }
         json.ok(res, page);
     }
 

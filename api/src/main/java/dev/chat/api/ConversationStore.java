@@ -153,10 +153,14 @@ public final class ConversationStore {
         return new Views.MessagePage(messages, hasMore);
     }
 
-    /** The member's cleared_seq, or empty if {@code user} is not a member. */
-    public Optional<Long> clearedSeq(DbExecute db, UUID conversation, UUID user) {
-        return db.get("SELECT cleared_seq FROM conversation_members WHERE conversation_id = ?::uuid AND user_id = ?::uuid",
-                conversation, user).map(r -> Db.longValue(r, "cleared_seq"));
+    /** A member's own cursors in a conversation. */
+    public record Cursors(long clearedSeq, long deliveredSeq) {
+    }
+
+    /** The member's cleared and delivered cursors, or empty if {@code user} is not a member. */
+    public Optional<Cursors> cursors(DbExecute db, UUID conversation, UUID user) {
+        return db.get("SELECT cleared_seq, delivered_seq FROM conversation_members WHERE conversation_id = ?::uuid AND user_id = ?::uuid",
+                conversation, user).map(r -> new Cursors(Db.longValue(r, "cleared_seq"), Db.longValue(r, "delivered_seq")));
     }
 
     /** Who of the other members has read / received a message (from their cursors). */
