@@ -49,11 +49,14 @@ final class IdleConnections {
 
         Processes servers = new Processes(target.run(), List.of("ws-1", "ws-2", "rabbitmq", "nginx"));
         Thread.sleep(2_000);
+        long baseHeap = nodesHeapAfterGc();
         List<Processes.Usage> base = servers.sample();
-        report.line("before: %s", describe(base));
+        report.line("before: %s; ws-nodes' heap in use after a full GC %,d MiB", describe(base), baseHeap >> 20);
         report.line("");
-        report.line("| open sockets | ws-nodes RSS | broker RSS | per socket, ws-nodes + broker | nginx RSS | clients' RSS | failed | closed by the server |");
-        report.line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        report.line("Resident memory is sampled after a full GC in each ws-node (jcmd GC.run), which also returns unused heap.");
+        report.line("");
+        report.line("| open sockets | ws-nodes RSS | ws-nodes live heap | broker RSS | per socket: ws-nodes + broker RSS | per socket: live heap | nginx RSS | clients' RSS | failed | closed by the server |");
+        report.line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 
         List<Child> children = new ArrayList<>();
         int open = 0;
@@ -75,6 +78,8 @@ final class IdleConnections {
                     open += PER_CLIENT;
                 }
                 Thread.sleep(SETTLE_SECONDS * 1_000L);
+                long heap = nodesHeapAfterGc();
+                Thread.sleep(2_000);
                 List<Processes.Usage> now = servers.sample();
                 long closed = 0;
                 long failed = 0;
@@ -86,9 +91,10 @@ final class IdleConnections {
                 long nodes = rss(now, "ws-1") + rss(now, "ws-2") - rss(base, "ws-1") - rss(base, "ws-2");
                 long broker = rss(now, "rabbitmq") - rss(base, "rabbitmq");
                 long clientsRss = new Processes(pids(children)).sample().stream().mapToLong(Processes.Usage::rssBytes).sum();
-                report.line("| %,d | %,d MiB (+%,d) | %,d MiB (+%,d) | **%.1f KiB** | %,d MiB | %,d MiB | %d | %d |", step,
-                        (rss(now, "ws-1") + rss(now, "ws-2")) >> 20, nodes >> 20, rss(now, "rabbitmq") >> 20, broker >> 20,
-                        (nodes + broker) / 1024.0 / step, rss(now, "nginx") >> 20, clientsRss >> 20, failed, closed);
+                report.line("| %,d | %,d MiB (+%,d) | %,d MiB (+%,d) | %,d MiB (+%,d) | **%.1f KiB** | %.1f KiB | %,d MiB | %,d MiB | %d | %d |",
+                        step, (rss(now, "ws-1") + rss(now, "ws-2")) >> 20, nodes >> 20, heap >> 20, (heap - baseHeap) >> 20,
+                        rss(now, "rabbitmq") >> 20, broker >> 20, (nodes + broker) / 1024.0 / step,
+                        (heap - baseHeap) / 1024.0 / step, rss(now, "nginx") >> 20, clientsRss >> 20, failed, closed);
             }
         } finally {
             for (Child c : children) {
@@ -96,6 +102,10 @@ final class IdleConnections {
                 c.process().destroy();
             }
         }
+    }
+
+    private long nodesHeapAfterGc() {
+        return Jvm.heapAfterGc(target.run().resolve("ws-1.pid")) + Jvm.heapAfterGc(target.run().resolve("ws-2.pid"));
     }
 
     private static String describe(List<Processes.Usage> usage) {

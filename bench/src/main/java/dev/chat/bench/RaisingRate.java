@@ -22,8 +22,19 @@ final class RaisingRate {
     }
 
     /** One step's figures. */
-    record Step(double offeredPerSecond, double sentPerSecond, double deliveredPerSecond, Histogram latencyMicros,
-                String processes) {
+    /**
+     * @param deliveredPerSecond deliveries within the sending window, per second (a backlog drained
+     *                           afterwards is not throughput)
+     * @param deliveredShare     of the deliveries the step's sends owed, the share that had arrived
+     *                           by the end of the settling time
+     */
+    record Step(double offeredPerSecond, double sentPerSecond, double deliveredPerSecond, double deliveredShare,
+                Histogram latencyMicros, String processes) {
+        /** Everything sent arrived by the end of the settling time (within 5%). */
+        boolean keptUp() {
+            return deliveredShare >= 0.95;
+        }
+
         double p(double percentile) {
             return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
         }
@@ -44,8 +55,11 @@ final class RaisingRate {
         this.processes = processes;
     }
 
-    /** Sends {@code perSecond} messages a second in total for {@code seconds}, then lets deliveries settle. */
-    Step step(double perSecond, double seconds, double settleSeconds) throws InterruptedException {
+    /**
+     * Sends {@code perSecond} messages a second in total for {@code seconds}, then lets deliveries
+     * settle; each message is owed to {@code recipients} sockets.
+     */
+    Step step(double perSecond, double seconds, double settleSeconds, int recipients) throws InterruptedException {
         ledger.interval();
         ledger.deliveriesSinceLast();
         var before = processes.sample();
@@ -78,10 +92,12 @@ final class RaisingRate {
         double elapsed = (System.nanoTime() - started) / 1e9;
         long delivered = ledger.deliveriesSinceLast(); // within the sending window: a backlog drained later is not throughput
         Thread.sleep((long) (settleSeconds * 1000));
+        long late = ledger.deliveriesSinceLast();
         double withSettle = (System.nanoTime() - started) / 1e9;
         var after = processes.sample();
         Histogram latency = ledger.interval(); // includes the stragglers that arrived while settling
-        return new Step(perSecond, sent.sum() / elapsed, delivered / elapsed, latency,
+        double owed = Math.max(1, sent.sum() * (double) recipients);
+        return new Step(perSecond, sent.sum() / elapsed, delivered / elapsed, (delivered + late) / owed, latency,
                 Processes.table(before, after, withSettle));
     }
 
