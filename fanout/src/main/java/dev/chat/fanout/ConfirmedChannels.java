@@ -90,20 +90,21 @@ final class ConfirmedChannels implements AutoCloseable {
     }
 
     private final Connection connection;
-    private final Confirming[] channels;
+    /** Replaced when the broker closed one on its own (see {@link #usable}). */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Confirming> channels;
     private final AtomicInteger next = new AtomicInteger();
 
     ConfirmedChannels(AmqpSettings settings, String connectionName, int poolSize, Declare declare) {
         try {
             this.connection = settings.connectionFactory().newConnection(connectionName);
-            this.channels = new Confirming[poolSize];
+            this.channels = new java.util.concurrent.atomic.AtomicReferenceArray<>(poolSize);
             for (int i = 0; i < poolSize; i++) {
                 Channel ch = connection.createChannel();
                 ch.confirmSelect();
                 if (i == 0) {
                     declare.declare(ch);
                 }
-                channels[i] = new Confirming(ch);
+                channels.set(i, new Confirming(ch));
             }
         } catch (IOException | TimeoutException e) {
             throw new PublishException("cannot connect to the broker at " + settings, e);
@@ -115,7 +116,7 @@ final class ConfirmedChannels implements AutoCloseable {
      * of it was confirmed, or a {@link PublishException} is thrown and the caller retries.
      */
     void publishConfirmed(Work work) {
-        Confirming c = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
+        Confirming c = usable(Math.floorMod(next.getAndIncrement(), channels.length()));
         List<CompletableFuture<Void>> mine = new ArrayList<>(1);
         try {
             synchronized (c.channel) {
@@ -140,6 +141,34 @@ final class ConfirmedChannels implements AutoCloseable {
             Thread.currentThread().interrupt();
             forget(c, mine);
             throw new PublishException("interrupted while waiting for confirms", e);
+        }
+    }
+
+    /**
+     * The pool's channel at {@code i}, replaced by a fresh one if the broker closed it while the
+     * connection stayed up: a channel-level error (say, a publish to an exchange that a recovery
+     * has not declared again yet) closes a channel for good, and the client library recovers
+     * channels only with their connection. While the connection itself is down, the channel is
+     * kept: the library reopens it with the connection.
+     */
+    private Confirming usable(int i) {
+        Confirming c = channels.get(i);
+        if (c.channel.isOpen() || !connection.isOpen()) {
+            return c;
+        }
+        synchronized (c) {
+            if (channels.get(i) != c) {
+                return channels.get(i);
+            }
+            try {
+                Channel fresh = connection.createChannel();
+                fresh.confirmSelect();
+                Confirming replacement = new Confirming(fresh);
+                channels.set(i, replacement);
+                return replacement;
+            } catch (IOException | RuntimeException e) {
+                return c; // the broker is going away after all: the publish fails and is retried
+            }
         }
     }
 
