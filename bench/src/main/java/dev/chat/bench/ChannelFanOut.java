@@ -70,18 +70,11 @@ final class ChannelFanOut {
             report.line("");
             report.line("Each message goes to %d recipient sockets; delivered msg/s = socket deliveries / %d.", recipients, recipients);
             report.stepHeader(channels + " x " + members);
-            double best = 0;
-            double rate = first;
-            for (int n = 0; n < 10; n++, rate *= 1.5) {
-                RaisingRate.Step s = load.step(rate, STEP_SECONDS, 2, recipients);
-                report.step(String.format("%,.0f/s", rate), s, recipients);
-                boolean keptUp = s.keptUp();
-                if (s.p(99) <= p99BoundMs && keptUp) {
-                    best = Math.max(best, s.deliveredPerSecond());
-                } else if (!Bench.KEEP_GOING) {
-                    break;
-                }
+            double[] rates = new double[10];
+            for (int n = 0; n < rates.length; n++) {
+                rates[n] = first * Math.pow(1.5, n);
             }
+            double best = load.climb(rates, STEP_SECONDS, recipients, p99BoundMs, report).bestDeliveredPerSecond();
             Bench.settle(ledger);
             report.line("");
             report.line("%d x %d result: highest rate with p99 <= %.0f ms: %,.0f socket deliveries/s = %,.0f messages/s; "

@@ -58,17 +58,7 @@ final class EchoCeiling {
             load.step(500, Bench.WARMUP_SECONDS, 2, 1); // warm-up: JIT, pools, caches
             report.line("");
             report.stepHeader("echo step");
-            double best = 0;
-            for (double rate : RATES) {
-                RaisingRate.Step s = load.step(rate, STEP_SECONDS, 2, 1);
-                report.step(String.format("%,.0f/s", rate), s, 1);
-                boolean keptUp = s.keptUp();
-                if (s.p(99) <= 50 && keptUp) {
-                    best = Math.max(best, s.deliveredPerSecond());
-                } else if (!Bench.KEEP_GOING) {
-                    break;
-                }
-            }
+            double best = load.climb(RATES, STEP_SECONDS, 1, 50, report).bestDeliveredPerSecond();
             Bench.settle(ledger);
             report.line("");
             report.line("echo result: highest rate with p99 <= 50 ms: %,.0f frames/s round trip; lost %,d, duplicated %,d",

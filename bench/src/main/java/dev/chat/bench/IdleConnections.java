@@ -148,9 +148,7 @@ final class IdleConnections {
 
     /** The child's side: open every socket in the file from one address, then answer "status" until stdin closes. */
     static void client(Target parent, Path file, String address) throws Exception {
-        Target target = new Target(parent.url(), parent.origin(), parent.certificate(), parent.dbUrl(), parent.dbUser(),
-                parent.dbPassword(), parent.tokenSecret(), parent.amqpPort(), parent.amqpVhost(), parent.run(),
-                parent.echoPath(), List.of(address));
+        Target target = parent.from(List.of(address));
         List<Population.User> users = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             String[] f = line.split(" ");

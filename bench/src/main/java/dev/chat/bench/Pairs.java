@@ -69,21 +69,8 @@ final class Pairs {
             load.step(RATES[0], Bench.WARMUP_SECONDS, 2, 1);
             report.line("");
             report.stepHeader("W3 step");
-            double best = 0;
-            boolean targetMeasured = false;
-            for (double rate : RATES) {
-                RaisingRate.Step s = load.step(rate, STEP_SECONDS, 2, 1);
-                report.step(String.format("%,.0f/s", rate), s, 1);
-                targetMeasured |= rate == TARGET_RATE;
-                boolean keptUp = s.keptUp();
-                if (s.p(99) <= 50 && keptUp) {
-                    best = Math.max(best, s.deliveredPerSecond());
-                }
-                if ((s.p(99) > 50 || !keptUp) && !Bench.KEEP_GOING) {
-                    break;
-                }
-            }
-            if (!targetMeasured) {
+            RaisingRate.Climb climb = load.climb(RATES, STEP_SECONDS, 1, 50, report);
+            if (!climb.measured().contains(TARGET_RATE)) {
                 Bench.settle(ledger); // the overloaded step's backlog first
                 report.step(String.format("%,.0f/s (target)", TARGET_RATE), load.step(TARGET_RATE, STEP_SECONDS, 2, 1), 1);
             }
@@ -91,7 +78,8 @@ final class Pairs {
             report.line("");
             report.line("W3 result: highest delivered rate with p99 <= 50 ms: %,.0f messages/s; sent %,d, refused %,d, "
                             + "unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d",
-                    best, ledger.sent(), ledger.refused(), ledger.unacknowledged(), ledger.lost(), ledger.duplicates(),
+                    climb.bestDeliveredPerSecond(), ledger.sent(), ledger.refused(), ledger.unacknowledged(), ledger.lost(),
+                    ledger.duplicates(),
                     otherErrors.sum());
         }
     }

@@ -101,6 +101,31 @@ final class RaisingRate {
                 Processes.table(before, after, withSettle));
     }
 
+    /** What a climb found: the best delivered rate within the bound (0 if none), and the rates it measured. */
+    record Climb(double bestDeliveredPerSecond, java.util.Set<Double> measured) {
+    }
+
+    /**
+     * Steps through {@code rates} in order, a table row each, until a step passes {@code p99BoundMs}
+     * or does not keep up (or to the end, with {@link Bench#KEEP_GOING}).
+     */
+    Climb climb(double[] rates, double stepSeconds, int recipients, double p99BoundMs, Report report)
+            throws InterruptedException {
+        double best = 0;
+        java.util.Set<Double> measured = new java.util.HashSet<>();
+        for (double rate : rates) {
+            Step s = step(rate, stepSeconds, 2, recipients);
+            report.step(String.format("%,.0f/s", rate), s, recipients);
+            measured.add(rate);
+            if (s.p(99) <= p99BoundMs && s.keptUp()) {
+                best = Math.max(best, s.deliveredPerSecond());
+            } else if (!Bench.KEEP_GOING) {
+                break;
+            }
+        }
+        return new Climb(best, measured);
+    }
+
     /** The sink that feeds the ledger from the recipients' sockets. */
     static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors) {
         return (socket, text, at) -> {

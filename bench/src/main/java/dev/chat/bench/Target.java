@@ -32,6 +32,12 @@ record Target(String url, String origin, Path certificate, String dbUrl, String 
                 List.of(System.getProperty("bench.sources", "127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5").split(",")));
     }
 
+    /** The same stack, with the clients' connections from these local addresses only. */
+    Target from(List<String> addresses) {
+        return new Target(url, origin, certificate, dbUrl, dbUser, dbPassword, tokenSecret, amqpPort, amqpVhost, run,
+                echoPath, List.copyOf(addresses));
+    }
+
     String wsUrl() {
         return url.replaceFirst("^https", "wss") + "/ws";
     }
