@@ -342,7 +342,7 @@ final class AdminService implements HttpService {
         Views.Message m = outbox.inTransaction(t -> {
             Views.Message current = conversations.bySeq(t.db(), conversation, at)
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + at + " there."));
-            Views.Message tombstone = ConversationStore.message(Messaging.tombstone(t.db(), conversation, at).orElseThrow());
+            Views.Message tombstone = Messaging.tombstone(t.db(), conversations, conversation, at);
             ObjectNode data = (ObjectNode) json.tree(tombstone);
             data.put("moderated", true);
             t.announce(Envelope.of(EventType.MESSAGE_DELETED, conversation, at, Instant.now(), data,

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record ApiConfig(String instanceId, String host, int port, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
-                        Duration accessTokenTtl, boolean secureCookies, RateLimits limits) {
+                        Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes) {
     public ApiConfig {
         Objects.requireNonNull(limits, "chat.limits");
         Objects.requireNonNull(instanceId, "chat.instance-id");
@@ -24,6 +24,9 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
         }
         if (!dbUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("chat.db.url must be a jdbc:postgresql: URL");
+        }
+        if (attachmentMaxBytes < 1) {
+            throw new IllegalArgumentException("chat.attachments.max.bytes must be positive");
         }
         if (dbPoolSize < 1) {
             throw new IllegalArgumentException("chat.db.pool-size must be positive");
@@ -54,7 +57,8 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
                         rate(c, "limits.login.address", RateLimits.DEFAULTS.loginsPerAddress()),
                         rate(c, "limits.signup.address", RateLimits.DEFAULTS.signupsPerAddress()),
                         rate(c, "limits.sends.user", RateLimits.DEFAULTS.sendsPerUser()),
-                        rate(c, "limits.invites.user", RateLimits.DEFAULTS.invalidInvitesPerUser())));
+                        rate(c, "limits.invites.user", RateLimits.DEFAULTS.invalidInvitesPerUser())),
+                c.get("attachments.max.bytes").asLong().orElse(AttachmentStore.DEFAULT_MAX_BYTES));
     }
 
     private static RateLimits.Rate rate(Config c, String key, RateLimits.Rate otherwise) {

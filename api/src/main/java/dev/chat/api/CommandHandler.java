@@ -30,14 +30,16 @@ public final class CommandHandler implements Consumer<Command> {
 
     private final Messaging messaging;
     private final Receipts receipts;
+    private final Reactions reactions;
     private final ConversationStore conversations;
     private final Db db;
     private final EventPublisher publisher;
     private final PresenceService presence;
     private final Json json;
 
-    public CommandHandler(Messaging messaging, Receipts receipts, ConversationStore conversations, Db db,
+    public CommandHandler(Messaging messaging, Receipts receipts, Reactions reactions, ConversationStore conversations, Db db,
                           EventPublisher publisher, PresenceService presence, Json json) {
+        this.reactions = reactions;
         this.presence = presence;
         this.messaging = messaging;
         this.receipts = receipts;
@@ -60,8 +62,14 @@ public final class CommandHandler implements Consumer<Command> {
                 case SEND -> {
                     String clientMsgId = body.string("clientMsgId", 8, 64, Messaging.CLIENT_MSG_ID,
                             "must be 8 to 64 letters, digits, '-' or '_' (a UUID fits)");
-                    String text = body.string("text", 1, Messaging.MAX_TEXT);
-                    yield json.tree(messaging.send(c.user(), c.conversation(), clientMsgId, text).message());
+                    yield json.tree(messaging.send(c.user(), c.conversation(), clientMsgId, Messaging.Draft.from(body)).message());
+                }
+                case REACT -> {
+                    Boolean on = body.optionalBoolean("on");
+                    if (on == null) {
+                        throw ChatException.validation("'on' is required: true to react, false to take it back.");
+                    }
+                    yield json.tree(reactions.set(c.user(), c.conversation(), seq(body), body.node().path("emoji").asText(""), on));
                 }
                 case READ -> json.tree(receipts.read(c.user(), c.conversation(), seq(body)));
                 case DELIVERED -> json.tree(receipts.delivered(c.user(), c.conversation(), seq(body)));

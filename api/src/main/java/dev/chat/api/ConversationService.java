@@ -26,12 +26,14 @@ public final class ConversationService implements HttpService {
     private final ConversationStore conversations;
     private final Messaging messaging;
     private final Receipts receipts;
+    private final Reactions reactions;
     private final ChatSettings settings;
     private final Authenticator auth;
     private final Json json;
 
     public ConversationService(Db db, UserStore users, ConversationStore conversations, Messaging messaging,
-                               Receipts receipts, ChatSettings settings, Authenticator auth, Json json) {
+                               Receipts receipts, Reactions reactions, ChatSettings settings, Authenticator auth, Json json) {
+        this.reactions = reactions;
         this.receipts = receipts;
         this.settings = settings;
         this.db = db;
@@ -55,6 +57,9 @@ public final class ConversationService implements HttpService {
                 .patch("/conversations/{id}/messages/{seq}", this::edit)
                 .get("/conversations/{id}/messages/{seq}/readers", this::readers)
                 .delete("/conversations/{id}/messages/{seq}", this::deleteMessage)
+                .put("/conversations/{id}/messages/{seq}/reactions/{emoji}", (req, res) -> react(req, res, true))
+                .delete("/conversations/{id}/messages/{seq}/reactions/{emoji}", (req, res) -> react(req, res, false))
+                .get("/conversations/{id}/changes", this::changes)
                 .post("/conversations/{id}/read", (req, res) -> cursor(req, res, true))
                 .post("/conversations/{id}/delivered", (req, res) -> cursor(req, res, false));
     }
@@ -109,6 +114,28 @@ public final class ConversationService implements HttpService {
             receipts.delivered(me.userId(), id, newest.getAsLong());
         }
         json.ok(res, page);
+    }
+
+    private void react(ServerRequest req, ServerResponse res, boolean on) {
+        AccessClaims me = auth.require(req);
+        json.ok(res, reactions.set(me.userId(), conversationId(req), pathSeq(req), req.path().pathParameters().get("emoji"), on));
+    }
+
+    /** Messages edited, deleted or reacted to after {@code since}: what a client that was away missed. */
+    private void changes(ServerRequest req, ServerResponse res) {
+        AccessClaims me = auth.require(req);
+        UUID id = conversationId(req);
+        Long since = seqParam(req, "since");
+        if (since == null) {
+            throw ChatException.validation("'since' is required: the highest version you hold (0 for all).");
+        }
+        int limit = Optional.ofNullable(seqParam(req, "limit")).map(Long::intValue).orElse(MAX_PAGE);
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ChatException.validation("'limit' must be 1 to " + MAX_PAGE + ".");
+        }
+        var exec = db.client().execute();
+        ConversationStore.Cursors mine = conversations.cursors(exec, id, me.userId()).orElseThrow(ConversationService::notFound);
+        json.ok(res, conversations.changes(exec, id, mine.clearedSeq(), since, limit));
     }
 
     private void change(ServerRequest req, ServerResponse res) {
@@ -173,8 +200,7 @@ public final class ConversationService implements HttpService {
         JsonBody body = json.body(req);
         String clientMsgId = body.string("clientMsgId", 8, 64, Messaging.CLIENT_MSG_ID,
                 "must be 8 to 64 letters, digits, '-' or '_' (a UUID fits)");
-        String text = body.string("text", 1, Messaging.MAX_TEXT);
-        ConversationStore.Sent sent = messaging.send(me.userId(), id, clientMsgId, text);
+        ConversationStore.Sent sent = messaging.send(me.userId(), id, clientMsgId, Messaging.Draft.from(body));
         json.send(res, sent.created() ? Status.CREATED_201 : Status.OK_200, sent.message());
     }
 

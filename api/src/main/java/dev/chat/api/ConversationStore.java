@@ -14,8 +14,30 @@ import java.util.UUID;
  * is scoped by the reading user's membership in the SQL itself. Stateless.
  */
 public final class ConversationStore {
-    private static final String MESSAGE_COLUMNS =
-            "m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at, m.edited_at, m.deleted_at";
+    /**
+     * A message with what it shows: the quoted message of a reply, its attachment and its
+     * reactions (aggregated per emoji in the statement: one index range per message). Used with
+     * {@link #MESSAGE_JOINS} on {@code messages m}.
+     */
+    private static final String MESSAGE_COLUMNS = """
+            m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at, m.edited_at, m.deleted_at, m.version,
+            q.seq AS q_seq, q.sender_id AS q_sender_id, left(q.body, 200) AS q_body, q.deleted_at IS NOT NULL AS q_deleted,
+            qa.kind AS q_kind, qa.name AS q_name,
+            a.id AS a_id, a.name AS a_name, a.size AS a_size, a.content_type AS a_type, a.kind AS a_kind,
+            a.width AS a_width, a.height AS a_height, a.thumbnail IS NOT NULL AS a_thumbnail,
+            a.duration_ms AS a_duration, array_to_json(a.waveform)::text AS a_waveform,
+            (SELECT json_agg(json_build_object('emoji', g.emoji, 'count', g.n, 'users', g.users) ORDER BY g.first, g.emoji)::text
+             FROM (SELECT x.emoji, count(*) AS n, array_agg(x.user_id ORDER BY x.created_at, x.user_id) AS users,
+                          min(x.created_at) AS first
+                   FROM reactions x WHERE x.conversation_id = m.conversation_id AND x.seq = m.seq GROUP BY x.emoji) g) AS reactions""";
+    private static final String MESSAGE_JOINS = """
+             LEFT JOIN messages q ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to
+             LEFT JOIN attachments qa ON qa.id = q.attachment_id
+             LEFT JOIN attachments a ON a.id = m.attachment_id
+            """;
+    private static final String MESSAGE_SELECT = "SELECT " + MESSAGE_COLUMNS + " FROM messages m" + MESSAGE_JOINS;
+    private static final com.fasterxml.jackson.databind.ObjectMapper AGGREGATES = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /**
      * Everything a member's view of a conversation needs: {@code me} is the reading member. The
      * other members' cursors are aggregated (their minimum is "delivered to all" / "read by all"),
@@ -31,7 +53,7 @@ public final class ConversationStore {
                     WHERE mn.conversation_id = c.id AND mn.seq > me.read_seq AND mm.sender_id <> me.user_id
                       AND (mn.user_id = me.user_id OR mn.user_id IS NULL)) AS mention_count,
                    u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
-                   ct.alias AS peer_alias, ct.contact_id IS NOT NULL AS peer_is_contact,
+                   ct.alias AS peer_alias, ct.contact_id IS NOT NULL AS peer_is_contact, c.last_version,
                    %s
             FROM conversation_members me
             JOIN conversations c ON c.id = me.conversation_id
@@ -45,7 +67,7 @@ public final class ConversationStore {
             LEFT JOIN users u ON u.id = peer.user_id
             LEFT JOIN contacts ct ON ct.owner_id = me.user_id AND ct.contact_id = u.id
             LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq AND m.seq > me.cleared_seq
-            """.formatted(MESSAGE_COLUMNS);
+            %s""".formatted(MESSAGE_COLUMNS, MESSAGE_JOINS);
 
     /** Result of opening a direct chat: the conversation and whether this call created it. */
     public record Opened(UUID id, boolean created) {
@@ -100,31 +122,64 @@ public final class ConversationStore {
     }
 
     /**
-     * Stores a message with the next seq, or returns the one an earlier send with the same
-     * (sender, clientMsgId) stored. The seq comes from a row lock on the conversation, so
+     * Stores a message with the next seq. The seq comes from a row lock on the conversation, so
      * concurrent senders on any number of api instances get 1, 2, 3... with no gap: a send that
-     * turns out to be a duplicate rolls its increment back with its transaction.
+     * turns out to be a duplicate (empty result) rolls its increment back with its transaction.
+     * The caller has checked that no earlier send used the clientMsgId, and validated the
+     * attachment and the reply target; the view is read back only when those need joining.
      */
-    public Optional<Sent> insertMessage(DbExecute tx, UUID conversation, UUID sender, String clientMsgId, String text) {
-        Optional<Views.Message> earlier = byClientId(tx, sender, clientMsgId);
-        if (earlier.isPresent()) {
-            return Optional.of(new Sent(earlier.get(), false));
-        }
+    public Optional<Sent> insertMessage(DbExecute tx, UUID conversation, UUID sender, String clientMsgId, String text,
+                                        UUID attachment, Long replyTo) {
         long seq = Db.longValue(tx.get("""
                 UPDATE conversations SET last_seq = last_seq + 1, updated_at = now()
                 WHERE id = ?::uuid AND NOT archived RETURNING last_seq""", conversation)
                 .orElseThrow(() -> new ChatException(ErrorCode.CHANNEL_ARCHIVED, "This channel is archived: it takes no new messages.")),
                 "last_seq");
-        return tx.get("""
-                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body) VALUES (?::uuid, ?, ?::uuid, ?, ?)
+        Optional<DbRow> row = tx.get("""
+                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, attachment_id, reply_to)
+                VALUES (?::uuid, ?, ?::uuid, ?, ?, ?::uuid, ?)
                 ON CONFLICT (sender_id, client_msg_id) DO NOTHING
-                RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
-                conversation, seq, sender, clientMsgId, text)
-                .map(r -> new Sent(message(r), true));
+                RETURNING created_at""",
+                conversation, seq, sender, clientMsgId, text, attachment, replyTo);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        if (attachment != null || replyTo != null) {
+            return Optional.of(new Sent(bySeq(tx, conversation, seq).orElseThrow(), true));
+        }
+        return Optional.of(new Sent(new Views.Message(conversation, seq, sender, clientMsgId, text,
+                Db.instant(row.get(), "created_at"), null, false, 0, null, null, List.of()), true));
+    }
+
+    /**
+     * Takes the next version of a conversation for a change to one of its messages (edit, delete,
+     * reaction) and stamps the message with it. Locks the conversation row first, as a send does,
+     * so changes and sends never wait on each other in opposite orders.
+     */
+    public long stampChange(DbExecute tx, UUID conversation, long seq) {
+        long version = Db.longValue(tx.get("""
+                UPDATE conversations SET last_version = last_version + 1 WHERE id = ?::uuid RETURNING last_version""",
+                conversation).orElseThrow(), "last_version");
+        tx.update("UPDATE messages SET version = ? WHERE conversation_id = ?::uuid AND seq = ?", version, conversation, seq);
+        return version;
+    }
+
+    /** Locks a conversation's row for a change to one of its messages (see {@link #stampChange}). */
+    public void lockForChange(DbExecute tx, UUID conversation) {
+        tx.get("SELECT last_version FROM conversations WHERE id = ?::uuid FOR UPDATE", conversation);
+    }
+
+    /** Messages changed after {@code since} (and not cleared by this member), ascending by version. */
+    public Views.Changes changes(DbExecute db, UUID conversation, long clearedSeq, long since, int limit) {
+        List<Views.Message> rows = db.query(MESSAGE_SELECT + """
+                WHERE m.conversation_id = ?::uuid AND m.version > 0 AND m.version > ? AND m.seq > ?
+                ORDER BY m.version LIMIT ?""", conversation, since, clearedSeq, limit + 1)
+                .map(ConversationStore::message).toList();
+        return new Views.Changes(rows.subList(0, Math.min(limit, rows.size())), rows.size() > limit);
     }
 
     public Optional<Views.Message> byClientId(DbExecute db, UUID sender, String clientMsgId) {
-        return db.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.sender_id = ?::uuid AND m.client_msg_id = ?",
+        return db.get(MESSAGE_SELECT + " WHERE m.sender_id = ?::uuid AND m.client_msg_id = ?",
                 sender, clientMsgId).map(ConversationStore::message);
     }
 
@@ -136,10 +191,10 @@ public final class ConversationStore {
     public Views.MessagePage page(DbExecute db, UUID conversation, long clearedSeq, Long before, Long after, int limit) {
         List<DbRow> rows;
         if (after != null) {
-            rows = db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ?::uuid AND m.seq > ? "
+            rows = db.query(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq > ? "
                     + "ORDER BY m.seq ASC LIMIT ?", conversation, Math.max(after, clearedSeq), limit + 1).toList();
         } else {
-            rows = db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ?::uuid AND m.seq < ? "
+            rows = db.query(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq < ? "
                             + "AND m.seq > ? ORDER BY m.seq DESC LIMIT ?",
                             conversation, before == null ? Long.MAX_VALUE : before, clearedSeq, limit + 1)
                     .toList();
@@ -187,7 +242,7 @@ public final class ConversationStore {
 
     /** One message by position. */
     public Optional<Views.Message> bySeq(DbExecute db, UUID conversation, long seq) {
-        return db.get("SELECT " + MESSAGE_COLUMNS + " FROM messages m WHERE m.conversation_id = ?::uuid AND m.seq = ?",
+        return db.get(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq = ?",
                 conversation, seq).map(ConversationStore::message);
     }
 
@@ -203,13 +258,56 @@ public final class ConversationStore {
                 Db.instant(r, "updated_at"), Db.longValue(r, "delivered_seq"), readSeq,
                 Db.longValue(r, "peer_delivered_seq"), Db.longValue(r, "peer_read_seq"), Math.max(0, lastSeq - readSeq),
                 !Db.isNull(r, "pinned_at"), Boolean.TRUE.equals(Db.value(r, "archived")),
-                Boolean.TRUE.equals(Db.value(r, "muted")), Db.longValue(r, "cleared_seq"), Db.longValue(r, "mention_count"));
+                Boolean.TRUE.equals(Db.value(r, "muted")), Db.longValue(r, "cleared_seq"), Db.longValue(r, "mention_count"),
+                Db.longValue(r, "last_version"));
     }
 
     static Views.Message message(DbRow r) {
         boolean deleted = !Db.isNull(r, "deleted_at");
+        Views.Quote quote = Db.isNull(r, "q_seq") ? null : new Views.Quote(Db.longValue(r, "q_seq"), Db.uuid(r, "q_sender_id"),
+                Db.string(r, "q_body"), Boolean.TRUE.equals(Db.value(r, "q_deleted")),
+                Db.isNull(r, "q_kind") ? null : new Views.AttachmentBrief(Db.string(r, "q_kind"), Db.string(r, "q_name")));
+        Views.Attachment attachment = deleted || Db.isNull(r, "a_id") ? null : new Views.Attachment(Db.uuid(r, "a_id"),
+                Db.string(r, "a_name"), Db.longValue(r, "a_size"), Db.string(r, "a_type"), Db.string(r, "a_kind"),
+                integer(r, "a_width"), integer(r, "a_height"), Boolean.TRUE.equals(Db.value(r, "a_thumbnail")),
+                integer(r, "a_duration"), waveform(Db.string(r, "a_waveform")));
         return new Views.Message(Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.uuid(r, "sender_id"),
                 Db.string(r, "client_msg_id"), deleted ? "" : Db.string(r, "body"), Db.instant(r, "created_at"),
-                Db.instant(r, "edited_at"), deleted);
+                Db.instant(r, "edited_at"), deleted, Db.longValue(r, "version"), quote, attachment,
+                reactions(Db.string(r, "reactions")));
+    }
+
+    private static Integer integer(DbRow r, String column) {
+        Object v = Db.value(r, column);
+        return v == null ? null : ((Number) v).intValue();
+    }
+
+    static List<Integer> waveform(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return List.of(AGGREGATES.readValue(json, Integer[].class));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable waveform from the database", e);
+        }
+    }
+
+    /** The reactions aggregate of {@link #MESSAGE_COLUMNS} (JSON built by PostgreSQL), or none. */
+    static List<Views.Reaction> reactions(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            List<Views.Reaction> out = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode n : AGGREGATES.readTree(json)) {
+                List<UUID> users = new ArrayList<>();
+                n.get("users").forEach(u -> users.add(UUID.fromString(u.asText())));
+                out.add(new Views.Reaction(n.get("emoji").asText(), n.get("count").asLong(), users));
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable reactions from the database", e);
+        }
     }
 }

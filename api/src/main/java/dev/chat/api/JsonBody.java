@@ -58,6 +58,22 @@ public record JsonBody(ObjectNode node) {
         return v.asLong();
     }
 
+    /** An optional id: absent or null is null; anything but a UUID string is refused. */
+    public java.util.UUID optionalUuid(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        try {
+            if (v.isTextual() && v.textValue().length() == 36) {
+                return java.util.UUID.fromString(v.textValue());
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ChatException.validation("'" + field + "' must be an id (a UUID string).");
+    }
+
     /** An optional boolean: absent or null is null; anything but true/false is refused. */
     public Boolean optionalBoolean(String field) {
         JsonNode v = node.get(field);

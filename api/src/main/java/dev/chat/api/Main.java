@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
+import dev.chat.api.files.PostgresChunkStorage;
 
 import java.util.Map;
 import java.util.logging.Logger;
@@ -38,7 +39,7 @@ public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
     /** The web UI loads only its own scripts, styles and sockets: stored content cannot run script. */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-            + "connect-src 'self' wss: ws:; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            + "connect-src 'self' wss: ws:; font-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
             + "form-action 'self'";
 
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
@@ -106,7 +107,9 @@ public final class Main {
         ConversationStore conversations = new ConversationStore();
         MemcachedClient memcached = memcachedClient(config);
         RateLimiter limiter = new RateLimiter(memcached, java.time.Clock.systemUTC());
-        Messaging messaging = new Messaging(db, conversations, outbox, json, apiMeters, limiter, config.limits().sendsPerUser());
+        AttachmentStore attachments = new AttachmentStore(db, new PostgresChunkStorage(db), config.attachmentMaxBytes());
+        Messaging messaging = new Messaging(db, conversations, attachments, outbox, json, apiMeters, limiter, config.limits().sendsPerUser());
+        Reactions reactions = new Reactions(conversations, outbox, json);
         Receipts receipts = new Receipts(conversations, outbox, json);
         ChatSettings settings = new ChatSettings(conversations, outbox, json);
         GroupStore groupStore = new GroupStore();
@@ -116,7 +119,7 @@ public final class Main {
         PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
         CommandConsumer commands = new CommandConsumer(config.amqp(), "api-" + config.instanceId() + "-commands",
-                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, conversations, db, publisher, presence, json),
+                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, reactions, conversations, db, publisher, presence, json),
                 Math.max(2, config.dbPoolSize() * 3 / 4)); // leave connections for REST and the relay
         RouteTable routeTable = new RouteTable();
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, publisher, json);
@@ -133,7 +136,8 @@ public final class Main {
                 .shutdownHook(false)
                 .routing(r -> routing(r, problems, routeTable, meters, adminService,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
-                        new ConversationService(db, users, conversations, messaging, receipts, settings, auth, json),
+                        new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
+                        new AttachmentService(attachments, auth, json),
                         new PeopleService(db, users, outbox, auth, json),
                         groupService,
                         new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
@@ -142,12 +146,22 @@ public final class Main {
                 .build()
                 .start();
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
+        heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                long swept = attachments.sweepAbandoned();
+                if (swept > 0) {
+                    LOG.info(() -> swept + " uploads never sent were deleted");
+                }
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.FINE, "sweeping abandoned uploads failed", e);
+            }
+        }, 1, 10, TimeUnit.MINUTES);
         return new Running(server, dbClient, publisher, outbox, commands, presence, memcached, heartbeat, routeTable.routes());
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, RouteTable routeTable, PrometheusMeterRegistry meters,
                         AdminService admin, AuthService authService,
-                        ConversationService conversationService, PeopleService people, GroupService groups,
+                        ConversationService conversationService, AttachmentService attachments, PeopleService people, GroupService groups,
                         InviteService invites, PresenceService presence, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
@@ -181,6 +195,7 @@ public final class Main {
             res.send(openApi);
         });
         r.register("/api", routeTable.recorded("/api", authService), routeTable.recorded("/api", conversationService),
+                        routeTable.recorded("/api", attachments),
                         routeTable.recorded("/api", people), routeTable.recorded("/api", groups),
                         routeTable.recorded("/api", invites), routeTable.recorded("/api", presence),
                         routeTable.recorded("/api", admin))

@@ -27,9 +27,11 @@ public final class Messaging {
     private final ApiMeters meters;
     private final RateLimiter limiter;
     private final RateLimits.Rate sendsPerUser;
+    private final AttachmentStore attachments;
 
-    public Messaging(Db db, ConversationStore conversations, Outbox outbox, Json json, ApiMeters meters,
-                     RateLimiter limiter, RateLimits.Rate sendsPerUser) {
+    public Messaging(Db db, ConversationStore conversations, AttachmentStore attachments, Outbox outbox, Json json,
+                     ApiMeters meters, RateLimiter limiter, RateLimits.Rate sendsPerUser) {
+        this.attachments = attachments;
         this.limiter = limiter;
         this.sendsPerUser = sendsPerUser;
         this.db = db;
@@ -46,8 +48,31 @@ public final class Messaging {
         }
     }
 
+    /**
+     * What a send carries besides its id: {@code text} (may be empty only with an attachment), an
+     * uploaded {@code attachment} of the sender's for this conversation, the seq it {@code replyTo}.
+     */
+    public record Draft(String text, UUID attachment, Long replyTo) {
+        public static Draft text(String text) {
+            return new Draft(text, null, null);
+        }
+
+        /** Reads a send's fields from a REST body or a WebSocket frame, the same way for both. */
+        static Draft from(JsonBody body) {
+            UUID attachment = body.optionalUuid("attachment");
+            String text = attachment == null ? body.string("text", 1, MAX_TEXT)
+                    : body.optionalString("text", 0, MAX_TEXT).orElse("");
+            return new Draft(text, attachment, body.optionalLong("replyTo", 1, Long.MAX_VALUE));
+        }
+    }
+
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, String text) {
+        return send(sender, conversation, clientMsgId, Draft.text(text));
+    }
+
+    public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, Draft draft) {
         limiter.hit(RateLimiter.Kind.SENDS, sender.toString(), sendsPerUser);
+        String text = draft.text();
         ConversationStore.Sent sent;
         try {
             sent = outbox.inTransaction(t -> {
@@ -55,7 +80,18 @@ public final class Messaging {
                 if (!conversations.isMember(tx, conversation, sender)) {
                     throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
                 }
-                ConversationStore.Sent s = conversations.insertMessage(tx, conversation, sender, clientMsgId, text)
+                Optional<Views.Message> earlier = conversations.byClientId(tx, sender, clientMsgId);
+                if (earlier.isPresent()) {
+                    return new ConversationStore.Sent(earlier.get(), false); // a retry: same answer, no checks again
+                }
+                if (draft.replyTo() != null) {
+                    checkReplyTarget(tx, conversation, draft.replyTo());
+                }
+                if (draft.attachment() != null) {
+                    attachments.claim(tx, sender, conversation, draft.attachment());
+                }
+                ConversationStore.Sent s = conversations.insertMessage(tx, conversation, sender, clientMsgId, text,
+                                draft.attachment(), draft.replyTo())
                         .orElseThrow(DuplicateRace::new);
                 if (s.created()) {
                     // One statement: the sender has read what they sent, on every device (no event:
@@ -88,6 +124,18 @@ public final class Messaging {
             LOG.log(java.util.logging.Level.FINE, "message {0} stored in {1}", new Object[] {sent.message().seq(), conversation});
         }
         return sent;
+    }
+
+    /** A reply must answer a message of the same conversation that still exists. */
+    private static void checkReplyTarget(io.helidon.dbclient.DbExecute tx, UUID conversation, long seq) {
+        Optional<io.helidon.dbclient.DbRow> target = tx.get(
+                "SELECT deleted_at FROM messages WHERE conversation_id = ?::uuid AND seq = ?", conversation, seq);
+        if (target.isEmpty()) {
+            throw new ChatException(ErrorCode.REPLY_TARGET_NOT_FOUND, "There is no message " + seq + " in this conversation to reply to.");
+        }
+        if (!Db.isNull(target.get(), "deleted_at")) {
+            throw new ChatException(ErrorCode.MESSAGE_DELETED, "Message " + seq + " was deleted: it cannot be replied to.");
+        }
     }
 
     private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("(?<![\\w@])@([a-z0-9_.]{3,32})");
@@ -129,34 +177,46 @@ public final class Messaging {
 
     /** Edits one's own message; everyone in the conversation gets {@code message.updated}. */
     public Views.Message edit(UUID user, UUID conversation, long seq, String text) {
-        return changeOwn(user, conversation, seq, EventType.MESSAGE_UPDATED, tx -> tx.get("""
-                UPDATE messages SET body = ?, edited_at = now()
-                WHERE conversation_id = ?::uuid AND seq = ? AND deleted_at IS NULL
-                RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
-                text, conversation, seq));
+        return changeOwn(user, conversation, seq, EventType.MESSAGE_UPDATED, tx -> {
+            tx.update("""
+                    UPDATE messages SET body = ?, edited_at = now()
+                    WHERE conversation_id = ?::uuid AND seq = ? AND deleted_at IS NULL""", text, conversation, seq);
+            conversations.stampChange(tx, conversation, seq);
+        });
     }
 
     /** Deletes one's own message, leaving a tombstone so seq keeps no gap; everyone gets {@code message.deleted}. */
     public Views.Message delete(UUID user, UUID conversation, long seq) {
-        return changeOwn(user, conversation, seq, EventType.MESSAGE_DELETED, tx -> tombstone(tx, conversation, seq));
+        return changeOwn(user, conversation, seq, EventType.MESSAGE_DELETED, tx -> tombstone(tx, conversations, conversation, seq));
     }
 
-    /** Empties a message, keeping its seq (no gap): used by its sender and by moderators. */
-    static Optional<io.helidon.dbclient.DbRow> tombstone(io.helidon.dbclient.DbExecute tx, UUID conversation, long seq) {
-        return tx.get("""
-                UPDATE messages SET body = '', deleted_at = coalesce(deleted_at, now())
-                WHERE conversation_id = ?::uuid AND seq = ?
-                RETURNING conversation_id, seq, sender_id, client_msg_id, body, created_at, edited_at, deleted_at""",
-                conversation, seq);
+    /**
+     * Empties a message, keeping its seq (no gap): used by its sender and by moderators. Its
+     * reactions and its attachment's bytes go with it; a reply quoting it then shows it deleted.
+     */
+    static Views.Message tombstone(io.helidon.dbclient.DbExecute tx, ConversationStore conversations, UUID conversation, long seq) {
+        conversations.lockForChange(tx, conversation);
+        Optional<io.helidon.dbclient.DbRow> old = tx.get(
+                "SELECT attachment_id FROM messages WHERE conversation_id = ?::uuid AND seq = ? FOR UPDATE", conversation, seq);
+        tx.update("""
+                UPDATE messages SET body = '', attachment_id = NULL, deleted_at = coalesce(deleted_at, now())
+                WHERE conversation_id = ?::uuid AND seq = ?""", conversation, seq);
+        tx.delete("DELETE FROM reactions WHERE conversation_id = ?::uuid AND seq = ?", conversation, seq);
+        if (old.isPresent() && !Db.isNull(old.get(), "attachment_id")) {
+            AttachmentStore.discard(tx, Db.uuid(old.get(), "attachment_id"));
+        }
+        conversations.stampChange(tx, conversation, seq);
+        return conversations.bySeq(tx, conversation, seq).orElseThrow();
     }
 
     private Views.Message changeOwn(UUID user, UUID conversation, long seq, EventType type,
-                                    java.util.function.Function<io.helidon.dbclient.DbTransaction, Optional<io.helidon.dbclient.DbRow>> change) {
+                                    java.util.function.Consumer<io.helidon.dbclient.DbTransaction> change) {
         Views.Message changed = outbox.inTransaction(t -> {
             var tx = t.db();
             if (!conversations.isMember(tx, conversation, user)) {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
+            conversations.lockForChange(tx, conversation);
             Views.Message current = conversations.bySeq(tx, conversation, seq)
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + seq + " here."));
             if (!current.senderId().equals(user)) {
@@ -168,7 +228,8 @@ public final class Messaging {
                 }
                 throw new ChatException(ErrorCode.MESSAGE_DELETED, "A deleted message cannot be edited.");
             }
-            Views.Message m = ConversationStore.message(change.apply(tx).orElseThrow());
+            change.accept(tx);
+            Views.Message m = conversations.bySeq(tx, conversation, seq).orElseThrow();
             t.announce(Envelope.of(type, conversation, seq, java.time.Instant.now(), json.tree(m),
                     conversations.members(tx, conversation)));
             return m;

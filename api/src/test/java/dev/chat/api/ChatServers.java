@@ -139,9 +139,9 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         // two api instances on one database and broker: seq allocation and the commands queue are
         // exercised across instances, as in production
         Main.Running api = Main.start(new ApiConfig("api-it-1", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
-                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS));
+                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS, AttachmentStore.DEFAULT_MAX_BYTES));
         Main.Running apiB = Main.start(new ApiConfig("api-it-2", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
-                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS));
+                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS, AttachmentStore.DEFAULT_MAX_BYTES));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "it-" + run + "-a";
         String b = "it-" + run + "-b";
@@ -154,7 +154,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
     /** An extra api instance on the stack's database and broker, for tests that change one of its parts. */
     static ApiConfig apiConfig(Stack stack, String id, String dbUrl, InetSocketAddress memcached, RateLimits limits) {
         return new ApiConfig(id, "127.0.0.1", 0, dbUrl, stack.dbUser(), new Secret(stack.dbPassword()), 4, stack.amqp(), memcached,
-                new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, limits);
+                new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, limits, AttachmentStore.DEFAULT_MAX_BYTES);
     }
 
     static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached) {

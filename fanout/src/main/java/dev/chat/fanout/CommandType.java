@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 
 /** What a WebSocket client asked for, carried from ws-node to api on the commands queue. */
 public enum CommandType {
-    /** Store a message: data {clientMsgId, text}. */
+    /** Store a message: data {clientMsgId, text, attachment?, replyTo?}. */
     SEND("send"),
+    /** Set or take back a reaction: data {seq, emoji, on}. */
+    REACT("react"),
     /** Typing started or stopped: data {state: "start"|"stop"}. */
     TYPING("typing"),
     /** The user has seen everything up to data.seq. */

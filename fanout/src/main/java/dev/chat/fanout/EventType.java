@@ -31,6 +31,11 @@ public enum EventType {
     GROUP_MEMBER_ADDED("group.member.added", false),
     /** Someone left or was removed from a group I am in (or I was); {@code data}: group, user. */
     GROUP_MEMBER_REMOVED("group.member.removed", false),
+    /**
+     * Someone reacted to a message or took a reaction back; {@code data}: conversation, seq,
+     * version, user, emoji, on, and the message's whole tally (reactions).
+     */
+    REACTION_UPDATED("reaction.updated", false),
     /** A member's delivered/read cursor moved; {@code data}: user, deliveredSeq, readSeq. */
     RECEIPT_UPDATED("receipt.updated", false),
     /** A member started or stopped typing; expires by itself on the client. */

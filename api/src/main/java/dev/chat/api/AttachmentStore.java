@@ -1,0 +1,307 @@
+package dev.chat.api;
+
+import dev.chat.api.files.AttachmentStorage;
+import dev.chat.api.files.ContentSniffer;
+import dev.chat.api.files.Images;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/**
+ * Attachments from upload to message: an upload is started for a conversation, filled with
+ * chunks in any order (each idempotent, so a dropped connection resumes with what {@code received}
+ * lacks), completed (the bytes are sniffed and checked against the declared type, pictures lose
+ * their metadata and get a thumbnail), then claimed by exactly one message in the send's
+ * transaction. Reading is allowed to the uploader and to the members of the conversation whose
+ * message carries it. Uploads never sent are forgotten after {@link #ABANDONED}.
+ */
+public final class AttachmentStore {
+    public static final int CHUNK_SIZE = 512 * 1024;
+    public static final long DEFAULT_MAX_BYTES = 25L * 1024 * 1024;
+    static final Duration ABANDONED = Duration.ofHours(24);
+    static final int MAX_WAVEFORM = 200;
+    static final int MAX_VOICE_MS = 15 * 60 * 1000;
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}");
+    private static final String COLUMNS = """
+            id, conversation_id, owner_id, name, size, content_type, chunk_size, kind, voice, width, height,
+            duration_ms, array_to_json(waveform)::text AS waveform, thumbnail IS NOT NULL AS has_thumbnail, completed_at""";
+
+    private final Db db;
+    private final AttachmentStorage storage;
+    private final long maxBytes;
+
+    public AttachmentStore(Db db, AttachmentStorage storage, long maxBytes) {
+        this.db = db;
+        this.storage = storage;
+        this.maxBytes = maxBytes;
+    }
+
+    /** An attachment as stored; {@code complete} once its bytes were checked. */
+    record Stored(UUID id, UUID conversation, UUID owner, String name, long size, String contentType, int chunkSize,
+                  String kind, boolean voice, Integer width, Integer height, Integer durationMs, List<Integer> waveform,
+                  boolean thumbnail, boolean complete) {
+        int chunks() {
+            return (int) ((size + chunkSize - 1) / chunkSize);
+        }
+
+        /** The exact length chunk {@code index} must have. */
+        int chunkLength(int index) {
+            return (int) Math.min(chunkSize, size - (long) index * chunkSize);
+        }
+    }
+
+    /** Starts an upload into {@code conversation}, of which {@code owner} must be a member. */
+    Views.Upload start(UUID owner, JsonBody body) {
+        UUID conversation = body.optionalUuid("conversation");
+        if (conversation == null) {
+            throw ChatException.validation("'conversation' is required: the conversation the file will be sent in.");
+        }
+        String name = body.string("name", 1, 255);
+        if (name.contains("/") || name.contains("\\") || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ChatException.validation("'name' must be a file name: no '/', '\\\\' or control characters.");
+        }
+        Long size = body.optionalLong("size", 1, Long.MAX_VALUE);
+        if (size == null) {
+            throw ChatException.validation("'size' is required: the file's length in bytes.");
+        }
+        if (size > maxBytes) {
+            throw new ChatException(ErrorCode.ATTACHMENT_TOO_LARGE,
+                    "Files can be at most " + maxBytes + " bytes (" + (maxBytes >> 20) + " MiB); this one is " + size + ".");
+        }
+        String declared = mediaType(body.optionalString("contentType", 0, 255).orElse(""));
+        Voice voice = Voice.from(body.node().get("voice"));
+        DbExecute exec = db.client().execute();
+        if (!exec.get("SELECT 1 AS one FROM conversation_members WHERE conversation_id = ?::uuid AND user_id = ?::uuid",
+                conversation, owner).isPresent()) {
+            throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
+        }
+        UUID id = Db.uuid(exec.get("""
+                INSERT INTO attachments (owner_id, conversation_id, name, size, content_type, chunk_size, voice, duration_ms, waveform)
+                VALUES (?::uuid, ?::uuid, ?, ?, ?, ?, ?, ?, ?::smallint[]) RETURNING id""",
+                owner, conversation, name, size, declared, CHUNK_SIZE, voice != null,
+                voice == null ? null : voice.durationMs(), voice == null ? null : voice.sqlArray()).orElseThrow(), "id");
+        return view(owned(owner, id), List.of());
+    }
+
+    /** The upload as its owner sees it, with the chunks held. */
+    Views.Upload status(UUID owner, UUID id) {
+        Stored a = owned(owner, id);
+        return view(a, a.complete() ? all(a) : storage.received(id));
+    }
+
+    /** Stores one chunk (again, harmlessly, if it is already there). */
+    Views.Upload putChunk(UUID owner, UUID id, int index, byte[] data) {
+        Stored a = owned(owner, id);
+        if (a.complete()) {
+            return view(a, all(a));
+        }
+        if (index < 0 || index >= a.chunks()) {
+            throw ChatException.validation("Chunk index " + index + " is out of range: this upload has chunks 0 to " + (a.chunks() - 1) + ".");
+        }
+        if (data.length != a.chunkLength(index)) {
+            throw ChatException.validation("Chunk " + index + " must be " + a.chunkLength(index) + " bytes; " + data.length + " came.");
+        }
+        storage.put(id, index, data);
+        return view(a, storage.received(id));
+    }
+
+    /**
+     * Checks the complete file: every chunk present, the bytes of the declared kind (else the
+     * upload is discarded: 415), pictures rewritten without metadata and given a thumbnail.
+     */
+    Views.Upload complete(UUID owner, UUID id) {
+        Stored a = owned(owner, id);
+        if (a.complete()) {
+            return view(a, all(a));
+        }
+        List<Integer> received = storage.received(id);
+        if (received.size() != a.chunks()) {
+            List<Integer> missing = IntStream.range(0, a.chunks()).filter(i -> !received.contains(i)).boxed().toList();
+            throw new ChatException(ErrorCode.ATTACHMENT_INCOMPLETE, "Chunks " + abbreviated(missing) + " have not arrived.");
+        }
+        byte[] first = storage.get(id, 0);
+        byte[] head = first.length > ContentSniffer.HEAD ? java.util.Arrays.copyOf(first, ContentSniffer.HEAD) : first;
+        String sniffed = ContentSniffer.sniff(head, a.contentType());
+        boolean wrong = ContentSniffer.contradicts(a.contentType(), sniffed)
+                || a.voice() && !ContentSniffer.kind(sniffed).equals("audio");
+        if (wrong) {
+            db.client().execute().delete("DELETE FROM attachments WHERE id = ?::uuid", id);
+            storage.delete(id);
+            throw new ChatException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, a.voice()
+                    ? "A voice message must be audio; these bytes are " + sniffed + ". Nothing was kept."
+                    : "The file was declared " + a.contentType() + " but its bytes are " + sniffed + ". Nothing was kept.");
+        }
+        String kind = a.voice() ? "voice" : ContentSniffer.kind(sniffed);
+        long size = a.size();
+        Optional<Images.Processed> picture = Optional.empty();
+        if (kind.equals("image")) {
+            byte[] whole = assemble(a);
+            byte[] clean = Images.withoutMetadata(whole, sniffed);
+            if (clean.length != whole.length) {
+                storage.replace(id, split(clean, a.chunkSize()));
+                size = clean.length;
+            }
+            picture = Images.process(clean, sniffed);
+        }
+        db.client().execute().update("""
+                UPDATE attachments SET content_type = ?, kind = ?, size = ?, width = ?, height = ?, thumbnail = ?,
+                    completed_at = now()
+                WHERE id = ?::uuid AND completed_at IS NULL""",
+                sniffed, kind, size, picture.map(Images.Processed::width).orElse(null),
+                picture.map(Images.Processed::height).orElse(null), picture.map(Images.Processed::thumbnail).orElse(null), id);
+        Stored done = owned(owner, id);
+        return view(done, all(done));
+    }
+
+    /** The attachment, if {@code reader} may read it: its uploader, or a member where it was sent. */
+    Optional<Stored> readable(UUID reader, UUID id) {
+        return db.client().execute().get("SELECT " + COLUMNS + " " + """
+                FROM attachments a WHERE a.id = ?::uuid AND a.completed_at IS NOT NULL AND (a.owner_id = ?::uuid OR EXISTS (
+                    SELECT 1 FROM messages m JOIN conversation_members cm
+                        ON cm.conversation_id = m.conversation_id AND cm.user_id = ?::uuid
+                    WHERE m.attachment_id = a.id AND m.deleted_at IS NULL))""", id, reader, reader)
+                .map(AttachmentStore::stored);
+    }
+
+    Optional<byte[]> thumbnail(UUID id) {
+        return db.client().execute().get("SELECT thumbnail FROM attachments WHERE id = ?::uuid AND thumbnail IS NOT NULL", id)
+                .map(r -> r.column("thumbnail").get(byte[].class));
+    }
+
+    byte[] chunk(UUID id, int index) {
+        return storage.get(id, index);
+    }
+
+    /**
+     * Makes the attachment the send's, in the send's transaction: it must be the sender's, for
+     * this conversation, complete, and carried by no other message. The row lock makes two sends
+     * of one attachment queue up, and the second one fail.
+     */
+    void claim(DbExecute tx, UUID sender, UUID conversation, UUID id) {
+        Optional<DbRow> row = tx.get("""
+                SELECT completed_at, EXISTS (SELECT 1 FROM messages m WHERE m.attachment_id = a.id) AS used
+                FROM attachments a WHERE a.id = ?::uuid AND a.owner_id = ?::uuid AND a.conversation_id = ?::uuid
+                FOR UPDATE""", id, sender, conversation);
+        if (row.isEmpty()) {
+            throw new ChatException(ErrorCode.ATTACHMENT_NOT_FOUND, "No attachment " + id + " of yours for this conversation.");
+        }
+        if (Db.isNull(row.get(), "completed_at")) {
+            throw new ChatException(ErrorCode.ATTACHMENT_INCOMPLETE, "Attachment " + id + " is not complete: upload its chunks, then complete it.");
+        }
+        if (Boolean.TRUE.equals(Db.value(row.get(), "used"))) {
+            throw new ChatException(ErrorCode.ATTACHMENT_IN_USE, "Attachment " + id + " was already sent in another message.");
+        }
+    }
+
+    /** Forgets an attachment whose message was deleted (the bytes go with the row). */
+    static void discard(DbExecute tx, UUID id) {
+        tx.delete("DELETE FROM attachments WHERE id = ?::uuid", id);
+    }
+
+    /** Deletes uploads never sent within {@link #ABANDONED}; returns how many. */
+    long sweepAbandoned() {
+        return db.client().execute().delete("""
+                DELETE FROM attachments a WHERE a.created_at < now() - make_interval(secs => ?)
+                AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.attachment_id = a.id)""", ABANDONED.toSeconds());
+    }
+
+    private Stored owned(UUID owner, UUID id) {
+        return db.client().execute().get("SELECT " + COLUMNS + " FROM attachments WHERE id = ?::uuid AND owner_id = ?::uuid", id, owner)
+                .map(AttachmentStore::stored)
+                .orElseThrow(() -> new ChatException(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment."));
+    }
+
+    private static Stored stored(DbRow r) {
+        return new Stored(Db.uuid(r, "id"), Db.uuid(r, "conversation_id"), Db.uuid(r, "owner_id"), Db.string(r, "name"),
+                Db.longValue(r, "size"), Db.string(r, "content_type"), (int) Db.longValue(r, "chunk_size"),
+                Db.string(r, "kind"), Boolean.TRUE.equals(Db.value(r, "voice")), integer(r, "width"), integer(r, "height"),
+                integer(r, "duration_ms"), ConversationStore.waveform(Db.string(r, "waveform")),
+                Boolean.TRUE.equals(Db.value(r, "has_thumbnail")), !Db.isNull(r, "completed_at"));
+    }
+
+    private static Integer integer(DbRow r, String column) {
+        Object v = Db.value(r, column);
+        return v == null ? null : ((Number) v).intValue();
+    }
+
+    private static Views.Upload view(Stored a, List<Integer> received) {
+        return new Views.Upload(a.id(), a.conversation(), a.name(), a.size(), a.contentType(), a.kind(), a.chunkSize(),
+                a.chunks(), received, a.complete(), a.width(), a.height(), a.thumbnail(), a.durationMs(), a.waveform());
+    }
+
+    private static List<Integer> all(Stored a) {
+        return IntStream.range(0, a.chunks()).boxed().toList();
+    }
+
+    private byte[] assemble(Stored a) {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream((int) a.size());
+        for (int i = 0; i < a.chunks(); i++) {
+            whole.writeBytes(storage.get(a.id(), i));
+        }
+        return whole.toByteArray();
+    }
+
+    private static List<byte[]> split(byte[] bytes, int chunkSize) {
+        List<byte[]> chunks = new ArrayList<>();
+        for (int at = 0; at < bytes.length; at += chunkSize) {
+            chunks.add(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + chunkSize)));
+        }
+        return chunks;
+    }
+
+    private static String abbreviated(List<Integer> missing) {
+        return missing.size() <= 20 ? missing.toString() : missing.subList(0, 20) + " and " + (missing.size() - 20) + " more";
+    }
+
+    /** A declared type, lower case without parameters; anything unparseable is "anything". */
+    static String mediaType(String declared) {
+        String t = declared.toLowerCase(Locale.ROOT);
+        int semicolon = t.indexOf(';');
+        if (semicolon >= 0) {
+            t = t.substring(0, semicolon);
+        }
+        t = t.strip();
+        return MEDIA_TYPE.matcher(t).matches() ? t : "application/octet-stream";
+    }
+
+    /** A voice message's duration and waveform peaks, computed once by the recording client. */
+    record Voice(int durationMs, List<Integer> waveform) {
+        static Voice from(com.fasterxml.jackson.databind.JsonNode node) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw ChatException.validation("'voice' must be an object: {durationMs, waveform}.");
+            }
+            com.fasterxml.jackson.databind.JsonNode d = node.get("durationMs");
+            if (d == null || !d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 1 || d.asInt() > MAX_VOICE_MS) {
+                throw ChatException.validation("'voice.durationMs' must be a whole number from 1 to " + MAX_VOICE_MS + ".");
+            }
+            com.fasterxml.jackson.databind.JsonNode w = node.get("waveform");
+            if (w == null || !w.isArray() || w.isEmpty() || w.size() > MAX_WAVEFORM) {
+                throw ChatException.validation("'voice.waveform' must be a list of 1 to " + MAX_WAVEFORM + " peaks.");
+            }
+            List<Integer> peaks = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode p : w) {
+                if (!p.isIntegralNumber() || !p.canConvertToInt() || p.asInt() < 0 || p.asInt() > 255) {
+                    throw ChatException.validation("'voice.waveform' peaks must be whole numbers from 0 to 255.");
+                }
+                peaks.add(p.asInt());
+            }
+            return new Voice(d.asInt(), List.copyOf(peaks));
+        }
+
+        String sqlArray() {
+            return waveform.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.chat.api.files;
+
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImagesTest {
+    /** A JPEG of w x h with an EXIF block (orientation, and a GPS marker text) right after SOI. */
+    static byte[] jpegWithExif(int w, int h, int orientation) throws IOException {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        image.getGraphics().fillRect(0, 0, w / 2, h);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", plain);
+        byte[] jpeg = plain.toByteArray();
+        byte[] gps = "GPSLatitude 48.8584 N".getBytes(StandardCharsets.US_ASCII);
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, 0, 0, 0, 0};
+        ByteArrayOutputStream app1 = new ByteArrayOutputStream();
+        app1.writeBytes("Exif\0\0".getBytes(StandardCharsets.US_ASCII));
+        app1.writeBytes(tiff);
+        app1.writeBytes(gps);
+        int length = app1.size() + 2;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0xFF);
+        out.write(0xD8);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        out.writeBytes(app1.toByteArray());
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    private static boolean contains(byte[] haystack, String needle) {
+        return new String(haystack, StandardCharsets.ISO_8859_1).contains(needle);
+    }
+
+    @Test
+    void locationIsStrippedAndOrientationKept() throws IOException {
+        byte[] original = jpegWithExif(1200, 800, 6);
+        assertTrue(contains(original, "GPSLatitude"));
+        byte[] clean = Images.withoutMetadata(original, "image/jpeg");
+        assertFalse(contains(clean, "GPSLatitude"));
+        assertEquals(6, Images.jpegOrientation(clean));
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(clean));
+        assertEquals(1200, decoded.getWidth());
+        assertEquals(800, decoded.getHeight());
+    }
+
+    @Test
+    void thumbnailIsSmallAndUpright() throws IOException {
+        Images.Processed p = Images.process(jpegWithExif(1200, 800, 6), "image/jpeg").orElseThrow();
+        assertEquals(800, p.width()); // rotated a quarter turn: shown 800 wide, 1200 high
+        assertEquals(1200, p.height());
+        assertNotNull(p.thumbnail());
+        BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(p.thumbnail()));
+        assertEquals(Images.THUMBNAIL, thumb.getHeight());
+        assertEquals(213, thumb.getWidth(), 1);
+    }
+
+    @Test
+    void pngTextChunksAreDropped() throws IOException {
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        byte[] plain = png.toByteArray();
+        // insert a tEXt chunk after IHDR (8 + 25 bytes)
+        byte[] text = "tEXtComment\0GPS 48.85".getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream withText = new ByteArrayOutputStream();
+        withText.write(plain, 0, 33);
+        int len = text.length - 4;
+        withText.writeBytes(new byte[] {0, 0, 0, (byte) len});
+        withText.writeBytes(text);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text);
+        long c = crc.getValue();
+        withText.writeBytes(new byte[] {(byte) (c >> 24), (byte) (c >> 16), (byte) (c >> 8), (byte) c});
+        withText.write(plain, 33, plain.length - 33);
+        byte[] clean = Images.withoutMetadata(withText.toByteArray(), "image/png");
+        assertFalse(contains(clean, "GPS 48.85"));
+        assertEquals(plain.length, clean.length);
+        assertEquals(40, ImageIO.read(new ByteArrayInputStream(clean)).getWidth());
+    }
+}
