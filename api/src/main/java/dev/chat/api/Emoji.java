@@ -15,6 +15,10 @@ final class Emoji {
     private Emoji() {
     }
 
+    private static boolean joinable(int cp) {
+        return Character.isEmoji(cp) && !Character.isEmojiModifier(cp) && cp != 0x200D && cp != 0xFE0F && cp != 0x20E3;
+    }
+
     static boolean isOne(String s) {
         if (s == null || s.isEmpty() || s.length() > MAX_CHARS || !ONE_GRAPHEME.matcher(s).matches()) {
             return false;
@@ -25,7 +29,11 @@ final class Emoji {
         }
         boolean pictured = false;
         int regional = 0;
-        for (int cp : cps) {
+        for (int i = 0; i < cps.length; i++) {
+            int cp = cps[i];
+            if (cp == 0x200D && (i == cps.length - 1 || !joinable(cps[i + 1]))) {
+                return false; // a joiner must join two emoji: "👍\u200D" is a broken sequence
+            }
             boolean part = Character.isEmoji(cp) || Character.isEmojiComponent(cp) || cp == 0x200D || cp == 0xFE0F
                     || cp == 0x20E3 || cp >= 0xE0020 && cp <= 0xE007F;
             if (!part) {

@@ -14,7 +14,7 @@ class EmojiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "a", "1", "#", "©", "👍👍", "👍 ", " 👍", "<b>", "🇫", "🇫🇷🇩🇪", "ok", "\u200D", "\uFE0F",
+    @ValueSource(strings = {"", "a", "1", "#", "©", "👍👍", "👍 ", " 👍", "<b>", "🇫", "🇫🇷🇩🇪", "ok", "\u200D", "\uFE0F", "👍\u200D", "👍\u200D\u200D👍", "👍\u200D🏽",
             "😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂"})
     void anythingElseIsRefused(String notOne) {
         assertFalse(Emoji.isOne(notOne), notOne);
