@@ -38,7 +38,9 @@ export async function request(method, path, body, retried = false) {
   if (!res.ok) {
     let problem = null;
     try { problem = await res.json(); } catch { /* not JSON */ }
-    throw new ApiError(res.status, problem);
+    const err = new ApiError(res.status, problem);
+    err.retryAfter = Number(res.headers.get('Retry-After')) || 0;
+    throw err;
   }
   return res.status === 204 ? null : res.json();
 }
@@ -60,7 +62,9 @@ export const api = {
     if (after != null) q.set('after', String(after));
     return request('GET', `/api/conversations/${enc(id)}/messages?${q}`);
   },
-  send: (id, clientMsgId, text) => request('POST', `/api/conversations/${enc(id)}/messages`, { clientMsgId, text }),
+  /** extra: {attachment?, replyTo?}; with an attachment the text (a caption) may be empty */
+  send: (id, clientMsgId, text, extra = {}) => request('POST', `/api/conversations/${enc(id)}/messages`,
+    { clientMsgId, ...(text ? { text } : {}), ...extra }),
   read: (id, seq) => request('POST', `/api/conversations/${enc(id)}/read`, { seq }),
   change: (id, change) => request('PATCH', `/api/conversations/${enc(id)}`, change),
   clear: (id) => request('POST', `/api/conversations/${enc(id)}/clear`),
@@ -89,5 +93,50 @@ export const api = {
   deleteChannel: (groupId, id) => request('DELETE', `/api/groups/${enc(groupId)}/channels/${enc(id)}`),
   previewInvite: (token) => request('GET', `/api/invites/${enc(token)}`),
   joinInvite: (token) => request('POST', `/api/invites/${enc(token)}/join`),
+  changes: (id, since, limit = 100) => request('GET', `/api/conversations/${enc(id)}/changes?since=${since}&limit=${limit}`),
+  react: (id, seq, emoji, on) => request(on ? 'PUT' : 'DELETE', `/api/conversations/${enc(id)}/messages/${seq}/reactions/${enc(emoji)}`),
+  startUpload: (upload) => request('POST', '/api/attachments', upload),
+  upload: (attachmentId) => request('GET', `/api/attachments/${enc(attachmentId)}`),
+  completeUpload: (attachmentId) => request('POST', `/api/attachments/${enc(attachmentId)}/complete`),
   readers: (id, seq) => request('GET', `/api/conversations/${enc(id)}/messages/${seq}/readers`),
 };
+
+/** Where an attachment's bytes and thumbnail are served (authorised by the session cookie). */
+export const attachmentUrl = {
+  content: (id) => `/api/attachments/${enc(id)}/content`,
+  download: (id) => `/api/attachments/${enc(id)}/content?download=1`,
+  thumbnail: (id) => `/api/attachments/${enc(id)}/thumbnail`,
+};
+
+/**
+ * PUT one chunk of an upload with XMLHttpRequest, for its upload progress (fetch has none).
+ * onProgress(bytesSentOfThisChunk). Resolves with the upload view; rejects with an ApiError for
+ * an answer, or a plain Error when the network failed.
+ */
+export function putChunk(attachmentId, index, blob, onProgress, retried = false) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', `/api/attachments/${enc(attachmentId)}/chunks/${index}`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded); };
+    xhr.onerror = () => reject(new Error('network'));
+    xhr.ontimeout = () => reject(new Error('timeout'));
+    xhr.onabort = () => reject(new Error('aborted'));
+    xhr.timeout = 120_000;
+    xhr.onload = async () => {
+      if (xhr.status === 401 && !retried) {
+        if (await refreshSession()) { putChunk(attachmentId, index, blob, onProgress, true).then(resolve, reject); return; }
+      }
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else {
+        const err = new ApiError(xhr.status, body);
+        err.retryAfter = Number(xhr.getResponseHeader('Retry-After')) || 0;
+        reject(err);
+      }
+    };
+    xhr.send(blob);
+  });
+}

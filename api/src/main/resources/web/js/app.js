@@ -1,10 +1,14 @@
-// The chat client: inbox, conversation, optimistic sending, receipts, typing and presence.
+// The chat client: inbox, conversation, optimistic sending, receipts, typing and presence;
+// attachments, voice messages, replies and reactions.
 // Order comes from the server's seq; events are merged by seq, so duplicates never show.
 // User content is only ever inserted as text (textContent), never as HTML.
 import { api, ApiError } from './api.js';
 import { ChatSocket } from './socket.js';
-import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick } from './ui.js';
+import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick, formatSize, svg } from './ui.js';
 import { Store } from './store.js';
+import * as attachments from './attachments.js';
+import { VoiceRecorder, recordingSupported, voicePlayer, clock } from './voice.js';
+import { reactionChips, toggled, ReactionPicker } from './reactions.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,9 +24,37 @@ const state = {
   namesOf: new Set(),       // groups whose member names are loaded
   current: null,
   editing: null,            // seq being edited in the current conversation
+  replyTo: null,            // the message being replied to in the current conversation
+  staged: null,             // a file picked for the next message, not yet sent
+  highlight: null,          // {conversation, seq}: the message a quote jumped to
+  selected: null,           // {conversation, seq}: the message whose actions a tap showed (touch screens)
+  sendChains: new Map(),    // conversation id -> its sends, one after another in the order typed
   socket: null,
   store: null,              // the device's copy (IndexedDB): opens instantly and offline
-  sendChain: Promise.resolve(),
+};
+
+// ------------------------------------------------------------------ change versions
+/**
+ * The highest change version (edits, deletes, reactions) this device has applied, per
+ * conversation, kept on the device: after being away it fetches only the changes above it.
+ */
+const versions = {
+  map: new Map(),
+  timer: 0,
+  key: () => `chat.versions.${state.me?.id}`,
+  load() {
+    try { this.map = new Map(Object.entries(JSON.parse(localStorage.getItem(this.key()) || '{}'))); } catch { this.map = new Map(); }
+  },
+  note(id, v) {
+    if (typeof v !== 'number' || v <= (this.map.get(id) ?? -1)) return;
+    this.map.set(id, v);
+    if (!this.timer) this.timer = setTimeout(() => this.save(), 250);
+  },
+  save() {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    if (state.me) localStorage.setItem(this.key(), JSON.stringify(Object.fromEntries(this.map)));
+  },
 };
 
 // ------------------------------------------------------------------ start and sign-in
@@ -117,7 +149,14 @@ $('logout').addEventListener('click', async () => {
   if (state.me) {
     await Store.remove(state.me.id); // a shared computer keeps nothing of the chats
     Object.keys(localStorage).filter((k) => k.startsWith(`chat.draft.${state.me.id}.`)).forEach((k) => localStorage.removeItem(k));
+    clearTimeout(versions.timer);
+    versions.timer = 0;
+    versions.map = new Map();
+    localStorage.removeItem(versions.key());
   }
+  cancelRecording();
+  clearStaged();
+  for (const list of state.pending.values()) list.forEach((p) => { p.cancelled = true; }); // uploads stop
   state.conversations.clear(); state.messages.clear(); state.loaded.clear(); state.pending.clear();
   state.current = null;
   setAuthMode(false);
@@ -153,6 +192,7 @@ const newestOf = (held) => { let max = 0; for (const seq of held.keys()) if (seq
 
 /** Fills the state from IndexedDB: the inbox, messages and typed-but-unsent messages, before any network. */
 async function openDeviceCopy() {
+  versions.load();
   try {
     state.store = await Store.open(state.me.id);
     const [conversations, outbox] = await Promise.all([state.store.all('conversations'), state.store.outbox()]);
@@ -196,7 +236,7 @@ function writeConversations() {
     console.warn('inbox cache write failed', e);
   }
 }
-addEventListener('pagehide', () => { writeConversations(); state.store?.flush(); });
+addEventListener('pagehide', () => { writeConversations(); state.store?.flush(); versions.save(); });
 
 // ------------------------------------------------------------------ connection and sync
 /** Presence is only shown while connected: offline, what we knew may no longer be true. */
@@ -213,6 +253,9 @@ function onConnectionState(s) {
 /** Subscribed (welcome): now sync from our cursors, then live events merge by seq. */
 async function onWelcome(welcome) {
   document.body.dataset.wsNode = welcome.node;
+  // the versions applied when the socket was subscribed: live changes from now on may move them
+  // on, but what changed while away is fetched from these
+  const since = new Map(versions.map);
   try {
     const { conversations } = await api.conversations();
     const seen = new Set();
@@ -222,6 +265,10 @@ async function onWelcome(welcome) {
     // turns an offline recipient's messages "delivered" when they come back), paged
     for (const c of state.conversations.values()) {
       if (c.lastSeq > heldUpTo(c)) await catchUp(c.id);
+    }
+    // edits, deletes and reactions made while this device was away
+    for (const c of state.conversations.values()) {
+      await syncChanges(c, since.get(c.id)).catch((e) => console.warn('changes sync failed', c.id, e));
     }
     await refreshPresence();
     renderInbox();
@@ -248,6 +295,45 @@ async function catchUp(id) {
     if (!page.hasMore || page.messages.length === 0) break;
     after = page.messages[page.messages.length - 1].seq;
   }
+}
+
+/**
+ * Fetches the messages changed above the version this device had applied, and puts them in place
+ * of the copies held (in memory or on the device). A device that holds nothing of a chat starts
+ * from the chat's current version: what it fetches later is current anyway.
+ */
+async function syncChanges(c, seen) {
+  if (typeof c.lastVersion !== 'number') return;
+  const held = state.messages.get(c.id);
+  let since = seen ?? (held && held.size ? 0 : c.lastVersion);
+  if (c.lastVersion > since) {
+    for (;;) {
+      const page = await api.changes(c.id, since, 100);
+      applyChanged(c.id, page.messages);
+      for (const m of page.messages) since = Math.max(since, m.version || 0);
+      if (!page.hasMore || page.messages.length === 0) break;
+    }
+  }
+  versions.note(c.id, Math.max(since, c.lastVersion));
+}
+
+/** Changed messages replace the copies held; those not held are updated on the device only if it has them. */
+function applyChanged(id, messages) {
+  const held = state.messages.get(id);
+  const c = state.conversations.get(id);
+  const elsewhere = [];
+  for (const m of messages) {
+    if (m.seq <= (c?.clearedSeq || 0)) continue;
+    const old = held && held.get(m.seq);
+    if (old) {
+      if ((m.version || 0) >= (old.version || 0)) putMessage(m);
+    } else {
+      elsewhere.push([[m.conversation, m.seq], (o) => ((m.version || 0) >= (o.version || 0) ? m : o)]);
+    }
+    if (c && c.lastMessage && c.lastMessage.seq === m.seq) c.lastMessage = m;
+  }
+  if (elsewhere.length && state.store) state.store.updateExisting('messages', elsewhere);
+  repaint('inbox', id === state.current && 'messages');
 }
 
 async function refreshPresence() {
@@ -294,6 +380,7 @@ function onEvent(ev) {
     case 'message.created': onMessage(ev.data); break;
     case 'message.updated':
     case 'message.deleted': onMessageChanged(ev.data); break;
+    case 'reaction.updated': onReactions(ev.data); break;
     case 'conversation.created': state.conversations.set(ev.data.id, ev.data); repaint('inbox'); refreshPresence().then(() => repaint('inbox')).catch(() => {}); break;
     case 'conversation.updated': onConversationUpdated(ev.data); break;
     case 'receipt.updated': onReceipt(ev.data); break;
@@ -341,7 +428,7 @@ function onMessage(m) {
     notify(c, m);
   }
   c.unreadCount = Math.max(0, c.lastSeq - c.readSeq);
-  if (c.kind === 'channel' && m.senderId !== state.me.id && m.text.includes('@')) {
+  if (c.kind === 'channel' && m.senderId !== state.me.id && (m.text || '').includes('@')) {
     // whether it mentions me (and @channel counts) is the server's call: take its count
     api.conversation(c.id).then((v) => { c.mentionCount = v.mentionCount; renderInbox(); }).catch(() => {});
   }
@@ -350,10 +437,50 @@ function onMessage(m) {
 
 /** An edit or a deletion: replace the bubble, and the inbox preview if it showed that message. */
 function onMessageChanged(m) {
-  putMessage(m);
+  versions.note(m.conversation, m.version);
+  const held = state.messages.get(m.conversation);
+  const old = held && held.get(m.seq);
+  if (old && (m.version || 0) < (old.version || 0)) return; // a newer change is already here
+  if (old || !held || !held.size || m.seq > newestOf(held)) {
+    putMessage(m);
+  } else { // older than the window held: only the device's copy, if it has it (no gap in the held window)
+    applyChanged(m.conversation, [m]);
+    return;
+  }
   const c = state.conversations.get(m.conversation);
   if (c && c.lastMessage && c.lastMessage.seq === m.seq) c.lastMessage = m;
+  refreshQuotes(m);
   repaint('inbox', m.conversation === state.current && 'messages');
+}
+
+/** The replies held that quote an edited or deleted message show it as it is now (as the server would). */
+function refreshQuotes(m) {
+  const held = state.messages.get(m.conversation);
+  if (!held) return;
+  for (const [seq, r] of held) {
+    if (!r.replyTo || r.replyTo.seq !== m.seq) continue;
+    const updated = { ...r, replyTo: { ...r.replyTo, deleted: !!m.deleted, text: m.deleted ? '' : (m.text || '').slice(0, 200),
+      attachment: m.deleted ? null : r.replyTo.attachment } };
+    held.set(seq, updated);
+    if (state.store) state.store.putSoon('messages', updated);
+  }
+}
+
+/** Someone (maybe me, on any device) reacted: the message's reactions are replaced by the server's. */
+function onReactions(r) {
+  versions.note(r.conversation, r.version);
+  const held = state.messages.get(r.conversation);
+  const old = held && held.get(r.seq);
+  const apply = (m) => ((r.version || 0) >= (m.version || 0) ? { ...m, reactions: r.reactions, version: r.version } : m);
+  if (old) {
+    const m = apply(old);
+    if (m !== old) putMessage(m);
+    const c = state.conversations.get(r.conversation);
+    if (c && c.lastMessage && c.lastMessage.seq === r.seq) c.lastMessage = m;
+    repaint(r.conversation === state.current && 'messages');
+  } else if (state.store) {
+    state.store.updateExisting('messages', [[[r.conversation, r.seq], apply]]);
+  }
 }
 
 /** Membership or group changes: the inbox is refetched (the server's view is the truth). */
@@ -383,7 +510,7 @@ function notify(c, m) {
       || Notification.permission !== 'granted') return;
   const who = c.peer ? nameOf(c.peer) : `${state.names.get(m.senderId) || 'Someone'} in #${c.name}`;
   try {
-    const n = new Notification(who, { body: m.text.slice(0, 200), tag: c.id });
+    const n = new Notification(who, { body: previewOf(m).slice(0, 200), tag: c.id });
     n.onclick = () => { window.focus(); openConversation(c.id); n.close(); };
   } catch { /* some browsers only allow notifications from a service worker */ }
 }
@@ -432,6 +559,18 @@ function onContact(person) {
 
 // ------------------------------------------------------------------ inbox
 const nameOf = (peer) => peer.alias || peer.displayName || peer.username;
+/** A message in one line: its text, what it carries ("Photo", "Voice message (0:04)", "notes.pdf"), or both. */
+function previewOf(m) {
+  const text = m.text || '';
+  if (!m.attachment) return text;
+  return [attachments.describe(m.attachment), text].filter(Boolean).join(' · ');
+}
+/** Who a user is in a conversation, as I see them. */
+function userName(c, userId) {
+  if (userId === state.me.id) return 'You';
+  if (c && c.peer && c.peer.id === userId) return nameOf(c.peer);
+  return state.names.get(userId) || 'Someone';
+}
 /** What a conversation is called in the inbox and header: the person, or #channel of a group. */
 const titleOf = (c) => (c.kind === 'channel' ? `#${c.name}` : nameOf(c.peer));
 
@@ -470,7 +609,7 @@ function fillList(list, conversations) {
     lastGroup = groupId;
     const online = c.peer && presenceOf(c.peer.id)?.state === 'online';
     const last = c.lastMessage;
-    const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + last.text) : 'No messages yet';
+    const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + previewOf(last)) : 'No messages yet';
     const item = el('button', {
       class: 'conversation-item', type: 'button', 'data-testid': 'conversation-item', 'data-id': c.id,
       'aria-current': String(c.id === state.current),
@@ -546,7 +685,7 @@ searchInput.addEventListener('input', () => {
     const mine = ++search.seq;
     try {
       const { people } = await api.searchPeople(q);
-      if (mine !== search.seq) return; // a newer query answered first
+      if (mine !== search.seq || document.activeElement !== searchInput) return; // a newer query answered first, or the field was left
       search.results = people;
       search.active = -1;
       renderResults();
@@ -576,6 +715,8 @@ $('new-chat').addEventListener('submit', (e) => {
 });
 
 async function startChatWith(username) {
+  search.seq++; // a query still on its way is no longer wanted
+  clearTimeout(search.timer);
   closeResults();
   $('new-chat-error').textContent = '';
   if (!username) return;
@@ -613,6 +754,7 @@ $('profile-form').addEventListener('submit', async (e) => {
 
 // ------------------------------------------------------------------ conversation
 async function openConversation(id) {
+  if (state.current !== id) leaveComposer();
   state.current = id;
   state.editing = null;
   view.id = null; // a chat opens at its newest messages
@@ -638,7 +780,18 @@ async function openConversation(id) {
   $('message-input').focus();
 }
 
+/** What was being composed for the chat left (a reply, a picked file, a recording) does not follow to another. */
+function leaveComposer() {
+  cancelReply();
+  clearStaged();
+  cancelRecording();
+  picker.close(false);
+  state.selected = null;
+  state.highlight = null;
+}
+
 $('back').addEventListener('click', () => {
+  leaveComposer();
   state.current = null;
   $('app').classList.remove('in-conversation');
   $('conversation-view').hidden = true;
@@ -735,7 +888,7 @@ function renderTyping() {
  * {@code view.from} on. Scrolling near an end moves the window (reading older messages from the
  * device, then the server); the message in view keeps its place on screen, so nothing jumps.
  */
-const view = { id: null, from: null, paging: false };
+const view = { id: null, from: null, paging: false, toEnd: false };
 
 function sortedMessages(id) {
   return [...(state.messages.get(id) || new Map()).values()].sort((a, b) => a.seq - b.seq);
@@ -745,7 +898,8 @@ function renderMessages() {
   const box = $('messages');
   const c = state.conversations.get(state.current);
   if (!c) return;
-  if (view.id !== c.id) { view.id = c.id; view.from = null; }
+  const opening = view.id !== c.id;
+  if (opening) { view.id = c.id; view.from = null; }
   const following = view.from == null;
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const anchor = following ? null : anchorOf(box);
@@ -774,8 +928,16 @@ function renderMessages() {
   if (!atEnd) {
     box.append(el('button', { class: 'link day', type: 'button', onclick: () => jumpToLatest() }, 'Newer messages ↓'));
   }
+  attachments.prune();
   if (anchor) restoreAnchor(box, anchor);
-  else if (nearBottom || pending.length) box.scrollTop = box.scrollHeight;
+  else if (nearBottom || opening || view.toEnd) box.scrollTop = box.scrollHeight;
+  view.toEnd = false;
+}
+
+/** A picture that just loaded grew the list: stay at the newest end if we were following it. */
+function followBottom() {
+  const box = $('messages');
+  if (view.from == null && box.scrollHeight - box.scrollTop - box.clientHeight < 400) box.scrollTop = box.scrollHeight;
 }
 
 /** The first message on screen and how far it is from the top of the list's view. */
@@ -850,27 +1012,70 @@ $('messages').addEventListener('scroll', () => {
   });
 }, { passive: true });
 
+const REPLY_ICON = 'M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z';
+const REACT_ICON = 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9A1.5 1.5 0 1 0 8.5 8a1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5.1-3.5H6.9a5.5 5.5 0 0 0 5.1 3.5z';
+
 function bubble(c, m, grouped) {
   const mine = m.senderId === state.me.id;
   let status = 'sent';
   if (m.pending) status = m.status;
   else if (mine && m.seq <= c.peerReadSeq) status = 'read';
   else if (mine && m.seq <= c.peerDeliveredSeq) status = 'delivered';
+  const uploading = m.pending && m.upload;
   const footer = el('span', { class: 'footer' },
     m.editedAt && !m.deleted ? el('span', {}, 'edited') : null,
     el('time', { datetime: m.at }, timeLabel(m.at)),
     mine ? withInfo(c, m, tick(status)) : null,
-    m.pending && m.status === 'failed' ? el('button', { class: 'retry', type: 'button', onclick: () => retry(c.id, m.clientMsgId) }, 'Retry') : null);
+    m.pending && m.status === 'failed' && !m.final ? el('button', { class: 'retry', type: 'button', onclick: () => retry(c.id, m.clientMsgId) }, 'Retry') : null,
+    uploading || (m.pending && m.status === 'failed')
+      ? el('button', { class: 'retry discard', type: 'button', 'aria-label': m.status === 'failed' ? 'Discard message' : 'Cancel sending',
+        onclick: () => discard(c.id, m.clientMsgId) }, m.status === 'failed' ? 'Discard' : 'Cancel') : null);
+  const selected = state.selected && state.selected.conversation === c.id && state.selected.seq === m.seq;
+  const highlighted = state.highlight && state.highlight.conversation === c.id && state.highlight.seq === m.seq;
+  const attachment = m.deleted ? null
+    : uploading ? attachments.pendingView(m, { onImageLoad: followBottom })
+      : m.attachment ? attachments.attachmentView(m.attachment, { openImage: attachments.openViewer }) : null;
+  const text = m.deleted ? [m.moderated ? 'Removed by a moderator' : 'This message was deleted'] : withMentions(m.text || '');
+  const chips = m.deleted || m.pending ? null : reactionChips(m.reactions, {
+    me: state.me.id, nameOf: (u) => userName(c, u), onToggle: (emoji, on) => react(c.id, m.seq, emoji, on),
+  });
   const node = el('div', {
-    class: `message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`,
+    class: `message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`
+      + `${attachment ? ' has-attachment' : ''}${selected ? ' selected' : ''}${highlighted ? ' highlight' : ''}`,
     'data-testid': 'message', 'data-status': status, 'data-seq': m.seq != null ? String(m.seq) : '',
-  }, el('span', { class: 'body' }, ...(m.deleted ? [m.moderated ? 'Removed by a moderator' : 'This message was deleted'] : withMentions(m.text))), footer);
-  if (mine && !m.pending && !m.deleted) {
-    node.append(el('span', { class: 'actions' },
-      el('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'),
-      el('button', { type: 'button', 'aria-label': 'Delete message', onclick: () => api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError) }, 'Delete')));
+    'data-client-msg-id': m.pending ? m.clientMsgId : null, tabindex: highlighted ? '-1' : null,
+  },
+  m.replyTo && !m.deleted ? quote(c, m.replyTo) : null,
+  attachment,
+  text.length ? el('span', { class: 'body' }, ...text) : null,
+  m.pending && m.error ? el('span', { class: 'send-error small', role: 'alert' }, m.error) : null,
+  chips ? el('div', { class: 'bottom' }, chips, footer) : footer);
+  if (!m.pending && !m.deleted) {
+    const actions = el('span', { class: 'actions' },
+      el('button', { type: 'button', class: 'action-icon', 'aria-label': 'Reply', title: 'Reply', onclick: () => startReply(c, m) }, svg(REPLY_ICON, 16)),
+      el('button', { type: 'button', class: 'action-icon', 'aria-label': 'Add reaction', title: 'Add reaction',
+        onclick: (e) => picker.open(e.currentTarget, (emoji) => react(c.id, m.seq, emoji, true)) }, svg(REACT_ICON, 16)));
+    if (mine && (m.text || !m.attachment)) {
+      actions.append(el('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'));
+    }
+    if (mine) {
+      actions.append(el('button', { type: 'button', 'aria-label': 'Delete message', onclick: () => api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError) }, 'Delete'));
+    }
+    node.append(actions);
   }
   return node;
+}
+
+/** The quote of the message replied to, above the reply: a click shows the original. */
+function quote(c, r) {
+  const who = userName(c, r.senderId);
+  const what = r.deleted ? 'Deleted message'
+    : [r.attachment ? attachments.describe(r.attachment) : '', r.text || ''].filter(Boolean).join(' · ') || 'Message';
+  return el('button', {
+    type: 'button', class: 'quote' + (r.deleted ? ' deleted' : ''), 'data-testid': 'quote', 'data-reply-to': String(r.seq),
+    'aria-label': `Quote of ${who === 'You' ? 'your message' : who}: ${what}. Show the original message`,
+    title: 'Show the original message', onclick: () => jumpTo(c.id, r.seq),
+  }, el('span', { class: 'quote-name' }, who), el('span', { class: 'quote-text' }, what));
 }
 
 /** Message text with @mentions highlighted, as text nodes and <mark>s (never HTML). */
@@ -973,13 +1178,14 @@ function stopTyping() {
 }
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('composer').requestSubmit(); }
-  if (e.key === 'Escape') { cancelEdit(); closeMenu(); }
+  if (e.key === 'Escape') { cancelEdit(); cancelReply(); closeMenu(); }
 });
 
 $('composer').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value.trim();
-  if (!text || !state.current) return;
+  const file = state.staged;
+  if ((!text && !file) || !state.current) return;
   askForNotifications();
   const id = state.current;
   input.value = '';
@@ -993,37 +1199,86 @@ $('composer').addEventListener('submit', (e) => {
     api.edit(id, seq, text).then(onMessageChanged).catch(alertError);
     return;
   }
-  const p = { clientMsgId: crypto.randomUUID(), conversation: id, text, status: 'sending',
-    at: new Date().toISOString(), order: Date.now() * 1000 + (orderSeq++ % 1000) };
-  if (!state.pending.has(id)) state.pending.set(id, []);
-  state.pending.get(id).push(p);
-  renderMessages();
-  // kept on the device before anything else: survives a reload, a closed tab, a crash
-  const stored = state.store ? state.store.put('outbox', [{ clientMsgId: p.clientMsgId, conversation: id, text, at: p.at, order: p.order }])
-    : Promise.resolve();
-  stored.then(() => enqueueSend(id, p));
+  clearStaged();
+  queueMessage(id, text, file ? {
+    blob: file, name: file.name || 'file', size: file.size, contentType: file.type || 'application/octet-stream',
+    voice: null, id: null, view: null,
+  } : null);
 });
 
 let orderSeq = 0;
 
-/** Sends in the order typed: each send waits for the previous one. */
+/**
+ * Puts a message in the outbox (on the device first: it survives a reload, a closed tab, a crash,
+ * and so does the file or recording it carries) and sends it in its turn. upload: the attachment
+ * still to upload, {blob, name, size, contentType, voice, id, view}.
+ */
+function queueMessage(id, text, upload) {
+  const reply = state.replyTo && state.replyTo.conversation === id ? state.replyTo.quote : null;
+  cancelReply();
+  const p = { clientMsgId: crypto.randomUUID(), conversation: id, text, status: 'sending',
+    at: new Date().toISOString(), order: Date.now() * 1000 + (orderSeq++ % 1000), replyTo: reply, upload, progress: 0 };
+  if (!state.pending.has(id)) state.pending.set(id, []);
+  state.pending.get(id).push(p);
+  view.toEnd = true;
+  if (view.from != null) jumpToLatest(); else renderMessages();
+  const stored = state.store ? state.store.put('outbox', [outboxEntry(p)]) : Promise.resolve();
+  stored.then(() => enqueueSend(id, p));
+}
+
+/** What the outbox keeps of a queued message. */
+function outboxEntry(p) {
+  return {
+    clientMsgId: p.clientMsgId, conversation: p.conversation, text: p.text, at: p.at, order: p.order,
+    replyTo: p.replyTo || null,
+    upload: p.upload ? { blob: p.upload.blob, name: p.upload.name, size: p.upload.size, contentType: p.upload.contentType,
+      voice: p.upload.voice || null, id: p.upload.id || null, view: p.upload.view || null } : null,
+  };
+}
+
+/** Sends in the order typed, per conversation: each send waits for the previous one (and its upload). */
 function enqueueSend(id, p) {
   if (p.inFlight) return;
   p.inFlight = true;
-  state.sendChain = state.sendChain.then(() => deliver(id, p)).finally(() => { p.inFlight = false; });
+  const chain = (state.sendChains.get(id) || Promise.resolve()).then(() => deliver(id, p)).finally(() => { p.inFlight = false; });
+  state.sendChains.set(id, chain);
 }
 
+const uploadHooks = {
+  persist: (p) => (state.store && !p.cancelled ? state.store.put('outbox', [outboxEntry(p)]) : Promise.resolve()),
+  progress: (p, fraction) => { p.progress = fraction; attachments.setProgress(p.clientMsgId, fraction); },
+};
+
 async function deliver(id, p) {
+  if (p.cancelled) return;
   p.status = 'sending';
   if (id === state.current) renderMessages();
+  if (p.upload && !(p.upload.view && p.upload.view.complete)) {
+    try {
+      await attachments.upload(p, uploadHooks); // retried with backoff until done, or refused for good
+    } catch (e) {
+      if (e.code === 'cancelled' || p.cancelled) return;
+      p.status = 'failed';
+      p.error = uploadError(e);
+      // too large, or not what it says it is: sending it again cannot help (Discard stays)
+      p.final = ['attachment_too_large', 'payload_too_large', 'unsupported_media_type', 'validation_failed'].includes(e.code);
+      if (state.store) state.store.delete('outbox', p.clientMsgId);
+      if (id === state.current) renderMessages();
+      return;
+    }
+  }
   if (!(state.socket && state.socket.isOpen()) && navigator.onLine === false) return; // queued: sent on reconnect
+  const extra = {};
+  if (p.upload) extra.attachment = p.upload.view.id;
+  if (p.replyTo) extra.replyTo = p.replyTo.seq;
   try {
     let message;
     if (state.socket && state.socket.isOpen()) {
-      const ack = await state.socket.request({ type: 'send', conversation: id, clientMsgId: p.clientMsgId, text: p.text });
+      const ack = await state.socket.request({ type: 'send', conversation: id, clientMsgId: p.clientMsgId,
+        ...(p.text || !p.upload ? { text: p.text } : {}), ...extra });
       message = ack.result;
     } else {
-      message = await api.send(id, p.clientMsgId, p.text); // same clientMsgId: a retry never duplicates
+      message = await api.send(id, p.clientMsgId, p.text, extra); // same clientMsgId: a retry never duplicates
     }
     onMessage(message);
     if (state.store) state.store.delete('outbox', p.clientMsgId);
@@ -1046,12 +1301,30 @@ async function deliver(id, p) {
   }
 }
 
+/** Why an upload was refused, in words. */
+function uploadError(e) {
+  if (e.code === 'attachment_too_large' || e.code === 'payload_too_large') return `Not sent: ${e.message}`;
+  if (e.code === 'unsupported_media_type') return 'Not sent: the file is not what its type says.';
+  return e instanceof ApiError ? `Not sent: ${e.message}` : 'Not sent.';
+}
+
 function retry(id, clientMsgId) {
   const p = (state.pending.get(id) || []).find((x) => x.clientMsgId === clientMsgId);
   if (!p) return;
   p.error = null;
-  if (state.store) state.store.put('outbox', [{ clientMsgId: p.clientMsgId, conversation: id, text: p.text, at: p.at, order: p.order }]);
+  if (state.store) state.store.put('outbox', [outboxEntry(p)]);
   enqueueSend(id, p);
+}
+
+/** Drops a queued message (and stops its upload): a failed one, or one still uploading. */
+function discard(id, clientMsgId) {
+  const list = state.pending.get(id) || [];
+  const i = list.findIndex((x) => x.clientMsgId === clientMsgId);
+  if (i < 0) return;
+  list[i].cancelled = true;
+  list.splice(i, 1);
+  if (state.store) state.store.delete('outbox', clientMsgId);
+  renderMessages();
 }
 
 /** After (re)connecting, every queued or transiently failed send goes, in the order typed (same ids: no duplicates). */
@@ -1061,7 +1334,250 @@ function flushOutbox() {
   queued.sort((a, b) => (a[1].order || 0) - (b[1].order || 0)).forEach(([id, p]) => enqueueSend(id, p));
 }
 
+// ------------------------------------------------------------------ replies
+function startReply(c, m) {
+  cancelEdit();
+  state.replyTo = { conversation: c.id, quote: {
+    seq: m.seq, senderId: m.senderId, text: (m.text || '').slice(0, 200), deleted: false,
+    attachment: m.attachment ? { kind: m.attachment.kind, name: m.attachment.name, durationMs: m.attachment.durationMs } : null,
+  } };
+  $('replying-name').textContent = userName(c, m.senderId) === 'You' ? 'yourself' : userName(c, m.senderId);
+  $('replying-text').textContent = [m.attachment ? attachments.describe(m.attachment) : '', m.text || ''].filter(Boolean).join(' · ');
+  $('replying').hidden = false;
+  input.focus();
+}
+function cancelReply() {
+  state.replyTo = null;
+  $('replying').hidden = true;
+}
+$('cancel-reply').addEventListener('click', () => { cancelReply(); input.focus(); });
+
+/**
+ * Shows a message a quote points at: older history is loaded (from the device, then the server)
+ * until it is held, the window moves to it, and it is scrolled to and highlighted for a moment.
+ */
+async function jumpTo(id, seq) {
+  const held = state.messages.get(id);
+  if (!held) return;
+  while (!held.has(seq) && held.hasMore && oldestOf(held) > seq && state.current === id) {
+    const before = oldestOf(held);
+    await loadOlder(id);
+    if (oldestOf(held) >= before) break; // nothing more came (offline): show what we have
+  }
+  if (state.current !== id) return;
+  const list = sortedMessages(id);
+  const at = list.findIndex((m) => m.seq >= seq);
+  if (at < 0 || list[at].seq !== seq) { notice('The original message is not available.'); return; }
+  const newestWindow = view.from == null && at >= list.length - WINDOW;
+  if (!newestWindow) view.from = list[Math.max(0, at - 10)].seq;
+  state.highlight = { conversation: id, seq };
+  renderMessages();
+  const node = $('messages').querySelector(`[data-seq="${seq}"]`);
+  if (node) {
+    node.scrollIntoView({ block: 'center' });
+    node.focus({ preventScroll: true });
+  }
+  clearTimeout(jumpTo.timer);
+  jumpTo.timer = setTimeout(() => {
+    state.highlight = null;
+    $('messages').querySelector('.message.highlight')?.classList.remove('highlight');
+  }, 3000);
+}
+
+// ------------------------------------------------------------------ reactions
+const picker = new ReactionPicker();
+// the picker floats where it was opened: scrolling the list away from that message closes it
+['wheel', 'touchmove'].forEach((type) => $('messages').addEventListener(type, () => picker.close(false), { passive: true }));
+
+/** Sets my reaction (on or off): shown at once, then the server's answer (or the old state back, on failure). */
+async function react(id, seq, emoji, on) {
+  const held = state.messages.get(id);
+  const m = held && held.get(seq);
+  if (!m) return;
+  held.set(seq, { ...m, reactions: toggled(m.reactions, emoji, on, state.me.id) });
+  if (id === state.current) renderMessages();
+  try {
+    let result = null;
+    if (state.socket && state.socket.isOpen()) {
+      try {
+        result = (await state.socket.request({ type: 'react', conversation: id, seq, emoji, on })).result;
+      } catch (e) {
+        if (e.code) throw e; // refused; otherwise the socket went away: the same request over REST
+      }
+    }
+    if (!result) result = await api.react(id, seq, emoji, on);
+    onReactions(result);
+  } catch (e) {
+    const now = held.get(seq);
+    if (now) held.set(seq, { ...now, reactions: m.reactions }); // back as it was
+    if (id === state.current) renderMessages();
+    alertError(e);
+  }
+}
+
+// ------------------------------------------------------------------ attachments
+const ATTACH_LIMIT = 25 * 1024 * 1024; // the server's default limit; it has the last word
+
+/** A file picked, pasted or dropped: shown above the message field until sent or removed. */
+function stage(file) {
+  if (!file || !state.current) return;
+  if (file.size === 0) { notice(`${file.name || 'The file'} is empty: nothing to send.`); return; }
+  cancelEdit();
+  clearStaged();
+  state.staged = file;
+  const box = $('staged');
+  const isImage = /^image\//.test(file.type);
+  let url = null;
+  if (isImage) url = URL.createObjectURL(file);
+  box.dataset.url = url || '';
+  box.append(
+    isImage ? el('img', { src: url, alt: '', class: 'staged-thumb' }) : el('span', { class: 'file-icon' }, svg('M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm0 1.5L18.5 8H14z', 24)),
+    el('span', { class: 'file-meta' },
+      el('span', { class: 'file-name' }, file.name || 'file'),
+      el('span', { class: 'file-info' }, [attachments.typeLabel({ contentType: file.type, name: file.name }), formatSize(file.size)].filter(Boolean).join(' · ')
+        + (file.size > ATTACH_LIMIT ? ' — may be too large to send' : ''))),
+    el('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${file.name || 'file'}`, title: 'Remove', onclick: () => { clearStaged(); input.focus(); } },
+      svg('M19 6.4L17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z', 18)));
+  box.hidden = false;
+  input.placeholder = 'Add a caption';
+  input.focus();
+}
+
+function clearStaged() {
+  const box = $('staged');
+  if (box.dataset.url) URL.revokeObjectURL(box.dataset.url);
+  box.dataset.url = '';
+  clear(box);
+  box.hidden = true;
+  state.staged = null;
+  input.placeholder = 'Message';
+}
+
+$('attach').addEventListener('click', () => $('attach-input').click());
+$('attach-input').addEventListener('change', (e) => {
+  const file = e.target.files && e.target.files[0];
+  e.target.value = '';
+  stage(file);
+});
+input.addEventListener('paste', (e) => {
+  const file = [...(e.clipboardData?.files || [])][0];
+  if (file) { e.preventDefault(); stage(file); }
+});
+$('conversation-view').addEventListener('dragover', (e) => {
+  if ([...(e.dataTransfer?.types || [])].includes('Files')) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; }
+});
+$('conversation-view').addEventListener('drop', (e) => {
+  const file = [...(e.dataTransfer?.files || [])][0];
+  if (file) { e.preventDefault(); stage(file); }
+});
+
+attachments.initViewer();
+
+// a tap on a bubble shows its actions (touch screens have no hover)
+$('messages').addEventListener('click', (e) => {
+  const node = e.target.closest('.message');
+  if (!node || e.target.closest('button, a, audio, video, input, .voice') || !node.dataset.seq) return;
+  const seq = Number(node.dataset.seq);
+  const same = state.selected && state.selected.conversation === state.current && state.selected.seq === seq;
+  $('messages').querySelectorAll('.message.selected').forEach((n) => n.classList.remove('selected'));
+  state.selected = same ? null : { conversation: state.current, seq };
+  if (!same) node.classList.add('selected');
+});
+
+// ------------------------------------------------------------------ voice messages
+const recording = { recorder: null, result: null, url: null };
+
+function showRecorder(mode) { // mode: 'recording' | 'review' | null
+  $('composer').classList.toggle('recording', mode != null);
+  $('recorder').hidden = mode == null;
+  $('rec-dot').hidden = mode !== 'recording';
+  $('rec-stop').hidden = mode !== 'recording';
+  $('rec-send').hidden = mode !== 'review';
+}
+
+$('record').hidden = !recordingSupported();
+$('record').addEventListener('click', async () => {
+  if (!state.current || recording.recorder) return;
+  cancelEdit();
+  const body = $('rec-body');
+  clear(body);
+  const meter = el('div', { class: 'waveform live', 'aria-hidden': 'true' });
+  body.append(meter);
+  $('rec-time').textContent = '0:00';
+  const recorder = new VoiceRecorder({
+    onLevel: (level, levels) => {
+      const bar = el('span', { class: 'bar played' });
+      bar.style.setProperty('--h', String(Math.max(8, Math.min(100, Math.round(level * 140)))));
+      meter.append(bar);
+      while (meter.childElementCount > 48) meter.firstElementChild.remove();
+    },
+    onTick: (ms) => { $('rec-time').textContent = clock(ms); },
+    onLimit: () => stopRecording(),
+  });
+  recording.recorder = recorder;
+  showRecorder('recording');
+  $('rec-status').textContent = 'Recording';
+  try {
+    await recorder.start();
+    $('rec-stop').focus();
+  } catch (e) {
+    recording.recorder = null;
+    showRecorder(null);
+    notice(e && e.name === 'NotAllowedError' ? 'The microphone is blocked for this site.' : 'No microphone is available.');
+  }
+});
+
+async function stopRecording() {
+  const recorder = recording.recorder;
+  if (!recorder || recording.result) return;
+  $('rec-stop').disabled = true;
+  try {
+    recording.result = await recorder.stop();
+  } catch (e) {
+    cancelRecording();
+    notice('The recording failed.');
+    return;
+  } finally {
+    $('rec-stop').disabled = false;
+  }
+  const r = recording.result;
+  recording.url = URL.createObjectURL(r.blob);
+  const body = $('rec-body');
+  clear(body);
+  body.append(voicePlayer({ src: recording.url, durationMs: r.durationMs, waveform: r.waveform, label: 'Recording' }));
+  $('rec-time').textContent = '';
+  showRecorder('review');
+  $('rec-status').textContent = `Recorded ${clock(r.durationMs)}. Listen, then send or discard.`;
+  $('rec-send').focus();
+}
+
+function cancelRecording() {
+  if (recording.recorder) recording.recorder.cancel();
+  if (recording.url) URL.revokeObjectURL(recording.url);
+  recording.recorder = null;
+  recording.result = null;
+  recording.url = null;
+  clear($('rec-body'));
+  showRecorder(null);
+}
+
+$('rec-stop').addEventListener('click', stopRecording);
+$('rec-discard').addEventListener('click', () => { cancelRecording(); input.focus(); });
+$('rec-send').addEventListener('click', () => {
+  const r = recording.result;
+  const id = state.current;
+  if (!r || !id) return;
+  const ext = r.contentType.includes('ogg') ? 'ogg' : r.contentType.includes('mp4') ? 'm4a' : 'webm';
+  const name = `voice-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.${ext}`;
+  cancelRecording();
+  queueMessage(id, '', { blob: r.blob, name, size: r.blob.size, contentType: r.contentType,
+    voice: { durationMs: r.durationMs, waveform: r.waveform }, id: null, view: null });
+  input.focus();
+});
+
 function startEdit(m) {
+  cancelReply();
+  clearStaged();
   state.editing = m.seq;
   $('editing').hidden = false;
   input.value = m.text;
@@ -1076,7 +1592,13 @@ function cancelEdit() {
 $('cancel-edit').addEventListener('click', cancelEdit);
 
 function alertError(e) {
-  $('typing').textContent = e instanceof ApiError ? e.message : 'Cannot reach the server.';
+  // an answer of the server's (REST problem or socket error frame) says what went wrong; anything else is the network
+  notice(e instanceof ApiError || (e && e.code) ? e.message : 'Cannot reach the server.');
+}
+
+/** A short message to the user under the conversation, until the typing line is next repainted. */
+function notice(text) {
+  $('typing').textContent = text;
 }
 
 // ------------------------------------------------------------------ chat menu

@@ -1,5 +1,6 @@
 // The device's copy of the user's chats in IndexedDB: conversations, messages and the outbox of
-// messages typed but not yet accepted by the server. It lets the app open instantly (and offline)
+// messages typed but not yet accepted by the server (with the file or recording of an attachment
+// not yet uploaded, as a Blob). It lets the app open instantly (and offline)
 // and keeps typed messages across reloads and closed tabs. One database per user.
 
 const VERSION = 1;
@@ -101,6 +102,24 @@ export class Store {
     const batches = [...this.soon];
     this.soon.clear();
     return Promise.all(batches.map(([store, values]) => this.put(store, values)));
+  }
+
+  /**
+   * Rewrites values the device already holds, in one transaction: {@code changes} is a list of
+   * [key, fn] where fn(old) gives the new value. Keys it does not hold are left out, so a change
+   * to an old message never leaves a lone message (a gap) in the device's contiguous copy.
+   */
+  updateExisting(store, changes) {
+    if (!changes.length) return Promise.resolve();
+    return new Promise((resolve) => {
+      const tx = this.db.transaction(store, 'readwrite');
+      const os = tx.objectStore(store);
+      for (const [key, fn] of changes) {
+        os.get(key).onsuccess = (e) => { if (e.target.result) os.put(fn(e.target.result)); };
+      }
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => { console.warn('cache update failed', tx.error); resolve(); };
+    });
   }
 
   delete(store, key) {

@@ -83,3 +83,25 @@ export function tick(status) {
     default: return icon(CHECK, 'Sent', 'sent', true);
   }
 }
+
+/** A decorative icon (aria-hidden) from one or more SVG path strings, for buttons that carry their own label. */
+export function svg(paths, size = 20) {
+  const s = document.createElementNS(SVG, 'svg');
+  s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('width', String(size)); s.setAttribute('height', String(size));
+  s.setAttribute('aria-hidden', 'true');
+  for (const d of [].concat(paths)) {
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', d);
+    p.setAttribute('fill', 'currentColor');
+    s.append(p);
+  }
+  return s;
+}
+
+/** 1.2 MB, 340 KB, 12 B */
+export function formatSize(bytes) {
+  const n = Number(bytes) || 0;
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}

@@ -41,7 +41,9 @@ public final class Browsers implements BeforeAllCallback, AfterAllCallback, Para
                         "--disable-component-update", "--disable-sync", "--no-first-run",
                         // the test stack's certificate is self-signed; without this Chromium refuses to install
                         // the service worker (the offline app shell) from it
-                        "--ignore-certificate-errors")));
+                        "--ignore-certificate-errors",
+                        // voice messages: a fake microphone (a beeping tone) that needs no prompt
+                        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")));
         context.getStore(ExtensionContext.Namespace.GLOBAL).put(Browsers.class, this);
     }
 
@@ -79,6 +81,7 @@ public final class Browsers implements BeforeAllCallback, AfterAllCallback, Para
         BrowserContext ctx = browser.newContext(new Browser.NewContextOptions()
                 .setIgnoreHTTPSErrors(true).setViewportSize(width, height).setLocale("en-GB").setTimezoneId("UTC"));
         ctx.setDefaultTimeout(10_000);
+        ctx.grantPermissions(List.of("microphone"), new BrowserContext.GrantPermissionsOptions().setOrigin(url()));
         return ctx.newPage();
     }
 

@@ -74,6 +74,42 @@ final class ChatPage {
         return page.getByTestId("message").filter(new Locator.FilterOptions().setHasText(text));
     }
 
+    /** Picks a file for the next message (the composer's file input); it shows above the message field. */
+    void attach(java.nio.file.Path file) {
+        page.getByTestId("attach-input").setInputFiles(file);
+        assertThat(page.getByTestId("staged")).isVisible();
+    }
+
+    /** Presses Send: the typed text, the picked file or both. */
+    void pressSend() {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send").setExact(true)).click();
+    }
+
+    /** The id of the conversation open in this page. */
+    String conversationId() {
+        return page.locator("[data-testid=conversation-item][aria-current=true]").getAttribute("data-id");
+    }
+
+    /** The bubble of the message at this seq, when it is rendered. */
+    Locator messageAt(int seq) {
+        return page.locator("#messages [data-testid=message][data-seq=\"" + seq + "\"]");
+    }
+
+    /** Reacts to a message with one of the picker's common emoji. */
+    void react(Locator message, String emoji) {
+        message.hover();
+        message.getByLabel("Add reaction", new Locator.GetByLabelOptions().setExact(true)).click();
+        page.getByTestId("reaction-picker").getByLabel("React with " + emoji, new Locator.GetByLabelOptions().setExact(true)).click();
+    }
+
+    /** Replies to a message with text. */
+    void reply(Locator message, String text) {
+        message.hover();
+        message.getByLabel("Reply", new Locator.GetByLabelOptions().setExact(true)).click();
+        assertThat(page.getByTestId("replying")).isVisible();
+        send(text);
+    }
+
     Locator conversation(String peerName) {
         return page.getByTestId("conversation-item").filter(new Locator.FilterOptions().setHasText(peerName));
     }
