@@ -119,10 +119,29 @@ public final class AttachmentStore {
      * upload is discarded: 415), pictures rewritten without metadata and given a thumbnail.
      */
     Views.Upload complete(UUID owner, UUID id) {
-        Stored a = owned(owner, id);
-        if (a.complete()) {
-            return view(a, all(a));
+        // One completion at a time per upload: the row is locked (FOR NO KEY UPDATE, so chunk rows,
+        // whose foreign key only needs a key-share lock, can still be written) until the result is
+        // stored. A second caller waits, then finds it complete.
+        Completion done = db.inTransaction(tx -> {
+            Stored a = tx.get("SELECT " + COLUMNS + " FROM attachments WHERE id = ?::uuid AND owner_id = ?::uuid FOR NO KEY UPDATE", id, owner)
+                    .map(AttachmentStore::stored)
+                    .orElseThrow(() -> new ChatException(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment."));
+            return a.complete() ? new Completion(a, null) : check(tx, a);
+        });
+        if (done.refused() != null) {
+            storage.delete(id); // after the commit: the row's chunks may still be locked before it
+            throw done.refused();
         }
+        Stored a = done.stored() != null ? done.stored() : owned(owner, id);
+        return view(a, all(a));
+    }
+
+    /** A finished completion: the attachment as stored, or why it was refused (and discarded). */
+    private record Completion(Stored stored, ChatException refused) {
+    }
+
+    private Completion check(DbExecute tx, Stored a) {
+        UUID id = a.id();
         List<Integer> received = storage.received(id);
         if (received.size() != a.chunks()) {
             List<Integer> missing = IntStream.range(0, a.chunks()).filter(i -> !received.contains(i)).boxed().toList();
@@ -134,32 +153,36 @@ public final class AttachmentStore {
         boolean wrong = ContentSniffer.contradicts(a.contentType(), sniffed)
                 || a.voice() && !ContentSniffer.kind(sniffed).equals("audio");
         if (wrong) {
-            db.client().execute().delete("DELETE FROM attachments WHERE id = ?::uuid", id);
-            storage.delete(id);
-            throw new ChatException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, a.voice()
+            tx.delete("DELETE FROM attachments WHERE id = ?::uuid", id); // committed, then refused
+            return new Completion(null, new ChatException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, a.voice()
                     ? "A voice message must be audio; these bytes are " + sniffed + ". Nothing was kept."
-                    : "The file was declared " + a.contentType() + " but its bytes are " + sniffed + ". Nothing was kept.");
+                    : "The file was declared " + a.contentType() + " but its bytes are " + sniffed + ". Nothing was kept."));
         }
         String kind = a.voice() ? "voice" : ContentSniffer.kind(sniffed);
         long size = a.size();
         Optional<Images.Processed> picture = Optional.empty();
         if (kind.equals("image")) {
             byte[] whole = assemble(a);
-            byte[] clean = Images.withoutMetadata(whole, sniffed);
-            if (clean.length != whole.length) {
-                storage.replace(id, split(clean, a.chunkSize()));
-                size = clean.length;
+            try {
+                byte[] clean = Images.withoutMetadata(whole, sniffed);
+                if (!java.util.Arrays.equals(clean, whole)) {
+                    storage.replace(id, split(clean, a.chunkSize()));
+                    size = clean.length;
+                }
+                picture = Images.process(clean, sniffed);
+            } catch (IllegalArgumentException damaged) {
+                // not a picture after all (truncated, damaged): it travels as the file it is, never inline
+                sniffed = "application/octet-stream";
+                kind = "file";
             }
-            picture = Images.process(clean, sniffed);
         }
-        db.client().execute().update("""
+        tx.update("""
                 UPDATE attachments SET content_type = ?, kind = ?, size = ?, width = ?, height = ?, thumbnail = ?,
                     completed_at = now()
-                WHERE id = ?::uuid AND completed_at IS NULL""",
+                WHERE id = ?::uuid""",
                 sniffed, kind, size, picture.map(Images.Processed::width).orElse(null),
                 picture.map(Images.Processed::height).orElse(null), picture.map(Images.Processed::thumbnail).orElse(null), id);
-        Stored done = owned(owner, id);
-        return view(done, all(done));
+        return new Completion(null, null);
     }
 
     /** The attachment, if {@code reader} may read it: its uploader, or a member where it was sent. */
@@ -188,16 +211,17 @@ public final class AttachmentStore {
      */
     void claim(DbExecute tx, UUID sender, UUID conversation, UUID id) {
         Optional<DbRow> row = tx.get("""
-                SELECT completed_at, EXISTS (SELECT 1 FROM messages m WHERE m.attachment_id = a.id) AS used
-                FROM attachments a WHERE a.id = ?::uuid AND a.owner_id = ?::uuid AND a.conversation_id = ?::uuid
-                FOR UPDATE""", id, sender, conversation);
+                SELECT completed_at FROM attachments
+                WHERE id = ?::uuid AND owner_id = ?::uuid AND conversation_id = ?::uuid FOR UPDATE""", id, sender, conversation);
         if (row.isEmpty()) {
             throw new ChatException(ErrorCode.ATTACHMENT_NOT_FOUND, "No attachment " + id + " of yours for this conversation.");
         }
         if (Db.isNull(row.get(), "completed_at")) {
             throw new ChatException(ErrorCode.ATTACHMENT_INCOMPLETE, "Attachment " + id + " is not complete: upload its chunks, then complete it.");
         }
-        if (Boolean.TRUE.equals(Db.value(row.get(), "used"))) {
+        // a statement of its own, after the lock: it sees the message of a send that held the lock
+        // before us and has committed (a subquery of the locking statement would not)
+        if (tx.get("SELECT 1 AS one FROM messages WHERE attachment_id = ?::uuid", id).isPresent()) {
             throw new ChatException(ErrorCode.ATTACHMENT_IN_USE, "Attachment " + id + " was already sent in another message.");
         }
     }

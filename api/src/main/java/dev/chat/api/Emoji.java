@@ -34,6 +34,12 @@ final class Emoji {
             if (cp == 0x200D && (i == cps.length - 1 || !joinable(cps[i + 1]))) {
                 return false; // a joiner must join two emoji: "👍\u200D" is a broken sequence
             }
+            if (Character.isEmojiModifier(cp) && !Character.isEmojiModifierBase(cps[i - 1])) {
+                return false; // a skin tone belongs right after a person or hand: "👍🏽🏽" is not one emoji
+            }
+            if (cp == 0xFE0F && !joinable(cps[i - 1])) {
+                return false; // one variation selector, after an emoji
+            }
             boolean part = Character.isEmoji(cp) || Character.isEmojiComponent(cp) || cp == 0x200D || cp == 0xFE0F
                     || cp == 0x20E3 || cp >= 0xE0020 && cp <= 0xE007F;
             if (!part) {

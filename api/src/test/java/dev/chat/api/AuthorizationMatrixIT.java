@@ -68,6 +68,8 @@ class AuthorizationMatrixIT {
         rule("GET /api/invites/{token}", Access.USER, null);
         rule("POST /api/invites/{token}/join", Access.USER, null);
         rule("GET /api/presence", Access.USER, null);
+        // an upload names its conversation in the body: a non-member gets 404 conversation_not_found
+        rule("POST /api/attachments", Access.USER, "{\"conversation\":\"$chat\",\"name\":\"m.txt\",\"size\":5}");
 
         rule("GET /api/conversations/{id}", Access.MEMBER, null);
         rule("PATCH /api/conversations/{id}", Access.MEMBER, "{\"pinned\":true}");
@@ -80,6 +82,15 @@ class AuthorizationMatrixIT {
         rule("PATCH /api/conversations/{id}/messages/{seq}", Access.MEMBER, "{\"text\":\"edited\"}");
         rule("DELETE /api/conversations/{id}/messages/{seq}", Access.MEMBER, null);
         rule("GET /api/conversations/{id}/messages/{seq}/readers", Access.MEMBER, null);
+        rule("PUT /api/conversations/{id}/messages/{seq}/reactions/{emoji}", Access.MEMBER, null);
+        rule("DELETE /api/conversations/{id}/messages/{seq}/reactions/{emoji}", Access.MEMBER, null);
+        rule("GET /api/conversations/{id}/changes", Access.MEMBER, null);
+        // bob uploaded and sent the fixture's picture: its uploader and the chat's members may read it
+        rule("GET /api/attachments/{id}", Access.MEMBER, null);
+        rule("PUT /api/attachments/{id}/chunks/{index}", Access.MEMBER, null);
+        rule("POST /api/attachments/{id}/complete", Access.MEMBER, null);
+        rule("GET /api/attachments/{id}/content", Access.MEMBER, null);
+        rule("GET /api/attachments/{id}/thumbnail", Access.MEMBER, null);
         rule("GET /api/groups/{group}", Access.MEMBER, null);
         rule("GET /api/groups/{group}/members", Access.MEMBER, null);
         rule("DELETE /api/groups/{group}/members/{user}", Access.MEMBER, null); // {user} is bob: leaving
@@ -176,9 +187,12 @@ class AuthorizationMatrixIT {
         };
     }
 
-    /** A chat (bob and a fresh peer, with a message of bob's) and a group (ana owns; bob a member), per operation. */
+    /**
+     * A chat (bob and a fresh peer, with a message of bob's and a picture bob sent) and a group (ana
+     * owns; bob a member), per operation.
+     */
     private record Fixture(String chat, long bobSeq, String group, String channel, String invite, String token,
-                           TestClient peer, UUID bob, int n) {
+                           TestClient peer, UUID bob, int n, String attachment) {
         static Fixture create(ChatServers.Stack stack, TestClient ana, TestClient bob, int n) {
             TestClient peer = TestClient.signUp(stack.apiUrl(), "peer" + n);
             UUID chat = bob.openDirect(peer.username);
@@ -190,11 +204,32 @@ class AuthorizationMatrixIT {
             String channel = ana.post("/api/groups/" + g + "/channels", "{\"name\":\"side\"}").body().path("id").asText();
             JsonNode invite = ana.post("/api/groups/" + g + "/invites", "{}").body();
             return new Fixture(chat.toString(), sent.body().path("seq").asLong(), g, channel, invite.path("id").asText(),
-                    invite.path("token").asText(), peer, bob.id, n);
+                    invite.path("token").asText(), peer, bob.id, n, picture(bob, chat, n));
+        }
+
+        /** A small PNG uploaded, completed and sent by bob; its attachment id. */
+        private static String picture(TestClient bob, UUID chat, int n) {
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            try {
+                javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            String id = bob.post("/api/attachments", "{\"conversation\":\"" + chat + "\",\"name\":\"m.png\",\"size\":" + png.size()
+                    + ",\"contentType\":\"image/png\"}").body().path("id").asText();
+            bob.putBytes("/api/attachments/" + id + "/chunks/0", png.toByteArray());
+            bob.post("/api/attachments/" + id + "/complete", null);
+            bob.post("/api/conversations/" + chat + "/messages",
+                    "{\"clientMsgId\":\"matrix-" + n + "-picture\",\"attachment\":\"" + id + "\"}");
+            return id;
         }
 
         String fill(String template) {
-            return template.replace("{id}", chat).replace("{seq}", Long.toString(bobSeq)).replace("{group}", group)
+            if (template.startsWith("/api/attachments/{id}")) {
+                template = template.replace("{id}", attachment);
+            }
+            return template.replace("{id}", chat).replace("{index}", "0").replace("{emoji}", "%F0%9F%91%8D")
+                    .replace("$chat", chat).replace("{seq}", Long.toString(bobSeq)).replace("{group}", group)
                     .replace("{channel}", channel).replace("{invite}", invite).replace("{token}", token)
                     .replace("{user}", bob.toString()).replace("{userId}", peer.id.toString())
                     .replace("{username}", peer.username).replace("$peerName", peer.username).replace("$bob", bob.toString())
@@ -205,6 +240,7 @@ class AuthorizationMatrixIT {
             return switch (template) {
                 case "/api/users" -> "?q=peer";
                 case "/api/presence" -> "?users=" + peer.id;
+                case "/api/conversations/{id}/changes" -> "?since=0";
                 case "/api/admin/conversations/{id}/messages/{seq}", "/api/admin/groups/{group}",
                      "/api/admin/groups/{group}/members/{user}" -> "?reason=matrix";
                 default -> "";
@@ -226,6 +262,7 @@ class AuthorizationMatrixIT {
         frames.put("read", "\"seq\":1");
         frames.put("delivered", "\"seq\":1");
         frames.put("typing", "\"state\":\"start\"");
+        frames.put("react", "\"seq\":1,\"emoji\":\"👍\",\"on\":true");
         int i = 0;
         for (Map.Entry<String, String> f : frames.entrySet()) {
             String id = "m" + (++i);

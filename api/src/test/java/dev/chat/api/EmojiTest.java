@@ -14,7 +14,7 @@ class EmojiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "a", "1", "#", "©", "👍👍", "👍 ", " 👍", "<b>", "🇫", "🇫🇷🇩🇪", "ok", "\u200D", "\uFE0F", "👍\u200D", "👍\u200D\u200D👍", "👍\u200D🏽",
+    @ValueSource(strings = {"", "a", "1", "#", "©", "👍👍", "👍 ", " 👍", "<b>", "🇫", "🇫🇷🇩🇪", "ok", "\u200D", "\uFE0F", "👍\u200D", "👍\u200D\u200D👍", "👍\u200D🏽", "👍🏽🏽", "👍\uFE0F\uFE0F",
             "😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂😂"})
     void anythingElseIsRefused(String notOne) {
         assertFalse(Emoji.isOne(notOne), notOne);

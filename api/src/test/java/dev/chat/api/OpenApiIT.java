@@ -61,7 +61,7 @@ class OpenApiIT {
                     .replace("{userId}", UUID.randomUUID().toString()).replace("{seq}", "1")
                     .replace("{group}", UUID.randomUUID().toString()).replace("{user}", UUID.randomUUID().toString())
                     .replace("{channel}", UUID.randomUUID().toString()).replace("{invite}", UUID.randomUUID().toString())
-                    .replace("{token}", "no-such-token-0123456789");
+                    .replace("{token}", "no-such-token-0123456789").replace("{emoji}", "%F0%9F%91%8D").replace("{index}", "0");
             TestClient.Response r = TestClient.request(stack.apiUrl(), op[0], concrete, ana.token,
                     op[0].equals("GET") ? null : "{}");
             boolean unrouted = r.body() != null && "not_found".equals(r.body().path("code").asText());

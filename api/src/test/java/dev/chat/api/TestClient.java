@@ -6,16 +6,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A bearer-token API client and WebSocket client for integration tests, as a bot would use them. */
 final class TestClient {
@@ -23,6 +29,17 @@ final class TestClient {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Response(int status, String contentType, JsonNode body, String raw) {
+    }
+
+    /** A response kept as bytes, with all its headers (downloads). */
+    record Bytes(int status, HttpHeaders headers, byte[] body) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        JsonNode json() {
+            return parse(new String(body, StandardCharsets.UTF_8));
+        }
     }
 
     final String apiUrl;
@@ -59,6 +76,51 @@ final class TestClient {
 
     Response post(String path, String json) {
         return request(apiUrl, "POST", path, token, json);
+    }
+
+    Response put(String path, String json) {
+        return request(apiUrl, "PUT", path, token, json);
+    }
+
+    Response delete(String path) {
+        return request(apiUrl, "DELETE", path, token, null);
+    }
+
+    /** PUT of raw bytes as {@code application/octet-stream} (attachment chunks); the answer is JSON. */
+    Response putBytes(String path, byte[] bytes) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        try {
+            HttpResponse<String> res = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+            return new Response(res.statusCode(), res.headers().firstValue("Content-Type").orElse(""),
+                    res.body().isEmpty() ? null : parse(res.body()), res.body());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GET whose body is kept as bytes; {@code headers} are name, value, name, value, … (e.g. Range). */
+    Bytes download(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        // the whole body within the time, not only the headers (a short body under a longer
+        // Content-Length would otherwise hang until the server drops the connection)
+        CompletableFuture<HttpResponse<byte[]>> call = HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            HttpResponse<byte[]> res = call.get(60, TimeUnit.SECONDS);
+            return new Bytes(res.statusCode(), res.headers(), res.body());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("GET " + path + " failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
+            throw new IllegalStateException("GET " + path + ": the whole body did not arrive within 60 s");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     UUID openDirect(String peer) {
@@ -189,6 +251,106 @@ final class TestClient {
 
         void close() {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+
+    /**
+     * The frames of one socket taken by what they are, in whatever order they arrive: frames not
+     * asked for yet are kept (unlike {@link Socket#next}, which drops what it skips), so a test can
+     * wait for an ack and an event of the same socket in either order.
+     */
+    static final class Inbox {
+        final Socket socket;
+        private final List<JsonNode> kept = new ArrayList<>();
+
+        Inbox(Socket socket) {
+            this.socket = socket;
+        }
+
+        void send(String json) {
+            socket.send(json);
+        }
+
+        /** The first frame of this type that matches, kept or arriving within the timeout; fails otherwise. */
+        JsonNode take(String type, Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
+            JsonNode f = poll(type, match, timeout);
+            if (f == null) {
+                throw new AssertionError("no matching '" + type + "' frame within " + timeout + "; kept: " + kept);
+            }
+            return f;
+        }
+
+        JsonNode take(String type, Duration timeout) throws InterruptedException {
+            return take(type, f -> true, timeout);
+        }
+
+        /** The ack (or error) answering the frame with this id. */
+        JsonNode reply(String frameId, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                JsonNode f = find(x -> ("ack".equals(x.path("type").asText()) || "error".equals(x.path("type").asText()))
+                        && frameId.equals(x.path("id").asText()));
+                if (f != null) {
+                    return f;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !pull(left)) {
+                    throw new AssertionError("no answer to frame '" + frameId + "' within " + timeout + "; kept: " + kept);
+                }
+            }
+        }
+
+        /** Like {@link #take} but null when nothing matching comes. */
+        JsonNode poll(String type, Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                JsonNode f = find(x -> type.equals(x.path("type").asText()) && match.test(x));
+                if (f != null) {
+                    return f;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !pull(left)) {
+                    return null;
+                }
+            }
+        }
+
+        /** Every frame of this type that arrives within {@code window} (and any kept), taken. */
+        List<JsonNode> drain(String type, Duration window) throws InterruptedException {
+            long deadline = System.nanoTime() + window.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !pull(left)) {
+                    break;
+                }
+            }
+            List<JsonNode> out = new ArrayList<>();
+            JsonNode f;
+            while ((f = find(x -> type.equals(x.path("type").asText()))) != null) {
+                out.add(f);
+            }
+            return out;
+        }
+
+        private JsonNode find(Predicate<JsonNode> p) {
+            for (Iterator<JsonNode> it = kept.iterator(); it.hasNext(); ) {
+                JsonNode f = it.next();
+                if (f != null && p.test(f)) {
+                    it.remove();
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        /** Moves one arriving frame into {@code kept}; false when none came in time. */
+        private boolean pull(long nanos) throws InterruptedException {
+            JsonNode f = socket.frames.poll(nanos, TimeUnit.NANOSECONDS);
+            if (f == null) {
+                return false;
+            }
+            kept.add(f);
+            return true;
         }
     }
 }

@@ -41,23 +41,26 @@ public final class Images {
     /**
      * The image without metadata: JPEG APP1 (EXIF, XMP) and APP13 segments become at most a
      * minimal EXIF block holding the orientation; PNG text and eXIf chunks and WebP EXIF/XMP chunks
-     * are dropped. Other types, and files that do not parse, are returned as they are.
+     * are dropped; so is anything after a JPEG's end (the second pictures of Multi-Picture files,
+     * which carry their own EXIF, and appended data). Other types are returned as they are.
+     *
+     * @throws IllegalArgumentException when the file does not parse as its type: it cannot be
+     *                                  shown as a picture, and its metadata cannot be found
      */
     public static byte[] withoutMetadata(byte[] image, String type) {
-        try {
-            return switch (type) {
-                case "image/jpeg" -> jpegWithoutMetadata(image);
-                case "image/png" -> pngWithoutMetadata(image);
-                case "image/webp" -> webpWithoutMetadata(image);
-                default -> image;
-            };
-        } catch (RuntimeException e) {
-            return image; // truncated or odd files: served as uploaded, the thumbnail step will say if it decodes
-        }
+        return switch (type) {
+            case "image/jpeg" -> jpegWithoutMetadata(image);
+            case "image/png" -> pngWithoutMetadata(image);
+            case "image/webp" -> webpWithoutMetadata(image);
+            default -> image;
+        };
     }
 
     /** Size and thumbnail, or empty when the bytes do not decode as a picture Java can read. */
     public static Optional<Processed> process(byte[] image, String type) {
+        if (type.equals("image/webp")) {
+            return webpSize(image).map(wh -> new Processed(wh[0], wh[1], null)); // no WebP decoder in the JDK
+        }
         int orientation = type.equals("image/jpeg") ? jpegOrientation(image) : 1;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -150,7 +153,7 @@ public final class Images {
             out.writeBytes(minimalExif(orientation));
         }
         int at = 2;
-        while (at + 4 <= in.length) {
+        while (at + 2 <= in.length) {
             if ((in[at] & 0xFF) != 0xFF) {
                 throw new IllegalArgumentException("not a marker at " + at);
             }
@@ -159,18 +162,48 @@ public final class Images {
                 at++;
                 continue;
             }
-            if (marker == 0xDA || marker == 0xD9) { // start of scan: the rest is picture data
-                out.write(in, at, in.length - at);
+            if (marker == 0xD9) { // end of image: what follows (MPF pictures, appended data) is dropped
+                out.write(0xFF);
+                out.write(0xD9);
                 return out.toByteArray();
             }
+            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) { // markers without a length
+                out.write(in, at, 2);
+                at += 2;
+                continue;
+            }
+            if (at + 4 > in.length) {
+                break;
+            }
             int length = ((in[at + 2] & 0xFF) << 8) | (in[at + 3] & 0xFF);
-            boolean drop = marker == 0xE1 || marker == 0xED || marker == 0xFE; // EXIF/XMP, Photoshop IRB, comments
-            if (!drop) {
-                out.write(in, at, Math.min(2 + length, in.length - at));
+            if (length < 2 || at + 2 + length > in.length) {
+                throw new IllegalArgumentException("truncated segment at " + at);
+            }
+            if (!dropped(in, at, marker, length)) {
+                out.write(in, at, 2 + length);
             }
             at += 2 + length;
+            if (marker == 0xDA) { // a scan: its entropy-coded data runs to the next real marker
+                int end = at;
+                while (end + 1 < in.length && !((in[end] & 0xFF) == 0xFF && isMarker(in[end + 1] & 0xFF))) {
+                    end++;
+                }
+                out.write(in, at, end - at);
+                at = end;
+            }
         }
-        throw new IllegalArgumentException("no image data");
+        throw new IllegalArgumentException("no end of image");
+    }
+
+    /** After 0xFF inside scan data: 0x00 is a stuffed byte, 0xD0-0xD7 a restart, 0xFF fill; the rest end the scan. */
+    private static boolean isMarker(int next) {
+        return next != 0x00 && next != 0xFF && !(next >= 0xD0 && next <= 0xD7);
+    }
+
+    /** EXIF/XMP (APP1), Multi-Picture indexes (APP2 "MPF"), Photoshop IRB (APP13) and comments. */
+    private static boolean dropped(byte[] in, int at, int marker, int length) {
+        return marker == 0xE1 || marker == 0xED || marker == 0xFE
+                || marker == 0xE2 && length >= 6 && Arrays.equals(in, at + 4, at + 8, "MPF\0".getBytes(StandardCharsets.US_ASCII), 0, 4);
     }
 
     /** An APP1 EXIF segment with IFD0 holding only the Orientation tag (0x0112). */
@@ -267,6 +300,31 @@ public final class Images {
     }
 
     // ------------------------------------------------------------------------------------ WebP
+
+    /** Width and height from a WebP's first chunk (VP8X canvas, VP8 frame or VP8L header). */
+    static Optional<int[]> webpSize(byte[] in) {
+        if (in.length < 30) {
+            return Optional.empty();
+        }
+        String first = new String(in, 12, 4, StandardCharsets.US_ASCII);
+        return switch (first) {
+            case "VP8X" -> Optional.of(new int[] {1 + u24(in, 24), 1 + u24(in, 27)});
+            case "VP8 " -> (in[23] & 0xFF) == 0x9D && (in[24] & 0xFF) == 0x01 && (in[25] & 0xFF) == 0x2A
+                    ? Optional.of(new int[] {u16(in, 26, true) & 0x3FFF, u16(in, 28, true) & 0x3FFF}) : Optional.empty();
+            case "VP8L" -> {
+                if ((in[20] & 0xFF) != 0x2F) {
+                    yield Optional.empty();
+                }
+                long bits = (in[21] & 0xFFL) | (in[22] & 0xFFL) << 8 | (in[23] & 0xFFL) << 16 | (in[24] & 0xFFL) << 24;
+                yield Optional.of(new int[] {1 + (int) (bits & 0x3FFF), 1 + (int) (bits >> 14 & 0x3FFF)});
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    private static int u24(byte[] b, int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16;
+    }
 
     private static byte[] webpWithoutMetadata(byte[] in) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(in.length);

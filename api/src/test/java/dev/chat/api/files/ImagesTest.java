@@ -69,6 +69,41 @@ class ImagesTest {
     }
 
     @Test
+    void aSecondPictureAfterTheEndGoesWithItsLocation() throws IOException {
+        byte[] main = jpegWithExif(64, 48, 1);
+        byte[] second = jpegWithExif(16, 16, 1); // Multi-Picture files append pictures with their own EXIF
+        byte[] both = java.util.Arrays.copyOf(main, main.length + second.length);
+        System.arraycopy(second, 0, both, main.length, second.length);
+        byte[] clean = Images.withoutMetadata(both, "image/jpeg");
+        assertFalse(contains(clean, "GPSLatitude"));
+        assertEquals(64, ImageIO.read(new ByteArrayInputStream(clean)).getWidth());
+        assertTrue(clean.length < main.length);
+    }
+
+    @Test
+    void aDamagedJpegIsNotTakenForAPicture() throws IOException {
+        byte[] jpeg = jpegWithExif(64, 48, 1);
+        byte[] cut = java.util.Arrays.copyOf(jpeg, 40); // inside the EXIF segment
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Images.withoutMetadata(cut, "image/jpeg"));
+    }
+
+    @Test
+    void webpSizeComesFromItsHeader() {
+        // the 1x1 lossless WebP, and a VP8X canvas of 640x480
+        byte[] lossless = java.util.Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
+        assertEquals(1, Images.process(lossless, "image/webp").orElseThrow().width());
+        byte[] vp8x = new byte[30];
+        System.arraycopy("RIFF\0\0\0\0WEBPVP8X".getBytes(StandardCharsets.US_ASCII), 0, vp8x, 0, 16);
+        vp8x[24] = (byte) 639;
+        vp8x[25] = (byte) (639 >> 8);
+        vp8x[27] = (byte) 479;
+        vp8x[28] = (byte) (479 >> 8);
+        Images.Processed p = Images.process(vp8x, "image/webp").orElseThrow();
+        assertEquals(640, p.width());
+        assertEquals(480, p.height());
+    }
+
+    @Test
     void pngTextChunksAreDropped() throws IOException {
         BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
