@@ -16,7 +16,8 @@ import java.util.UUID;
 public final class ConversationStore {
     /**
      * A message with what it shows: the quoted message of a reply, its attachment and its
-     * reactions (aggregated per emoji in the statement: one index range per message). Used with
+     * reactions (aggregated per emoji in the statement: one index range per message, and none for
+     * a message never changed, since every reaction stamps its message's version). Used with
      * {@link #MESSAGE_JOINS} on {@code messages m}.
      */
     private static final String MESSAGE_COLUMNS = """
@@ -26,10 +27,11 @@ public final class ConversationStore {
             a.id AS a_id, a.name AS a_name, a.size AS a_size, a.content_type AS a_type, a.kind AS a_kind,
             a.width AS a_width, a.height AS a_height, a.thumbnail IS NOT NULL AS a_thumbnail,
             a.duration_ms AS a_duration, array_to_json(a.waveform)::text AS a_waveform,
-            (SELECT json_agg(json_build_object('emoji', g.emoji, 'count', g.n, 'users', g.users) ORDER BY g.first, g.emoji)::text
+            CASE WHEN m.version > 0 THEN (
+             SELECT json_agg(json_build_object('emoji', g.emoji, 'count', g.n, 'users', g.users) ORDER BY g.first, g.emoji)::text
              FROM (SELECT x.emoji, count(*) AS n, array_agg(x.user_id ORDER BY x.created_at, x.user_id) AS users,
                           min(x.created_at) AS first
-                   FROM reactions x WHERE x.conversation_id = m.conversation_id AND x.seq = m.seq GROUP BY x.emoji) g) AS reactions""";
+                   FROM reactions x WHERE x.conversation_id = m.conversation_id AND x.seq = m.seq GROUP BY x.emoji) g) END AS reactions""";
     private static final String MESSAGE_JOINS = """
              LEFT JOIN messages q ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to
              LEFT JOIN attachments qa ON qa.id = q.attachment_id
