@@ -8,7 +8,7 @@ import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick, for
 import { Store } from './store.js';
 import * as attachments from './attachments.js';
 import { VoiceRecorder, recordingSupported, voicePlayer, clock } from './voice.js';
-import { reactionChips, toggled, ReactionPicker } from './reactions.js';
+import { reactionChips, withPending, ReactionPicker } from './reactions.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +18,7 @@ const state = {
   messages: new Map(),      // id -> Map(seq -> message)
   loaded: new Set(),        // conversations whose newest page was fetched
   pending: new Map(),       // id -> [{clientMsgId, text, status, at}]
+  reactions: new Map(),     // my reactions the server has not confirmed yet: key -> {key, conversation, seq, emoji, on, order}
   presence: new Map(),      // userId -> {state, lastSeen}
   typing: new Map(),        // conversation id -> {until}
   names: new Map(),         // user id -> display name (group members), for sender names in channels
@@ -158,6 +159,7 @@ $('logout').addEventListener('click', async () => {
   clearStaged();
   for (const list of state.pending.values()) list.forEach((p) => { p.cancelled = true; }); // uploads stop
   state.conversations.clear(); state.messages.clear(); state.loaded.clear(); state.pending.clear();
+  state.reactions.clear();
   state.current = null;
   setAuthMode(false);
   showAuth();
@@ -195,7 +197,8 @@ async function openDeviceCopy() {
   versions.load();
   try {
     state.store = await Store.open(state.me.id);
-    const [conversations, outbox] = await Promise.all([state.store.all('conversations'), state.store.outbox()]);
+    const [conversations, outbox, reactions] = await Promise.all([
+      state.store.all('conversations'), state.store.outbox(), state.store.all('reactions')]);
     conversations.forEach((c) => { if (!state.conversations.has(c.id)) state.conversations.set(c.id, c); });
     // only the recent window of each chat: older messages are read from the device when scrolled to
     const messages = await state.store.newestMessages(conversations.map((c) => c.id), CACHED_WINDOW);
@@ -209,6 +212,7 @@ async function openDeviceCopy() {
         state.pending.get(p.conversation).push({ ...p, status: 'sending' });
       }
     }
+    for (const r of reactions) if (!state.reactions.has(r.key)) state.reactions.set(r.key, r);
   } catch (e) {
     console.warn('no device copy', e);
   }
@@ -274,6 +278,7 @@ async function onWelcome(welcome) {
     renderInbox();
     if (state.current) { renderConversation(); markRead(); }
     flushOutbox();
+    flushReactions();
   } catch (e) {
     console.warn('sync failed', e);
   }
@@ -466,7 +471,10 @@ function refreshQuotes(m) {
   }
 }
 
-/** Someone (maybe me, on any device) reacted: the message's reactions are replaced by the server's. */
+/**
+ * Someone (maybe me, on any device) reacted: the message's reactions are replaced by the server's.
+ * My reactions still waiting for the server are shown on top of it (see waitingReactions).
+ */
 function onReactions(r) {
   versions.note(r.conversation, r.version);
   const held = state.messages.get(r.conversation);
@@ -1036,8 +1044,10 @@ function bubble(c, m, grouped) {
     : uploading ? attachments.pendingView(m, { onImageLoad: followBottom })
       : m.attachment ? attachments.attachmentView(m.attachment, { openImage: attachments.openViewer }) : null;
   const text = m.deleted ? [m.moderated ? 'Removed by a moderator' : 'This message was deleted'] : withMentions(m.text || '');
-  const chips = m.deleted || m.pending ? null : reactionChips(m.reactions, {
+  const waiting = m.deleted || m.pending ? [] : waitingReactions(c.id, m.seq);
+  const chips = m.deleted || m.pending ? null : reactionChips(withPending(m.reactions, waiting, state.me.id), {
     me: state.me.id, nameOf: (u) => userName(c, u), onToggle: (emoji, on) => react(c.id, m.seq, emoji, on),
+    waiting: new Set(waiting.map((r) => r.emoji)),
   });
   const node = el('div', {
     class: `message${mine ? ' mine' : ''}${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`
@@ -1389,13 +1399,41 @@ const picker = new ReactionPicker();
 // the picker floats where it was opened: scrolling the list away from that message closes it
 ['wheel', 'touchmove'].forEach((type) => $('messages').addEventListener(type, () => picker.close(false), { passive: true }));
 
-/** Sets my reaction (on or off): shown at once, then the server's answer (or the old state back, on failure). */
-async function react(id, seq, emoji, on) {
-  const held = state.messages.get(id);
-  const m = held && held.get(seq);
-  if (!m) return;
-  held.set(seq, { ...m, reactions: toggled(m.reactions, emoji, on, state.me.id) });
+const reactionKey = (id, seq, emoji) => `${id} ${seq} ${emoji}`;
+
+/** My reactions to a message the server has not confirmed yet, in the order made. */
+function waitingReactions(id, seq) {
+  const out = [];
+  for (const r of state.reactions.values()) if (r.conversation === id && r.seq === seq) out.push(r);
+  return out.sort((a, b) => a.order - b.order);
+}
+
+/**
+ * Sets my reaction (on or off). It shows at once and is kept on the device until the server has
+ * it: offline, or with the server out of reach, it waits (survives a reload) and goes after the
+ * next welcome. Only the latest wish per message and emoji is kept: react is a set, not a toggle,
+ * so sending it again is safe. Until confirmed it is shown on top of the server's tally.
+ */
+function react(id, seq, emoji, on) {
+  if (!state.messages.get(id)?.has(seq)) return;
+  const key = reactionKey(id, seq, emoji);
+  const wish = { key, conversation: id, seq, emoji, on, order: Date.now() * 1000 + (orderSeq++ % 1000) };
+  state.reactions.set(key, wish);
   if (id === state.current) renderMessages();
+  // kept on the device and sent at once: the write is queued before the answer's delete, so it cannot outlive it
+  if (state.store) state.store.put('reactions', [wish]);
+  sendReaction(key);
+}
+
+const reacting = new Set(); // keys with a request in flight: one at a time per message and emoji
+
+/** Sends the wish held for this key; a newer wish made meanwhile goes right after it. */
+async function sendReaction(key) {
+  const wish = state.reactions.get(key);
+  if (!wish || reacting.has(key)) return;
+  if (!(state.socket && state.socket.isOpen()) && navigator.onLine === false) return; // waits for the next welcome
+  reacting.add(key);
+  const { conversation: id, seq, emoji, on } = wish;
   try {
     let result = null;
     if (state.socket && state.socket.isOpen()) {
@@ -1406,13 +1444,48 @@ async function react(id, seq, emoji, on) {
       }
     }
     if (!result) result = await api.react(id, seq, emoji, on);
-    onReactions(result);
+    settleReaction(wish);
+    onReactions(result); // from now on the server's tally is the truth
   } catch (e) {
-    const now = held.get(seq);
-    if (now) held.set(seq, { ...now, reactions: m.reactions }); // back as it was
-    if (id === state.current) renderMessages();
-    alertError(e);
+    if (refusedForGood(e)) {
+      settleReaction(wish); // undone: the server's tally shows again
+      if (id === state.current) {
+        renderMessages();
+        notice(`${on ? 'Could not add' : 'Could not remove'} ${emoji}: ${e.message}`);
+      }
+    } else if (state.socket && state.socket.isOpen()) {
+      // the server is busy (or the request was lost): try again a little later
+      wish.attempts = (wish.attempts || 0) + 1;
+      setTimeout(() => sendReaction(key), Math.min(30_000, 1000 * 2 ** wish.attempts));
+    }
+    // otherwise offline, or the server out of reach: it waits, and goes after the next welcome
+  } finally {
+    reacting.delete(key);
   }
+  const newer = state.reactions.get(key);
+  if (newer && newer !== wish) sendReaction(key);
+}
+
+/** The server has answered this wish: it is no longer waiting (unless a newer one replaced it). */
+function settleReaction(wish) {
+  if (state.reactions.get(wish.key) !== wish) return;
+  state.reactions.delete(wish.key);
+  if (state.store) state.store.delete('reactions', wish.key);
+}
+
+/**
+ * A refusal that sending again cannot change (the message was deleted, too many reactions, no
+ * longer a member); not the network, a lost socket, a busy server (429, 5xx) or an expired session.
+ */
+function refusedForGood(e) {
+  if (!e || !e.code) return false;
+  if (e instanceof ApiError) return e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401;
+  return !['service_unavailable', 'rate_limited', 'internal_error', 'unauthenticated'].includes(e.code);
+}
+
+/** After (re)connecting, every reaction still waiting goes (each key once; the server's answer settles it). */
+function flushReactions() {
+  [...state.reactions.values()].sort((a, b) => a.order - b.order).forEach((r) => sendReaction(r.key));
 }
 
 // ------------------------------------------------------------------ attachments

@@ -29,19 +29,31 @@ export function toggled(reactions, emoji, on, me) {
 }
 
 /**
- * The chips of a message: one per emoji, pressed when I reacted with it (clicking toggles mine).
- * nameOf(userId) gives the names shown in the title.
+ * The server's tally with my reactions not confirmed yet on top ({emoji, on} each, in the order
+ * made): what the message shows until the server has them.
  */
-export function reactionChips(reactions, { me, nameOf, onToggle }) {
+export function withPending(reactions, pending, me) {
+  return pending.reduce((out, p) => toggled(out, p.emoji, p.on, me), reactions || []);
+}
+
+/**
+ * The chips of a message: one per emoji, pressed when I reacted with it (clicking toggles mine).
+ * nameOf(userId) gives the names shown in the title; waiting holds the emoji whose change of mine
+ * the server has not confirmed yet (shown as waiting).
+ */
+export function reactionChips(reactions, { me, nameOf, onToggle, waiting = new Set() }) {
   if (!reactions || !reactions.length) return null;
   return el('div', { class: 'reactions', role: 'group', 'aria-label': 'Reactions' }, ...reactions.map((r) => {
     const mine = r.users.includes(me);
+    const queued = waiting.has(r.emoji);
     const names = r.users.map(nameOf);
     const who = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0] || '';
     return el('button', {
-      type: 'button', class: 'reaction' + (mine ? ' mine' : ''), 'data-testid': 'reaction', 'data-emoji': r.emoji,
-      'aria-pressed': String(mine), title: names.join(', '),
-      'aria-label': `${r.emoji} ${r.count}${who ? ': ' + who : ''}${mine ? '. Remove your reaction' : '. React with ' + r.emoji}`,
+      type: 'button', class: 'reaction' + (mine ? ' mine' : '') + (queued ? ' waiting' : ''), 'data-testid': 'reaction',
+      'data-emoji': r.emoji, 'data-waiting': queued ? 'true' : null, 'aria-pressed': String(mine),
+      title: names.join(', ') + (queued ? ' (not sent yet)' : ''),
+      'aria-label': `${r.emoji} ${r.count}${who ? ': ' + who : ''}${queued ? ', not sent yet' : ''}`
+        + `${mine ? '. Remove your reaction' : '. React with ' + r.emoji}`,
       onclick: () => onToggle(r.emoji, !mine),
     }, el('span', { class: 'emoji', 'aria-hidden': 'true' }, r.emoji), el('span', { class: 'n', 'aria-hidden': 'true' }, String(r.count)));
   }));

@@ -1,9 +1,10 @@
-// The device's copy of the user's chats in IndexedDB: conversations, messages and the outbox of
+// The device's copy of the user's chats in IndexedDB: conversations, messages, the outbox of
 // messages typed but not yet accepted by the server (with the file or recording of an attachment
-// not yet uploaded, as a Blob). It lets the app open instantly (and offline)
-// and keeps typed messages across reloads and closed tabs. One database per user.
+// not yet uploaded, as a Blob) and the reactions made but not yet confirmed by the server. It lets
+// the app open instantly (and offline) and keeps what the user did across reloads and closed tabs.
+// One database per user.
 
-const VERSION = 1;
+const VERSION = 2; // 2: the reactions store
 
 function promised(request) {
   return new Promise((resolve, reject) => {
@@ -30,15 +31,21 @@ export class Store {
     const request = indexedDB.open(`chat-${userId}`, VERSION);
     request.onupgradeneeded = () => {
       const db = request.result;
-      db.createObjectStore('conversations', { keyPath: 'id' });
-      db.createObjectStore('messages', { keyPath: ['conversation', 'seq'] });
-      db.createObjectStore('outbox', { keyPath: 'clientMsgId' });
+      const create = (name, keyPath) => { if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath }); };
+      create('conversations', 'id');
+      create('messages', ['conversation', 'seq']);
+      create('outbox', 'clientMsgId');
+      // my reactions waiting for the server, one per message and emoji: {key, conversation, seq, emoji, on, order}
+      create('reactions', 'key');
     };
+    request.onblocked = () => console.warn('the device copy waits for another tab to close it (a newer version)');
     return new Store(await promised(request));
   }
 
   constructor(db) {
     this.db = db;
+    // a newer version of the app (another tab) upgrades the database: let it, this tab reloads into it later
+    db.onversionchange = () => db.close();
     this.soon = new Map(); // store name -> values written together shortly
     this.soonTimer = 0;
   }

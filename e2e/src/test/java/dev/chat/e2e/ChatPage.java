@@ -102,6 +102,25 @@ final class ChatPage {
         page.getByTestId("reaction-picker").getByLabel("React with " + emoji, new Locator.GetByLabelOptions().setExact(true)).click();
     }
 
+    /** The chip of one emoji under a message. */
+    Locator reaction(Locator message, String emoji) {
+        return message.locator("[data-testid=reaction][data-emoji='" + emoji + "']");
+    }
+
+    /** Deletes one of my messages (for everyone). */
+    void deleteMessage(Locator message) {
+        message.hover();
+        message.getByLabel("Delete message", new Locator.GetByLabelOptions().setExact(true)).click();
+    }
+
+    /** Reloads once the service worker has the app shell, so a later reload works offline too. */
+    void reloadUnderServiceWorker() {
+        page.waitForFunction("() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true)");
+        page.reload();
+        awaitConnected();
+        page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+    }
+
     /** Replies to a message with text. */
     void reply(Locator message, String text) {
         message.hover();

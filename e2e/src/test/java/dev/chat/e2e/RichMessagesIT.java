@@ -39,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * size; a file with its name, size and an authorised download link; an upload that loses the
  * network half way and resumes after a reload without sending again what the server holds; a
  * voice message recorded with the (fake) microphone, reviewed with its waveform, sent and played;
- * reactions live, toggled and caught up after being offline; a reply whose quote leads to an
- * original that is not loaded yet.
+ * reactions live, toggled and caught up after being offline; a reaction made offline, kept across
+ * a reload and sent when back (or undone when refused); a reply whose quote leads to an original
+ * that is not loaded yet.
  */
 @ExtendWith(Browsers.class)
 class RichMessagesIT {
@@ -319,6 +320,8 @@ class RichMessagesIT {
         assertThat(bob.page.locator("#connection")).containsText("Offline");
         ana.react(originalForAna, "🎉");
         assertThat(originalForAna.locator("[data-testid=reaction][data-emoji='🎉']")).containsText("1");
+        // shown at once; the server has it once it is no longer waiting
+        assertThat(originalForAna.locator("[data-testid=reaction][data-emoji='🎉']")).not().hasAttribute("data-waiting", "true");
         Request changes = bob.page.waitForRequest(Pattern.compile(".*/api/conversations/[^/]+/changes\\?since=\\d+.*"),
                 () -> bob.page.context().setOffline(false));
         assertTrue(changes.url().contains("since="), changes.url());
@@ -357,6 +360,77 @@ class RichMessagesIT {
         assertThat(original.locator("[data-testid=reaction][data-emoji='🎉']")).containsText("1");
         Browsers.screenshot(anaAgain.page, "rich-reply-jumped");
         assertEquals(List.of(), violations, String.join("\n", violations));
+    }
+
+    @Test
+    void aReactionMadeOfflineIsKeptShownAcrossAReloadAndSentWhenBackOrUndoneIfRefused(Browsers browsers) {
+        String bobName = Browsers.uniqueName("bob");
+        ChatPage bob = ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
+        ChatPage ana = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
+        ana.startChat(bobName);
+        ana.send("Lunch tomorrow?");
+        bob.open("Ana");
+        bob.send("Yes, at noon");
+        bob.send("Or maybe one");
+        assertThat(ana.messageAt(3)).containsText("Or maybe one");
+        ana.reloadUnderServiceWorker();
+        ana.open("Bob");
+
+        // Ana is offline: her reactions show at once (pressed, counted, marked as not sent yet)
+        ana.page.context().setOffline(true);
+        assertThat(ana.page.locator("#connection")).containsText("Offline");
+        ana.react(ana.messageAt(2), "👍");
+        ana.react(ana.messageAt(3), "🎉");
+        Locator thumbs = ana.reaction(ana.messageAt(2), "👍");
+        Locator party = ana.reaction(ana.messageAt(3), "🎉");
+        for (Locator chip : List.of(thumbs, party)) {
+            assertThat(chip).containsText("1");
+            assertThat(chip).hasAttribute("aria-pressed", "true");
+            assertThat(chip).hasAttribute("data-waiting", "true");
+        }
+        assertThat(ana.page.getByText("Cannot reach the server")).hasCount(0);
+        Browsers.screenshot(ana.page, "rich-reaction-offline-waiting");
+
+        // a reload while still offline: they are still there, from the device
+        ana.page.reload();
+        ana.open("Bob");
+        assertThat(thumbs).containsText("1");
+        assertThat(thumbs).hasAttribute("aria-pressed", "true");
+        assertThat(thumbs).hasAttribute("data-waiting", "true");
+        assertThat(party).hasAttribute("aria-pressed", "true");
+
+        // Bob sees nothing yet, and deletes his second message meanwhile
+        Locator bobsThumbs = bob.reaction(bob.messageAt(2), "👍");
+        assertThat(bob.page.getByTestId("reaction")).hasCount(0);
+        bob.deleteMessage(bob.messageAt(3));
+        assertThat(bob.messageAt(3)).containsText("This message was deleted");
+
+        // Ana is back: 👍 goes by itself and Bob sees it live; 🎉 is refused (the message is gone) and undone
+        ana.page.context().setOffline(false);
+        assertThat(bobsThumbs).containsText("1");
+        assertThat(bobsThumbs).hasAttribute("title", "Ana");
+        assertThat(bobsThumbs).hasAttribute("aria-pressed", "false");
+        assertThat(thumbs).not().hasAttribute("data-waiting", "true");
+        assertThat(thumbs).hasAttribute("aria-pressed", "true");
+        assertThat(ana.messageAt(3)).containsText("This message was deleted");
+        assertThat(party).hasCount(0);
+        assertThat(ana.page.locator("#typing")).containsText("Could not add 🎉");
+
+        // nothing is left waiting on the device: after a reload the server's tally is all there is
+        ana.page.reload();
+        ana.awaitConnected();
+        ana.open("Bob");
+        assertThat(thumbs).containsText("1");
+        assertThat(thumbs).not().hasAttribute("data-waiting", "true");
+        assertThat(ana.page.locator("[data-testid=reaction][data-waiting]")).hasCount(0);
+        assertEquals(0, ((Number) ana.page.evaluate("""
+                async () => { const dbs = await indexedDB.databases();
+                              const name = dbs.map(d => d.name).find(n => n.startsWith('chat-'));
+                              const db = await new Promise((ok, ko) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+                              return await new Promise(ok => { const q = db.transaction('reactions').objectStore('reactions').count();
+                                                               q.onsuccess = () => { ok(q.result); db.close(); }; }); }""")).intValue(),
+                "no reaction left waiting on the device");
+        assertThat(bob.page.getByTestId("reaction")).hasCount(1);
     }
 
     // ------------------------------------------------------------------ helpers
