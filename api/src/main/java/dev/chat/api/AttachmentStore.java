@@ -247,14 +247,9 @@ public final class AttachmentStore {
     private static Stored stored(DbRow r) {
         return new Stored(Db.uuid(r, "id"), Db.uuid(r, "conversation_id"), Db.uuid(r, "owner_id"), Db.string(r, "name"),
                 Db.longValue(r, "size"), Db.string(r, "content_type"), (int) Db.longValue(r, "chunk_size"),
-                Db.string(r, "kind"), Boolean.TRUE.equals(Db.value(r, "voice")), integer(r, "width"), integer(r, "height"),
-                integer(r, "duration_ms"), ConversationStore.waveform(Db.string(r, "waveform")),
+                Db.string(r, "kind"), Boolean.TRUE.equals(Db.value(r, "voice")), Db.integer(r, "width"), Db.integer(r, "height"),
+                Db.integer(r, "duration_ms"), ConversationStore.waveform(Db.string(r, "waveform")),
                 Boolean.TRUE.equals(Db.value(r, "has_thumbnail")), !Db.isNull(r, "completed_at"));
-    }
-
-    private static Integer integer(DbRow r, String column) {
-        Object v = Db.value(r, column);
-        return v == null ? null : ((Number) v).intValue();
     }
 
     private static Views.Upload view(Stored a, List<Integer> received) {

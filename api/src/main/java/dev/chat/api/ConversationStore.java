@@ -271,17 +271,12 @@ public final class ConversationStore {
                 Db.isNull(r, "q_kind") ? null : new Views.AttachmentBrief(Db.string(r, "q_kind"), Db.string(r, "q_name")));
         Views.Attachment attachment = deleted || Db.isNull(r, "a_id") ? null : new Views.Attachment(Db.uuid(r, "a_id"),
                 Db.string(r, "a_name"), Db.longValue(r, "a_size"), Db.string(r, "a_type"), Db.string(r, "a_kind"),
-                integer(r, "a_width"), integer(r, "a_height"), Boolean.TRUE.equals(Db.value(r, "a_thumbnail")),
-                integer(r, "a_duration"), waveform(Db.string(r, "a_waveform")));
+                Db.integer(r, "a_width"), Db.integer(r, "a_height"), Boolean.TRUE.equals(Db.value(r, "a_thumbnail")),
+                Db.integer(r, "a_duration"), waveform(Db.string(r, "a_waveform")));
         return new Views.Message(Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.uuid(r, "sender_id"),
                 Db.string(r, "client_msg_id"), deleted ? "" : Db.string(r, "body"), Db.instant(r, "created_at"),
                 Db.instant(r, "edited_at"), deleted, Db.longValue(r, "version"), quote, attachment,
                 reactions(Db.string(r, "reactions")));
-    }
-
-    private static Integer integer(DbRow r, String column) {
-        Object v = Db.value(r, column);
-        return v == null ? null : ((Number) v).intValue();
     }
 
     static List<Integer> waveform(String json) {

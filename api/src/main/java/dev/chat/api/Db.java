@@ -59,6 +59,12 @@ public final class Db {
         return ((Number) value(row, column)).longValue();
     }
 
+    /** An integer column that may be NULL. */
+    public static Integer integer(DbRow row, String column) {
+        Object v = value(row, column);
+        return v == null ? null : ((Number) v).intValue();
+    }
+
     public static String string(DbRow row, String column) {
         Object v = value(row, column);
         return v == null ? null : v.toString();
