@@ -38,8 +38,14 @@ export class Store {
       // my reactions waiting for the server, one per message and emoji: {key, conversation, seq, emoji, on, order}
       create('reactions', 'key');
     };
-    request.onblocked = () => console.warn('the device copy waits for another tab to close it (a newer version)');
-    return new Store(await promised(request));
+    // A tab still running an older version holds the database open: rather than wait for it, this
+    // tab works without a device copy (online only) and lets the upgrade happen when that tab goes.
+    let gaveUp = false;
+    const blocked = new Promise((resolve, reject) => {
+      request.onblocked = () => { gaveUp = true; reject(new Error('another tab holds an older device copy open')); };
+    });
+    const opened = promised(request).then((db) => { if (gaveUp) db.close(); return db; });
+    return new Store(await Promise.race([opened, blocked]));
   }
 
   constructor(db) {
