@@ -155,18 +155,16 @@ public final class ConversationStore {
 
     /**
      * Takes the next version of a conversation for a change to one of its messages (edit, delete,
-     * reaction) and stamps the message with it. Locks the conversation row first, as a send does,
-     * so changes and sends never wait on each other in opposite orders.
+     * reaction); the change stamps the message with it. Locks the conversation row first, as a
+     * send does, so changes and sends never wait on each other in opposite orders.
      */
-    public long stampChange(DbExecute tx, UUID conversation, long seq) {
-        long version = Db.longValue(tx.get("""
+    public long nextVersion(DbExecute tx, UUID conversation) {
+        return Db.longValue(tx.get("""
                 UPDATE conversations SET last_version = last_version + 1 WHERE id = ?::uuid RETURNING last_version""",
                 conversation).orElseThrow(), "last_version");
-        tx.update("UPDATE messages SET version = ? WHERE conversation_id = ?::uuid AND seq = ?", version, conversation, seq);
-        return version;
     }
 
-    /** Locks a conversation's row for a change to one of its messages (see {@link #stampChange}). */
+    /** Locks a conversation's row for a change to one of its messages (see {@link #nextVersion}). */
     public void lockForChange(DbExecute tx, UUID conversation) {
         tx.get("SELECT last_version FROM conversations WHERE id = ?::uuid FOR UPDATE", conversation);
     }

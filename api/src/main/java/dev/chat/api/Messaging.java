@@ -53,10 +53,6 @@ public final class Messaging {
      * uploaded {@code attachment} of the sender's for this conversation, the seq it {@code replyTo}.
      */
     public record Draft(String text, UUID attachment, Long replyTo) {
-        public static Draft text(String text) {
-            return new Draft(text, null, null);
-        }
-
         /** Reads a send's fields from a REST body or a WebSocket frame, the same way for both. */
         static Draft from(JsonBody body) {
             UUID attachment = body.optionalUuid("attachment");
@@ -64,10 +60,6 @@ public final class Messaging {
                     : body.optionalString("text", 0, MAX_TEXT).orElse("");
             return new Draft(text, attachment, body.optionalLong("replyTo", 1, Long.MAX_VALUE));
         }
-    }
-
-    public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, String text) {
-        return send(sender, conversation, clientMsgId, Draft.text(text));
     }
 
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, Draft draft) {
@@ -179,9 +171,9 @@ public final class Messaging {
     public Views.Message edit(UUID user, UUID conversation, long seq, String text) {
         return changeOwn(user, conversation, seq, EventType.MESSAGE_UPDATED, tx -> {
             tx.update("""
-                    UPDATE messages SET body = ?, edited_at = now()
-                    WHERE conversation_id = ?::uuid AND seq = ? AND deleted_at IS NULL""", text, conversation, seq);
-            conversations.stampChange(tx, conversation, seq);
+                    UPDATE messages SET body = ?, edited_at = now(), version = ?
+                    WHERE conversation_id = ?::uuid AND seq = ? AND deleted_at IS NULL""",
+                    text, conversations.nextVersion(tx, conversation), conversation, seq);
         });
     }
 
@@ -199,13 +191,12 @@ public final class Messaging {
         Optional<io.helidon.dbclient.DbRow> old = tx.get(
                 "SELECT attachment_id FROM messages WHERE conversation_id = ?::uuid AND seq = ? FOR UPDATE", conversation, seq);
         tx.update("""
-                UPDATE messages SET body = '', attachment_id = NULL, deleted_at = coalesce(deleted_at, now())
-                WHERE conversation_id = ?::uuid AND seq = ?""", conversation, seq);
+                UPDATE messages SET body = '', attachment_id = NULL, deleted_at = coalesce(deleted_at, now()), version = ?
+                WHERE conversation_id = ?::uuid AND seq = ?""", conversations.nextVersion(tx, conversation), conversation, seq);
         tx.delete("DELETE FROM reactions WHERE conversation_id = ?::uuid AND seq = ?", conversation, seq);
         if (old.isPresent() && !Db.isNull(old.get(), "attachment_id")) {
             AttachmentStore.discard(tx, Db.uuid(old.get(), "attachment_id"));
         }
-        conversations.stampChange(tx, conversation, seq);
         return conversations.bySeq(tx, conversation, seq).orElseThrow();
     }
 

@@ -59,7 +59,8 @@ public final class Reactions {
             if (changed == 0) {
                 return new Views.Reactions(conversation, seq, message.version(), message.reactions());
             }
-            long version = conversations.stampChange(tx, conversation, seq);
+            long version = conversations.nextVersion(tx, conversation);
+            tx.update("UPDATE messages SET version = ? WHERE conversation_id = ?::uuid AND seq = ?", version, conversation, seq);
             List<Views.Reaction> now = conversations.bySeq(tx, conversation, seq).orElseThrow().reactions();
             Views.Reactions result = new Views.Reactions(conversation, seq, version, now);
             var data = json.object()

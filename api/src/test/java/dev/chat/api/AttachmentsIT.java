@@ -699,6 +699,16 @@ class AttachmentsIT {
     }
 
     static TestClient.Response sendWith(TestClient who, UUID chat, String clientMsgId, String text, String attachment, Long replyTo) {
+        return who.post("/api/conversations/" + chat + "/messages", sendFields(clientMsgId, text, attachment, replyTo).toString());
+    }
+
+    /** The same send as a WebSocket frame. */
+    static String sendFrame(String frameId, UUID chat, String clientMsgId, String text, String attachment, Long replyTo) {
+        return sendFields(clientMsgId, text, attachment, replyTo).put("type", "send").put("id", frameId)
+                .put("conversation", chat.toString()).toString();
+    }
+
+    private static ObjectNode sendFields(String clientMsgId, String text, String attachment, Long replyTo) {
         ObjectNode body = TestClient.MAPPER.createObjectNode().put("clientMsgId", clientMsgId);
         if (text != null) {
             body.put("text", text);
@@ -709,22 +719,7 @@ class AttachmentsIT {
         if (replyTo != null) {
             body.put("replyTo", replyTo);
         }
-        return who.post("/api/conversations/" + chat + "/messages", body.toString());
-    }
-
-    static String sendFrame(String frameId, UUID chat, String clientMsgId, String text, String attachment, Long replyTo) {
-        ObjectNode f = TestClient.MAPPER.createObjectNode().put("type", "send").put("id", frameId)
-                .put("conversation", chat.toString()).put("clientMsgId", clientMsgId);
-        if (text != null) {
-            f.put("text", text);
-        }
-        if (attachment != null) {
-            f.put("attachment", attachment);
-        }
-        if (replyTo != null) {
-            f.put("replyTo", replyTo);
-        }
-        return f.toString();
+        return body;
     }
 
     static long lastSeq(TestClient who, UUID chat) {
