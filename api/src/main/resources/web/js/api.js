@@ -9,6 +9,20 @@ export class ApiError extends Error {
   }
 }
 
+/** Answers that say "later", not "no": the server was busy or failing. */
+const TRANSIENT = new Set(['service_unavailable', 'rate_limited', 'internal_error', 'unauthenticated']);
+
+/**
+ * Whether the server refused for good (an answer it would give again), as opposed to being busy,
+ * failing or out of reach (no code: the network or the socket). REST answers are judged by their
+ * status, so a proxy's 502 or 504 is never taken for a refusal; socket error frames by their code.
+ */
+export function refusedForGood(e) {
+  if (!e || !e.code) return false;
+  if (e instanceof ApiError) return e.status >= 400 && e.status < 500 && ![401, 408, 429].includes(e.status);
+  return !TRANSIENT.has(e.code);
+}
+
 let refreshing = null;
 
 /** Renews the access cookie; resolves true when the session is still valid. */

@@ -2,7 +2,7 @@
 // attachments, voice messages, replies and reactions.
 // Order comes from the server's seq; events are merged by seq, so duplicates never show.
 // User content is only ever inserted as text (textContent), never as HTML.
-import { api, ApiError } from './api.js';
+import { api, ApiError, refusedForGood } from './api.js';
 import { ChatSocket } from './socket.js';
 import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick, formatSize, svg } from './ui.js';
 import { Store } from './store.js';
@@ -1293,8 +1293,7 @@ async function deliver(id, p) {
     onMessage(message);
     if (state.store) state.store.delete('outbox', p.clientMsgId);
   } catch (e) {
-    const permanent = e.code && !['service_unavailable', 'rate_limited', 'internal_error'].includes(e.code);
-    if (permanent) {
+    if (refusedForGood(e)) {
       // the server refused it for good (e.g. no longer a member): show it, offer a retry, stop retrying
       p.status = 'failed';
       p.error = e.message;
@@ -1477,12 +1476,6 @@ function settleReaction(wish) {
  * A refusal that sending again cannot change (the message was deleted, too many reactions, no
  * longer a member); not the network, a lost socket, a busy server (429, 5xx) or an expired session.
  */
-function refusedForGood(e) {
-  if (!e || !e.code) return false;
-  if (e instanceof ApiError) return e.status >= 400 && e.status < 500 && e.status !== 429 && e.status !== 401;
-  return !['service_unavailable', 'rate_limited', 'internal_error', 'unauthenticated'].includes(e.code);
-}
-
 /** After (re)connecting, every reaction still waiting goes (each key once; the server's answer settles it). */
 function flushReactions() {
   [...state.reactions.values()].sort((a, b) => a.order - b.order).forEach((r) => sendReaction(r.key));
