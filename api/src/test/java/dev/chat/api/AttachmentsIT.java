@@ -451,7 +451,7 @@ class AttachmentsIT {
     }
 
     @Test
-    void aWebpPictureIsAnImageWithItsSize(ChatServers.Stack stack) throws Exception {
+    void aWebpPictureIsAnImageWithItsSizeAndAThumbnail(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
@@ -465,6 +465,11 @@ class AttachmentsIT {
         TestClient.Bytes content = ana.download("/api/attachments/" + done.get("id").asText() + "/content");
         assertTrue(content.header("Content-Type").startsWith("image/webp"));
         assertArrayEquals(webp, content.body());
+        assertTrue(done.get("thumbnail").asBoolean(), "the WebP decoder is on the server's class path: " + done);
+        TestClient.Bytes thumbnail = ana.download("/api/attachments/" + done.get("id").asText() + "/thumbnail");
+        BufferedImage thumb = ImageIO.read(new java.io.ByteArrayInputStream(thumbnail.body()));
+        assertEquals(1, thumb.getWidth());
+        assertEquals(1, thumb.getHeight());
     }
 
     @Test

@@ -56,11 +56,19 @@ public final class Images {
         };
     }
 
-    /** Size and thumbnail, or empty when the bytes do not decode as a picture Java can read. */
+    /**
+     * Size and thumbnail, or empty when the bytes do not decode as a picture Java can read. WebP is
+     * decoded by the TwelveMonkeys plugin; one it cannot decode still gets its size from its header.
+     */
     public static Optional<Processed> process(byte[] image, String type) {
-        if (type.equals("image/webp")) {
-            return webpSize(image).map(wh -> new Processed(wh[0], wh[1], null)); // no WebP decoder in the JDK
+        Optional<Processed> decoded = decode(image, type);
+        if (decoded.isEmpty() && type.equals("image/webp")) {
+            return webpSize(image).map(wh -> new Processed(wh[0], wh[1], null));
         }
+        return decoded;
+    }
+
+    private static Optional<Processed> decode(byte[] image, String type) {
         int orientation = type.equals("image/jpeg") ? jpegOrientation(image) : 1;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);

@@ -88,8 +88,39 @@ class ImagesTest {
     }
 
     @Test
+    void aLossyWebpGetsAnUprightThumbnailOfItsPixels() throws IOException {
+        // 64x48, made by Chromium's encoder (canvas.toDataURL("image/webp")): a gradient from
+        // orange (top left) to blue (bottom right), a white square at 8..24, an ICC profile chunk
+        byte[] webp = java.util.Base64.getDecoder().decode(
+                "UklGRrgCAABXRUJQVlA4WAoAAAAgAAAAPwAALwAASUNDUMgBAAAAAAHIAAAAAAQwAABtbnRyUkdCIFhZWiAH4AABAAEAAAAA" +
+                "AABhY3NwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAA9tYAAQAAAADTLQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" +
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlkZXNjAAAA8AAAACRyWFlaAAABFAAAABRnWFlaAAABKAAAABRiWFlaAAABPAAA" +
+                "ABR3dHB0AAABUAAAABRyVFJDAAABZAAAAChnVFJDAAABZAAAAChiVFJDAAABZAAAAChjcHJ0AAABjAAAADxtbHVjAAAAAAAA" +
+                "AAEAAAAMZW5VUwAAAAgAAAAcAHMAUgBHAEJYWVogAAAAAAAAb6IAADj1AAADkFhZWiAAAAAAAABimQAAt4UAABjaWFlaIAAA" +
+                "AAAAACSgAAAPhAAAts9YWVogAAAAAAAA9tYAAQAAAADTLXBhcmEAAAAAAAQAAAACZmYAAPKnAAANWQAAE9AAAApbAAAAAAAA" +
+                "AABtbHVjAAAAAAAAAAEAAAAMZW5VUwAAACAAAAAcAEcAbwBvAGcAbABlACAASQBuAGMALgAgADIAMAAxADZWUDggygAAAPAG" +
+                "AJ0BKkAAMAA+bTCURyQjIiEqqACADYlmAYQBsIolPj7Ngj22n17FBX9AR4MzQsTT9hm4LvRHl//7yP//igAA/ot6yTPybB//" +
+                "Xy7Pw4Yv03v//9CNYtWWwM3n94qHEzuN6oWQ7amIEMSuAa9nP2Dp5THOdmT4Gy2P7aOjiUxT0n6sFVvGz6Kc+G7s9ZLh1e8A" +
+                "dbIw6BpIod8qOnjdDPVEnim4NvMkBDrwBwu8HfxMuGX1K88EcnRR79k6PIgQhehw+YOP7DGolAA=");
+        Images.Processed p = Images.process(webp, "image/webp").orElseThrow();
+        assertEquals(64, p.width());
+        assertEquals(48, p.height());
+        assertNotNull(p.thumbnail(), "WebP pictures get thumbnails");
+        BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(p.thumbnail()));
+        assertEquals(64, thumb.getWidth());
+        assertEquals(48, thumb.getHeight());
+        java.awt.Color square = new java.awt.Color(thumb.getRGB(16, 16));
+        java.awt.Color topLeft = new java.awt.Color(thumb.getRGB(2, 40));
+        java.awt.Color bottomRight = new java.awt.Color(thumb.getRGB(60, 44));
+        assertTrue(square.getRed() > 230 && square.getGreen() > 230 && square.getBlue() > 230, "white square: " + square);
+        assertTrue(topLeft.getRed() > topLeft.getBlue() + 60, "orange side: " + topLeft);
+        assertTrue(bottomRight.getBlue() > bottomRight.getRed() + 60, "blue side: " + bottomRight);
+    }
+
+    @Test
     void webpSizeComesFromItsHeader() {
-        // the 1x1 lossless WebP, and a VP8X canvas of 640x480
+        // the 1x1 lossless WebP, and a VP8X canvas of 640x480 with no picture in it (the decoder
+        // gives up; the header still tells the size)
         byte[] lossless = java.util.Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
         assertEquals(1, Images.process(lossless, "image/webp").orElseThrow().width());
         byte[] vp8x = new byte[30];
