@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * voice message recorded with the (fake) microphone, reviewed with its waveform, sent and played;
  * reactions live, toggled and caught up after being offline; a reaction made offline, kept across
  * a reload and sent when back (or undone when refused); a reply whose quote leads to an original
- * that is not loaded yet.
+ * that is not loaded yet; a picture pasted and a sound and a video dropped, shown and played.
  */
 @ExtendWith(Browsers.class)
 class RichMessagesIT {
@@ -210,6 +210,88 @@ class RichMessagesIT {
         assertArrayEquals(bytes, received, "Bob downloads exactly the bytes Ana picked");
         assertThat(bob.page.getByTestId("attachment-file")).hasCount(1);
         Browsers.screenshot(ana.page, "rich-upload-resumed");
+    }
+
+    @Test
+    void aPastedPictureADroppedSoundAndADroppedVideoShowAndPlayOnTheOtherSide(Browsers browsers) {
+        String bobName = Browsers.uniqueName("bob");
+        ChatPage bob = ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
+        ChatPage ana = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
+        ana.startChat(bobName);
+        ana.send("Media coming");
+        bob.open("Ana");
+        assertThat(bob.message("Media coming")).isVisible();
+
+        // a WebP screenshot pasted into the message field (the browser's own encoder made it)
+        ana.page.getByLabel("Message", new Page.GetByLabelOptions().setExact(true)).evaluate("""
+                async (field) => {
+                  const c = document.createElement('canvas');
+                  c.width = 400; c.height = 300;
+                  const g = c.getContext('2d');
+                  g.fillStyle = '#1d6fd8'; g.fillRect(0, 0, 400, 300);
+                  g.fillStyle = '#ffb020'; g.fillRect(40, 40, 160, 120);
+                  const blob = await new Promise((done) => c.toBlob(done, 'image/webp', 0.85));
+                  const data = new DataTransfer();
+                  data.items.add(new File([blob], 'screenshot.webp', { type: 'image/webp' }));
+                  field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+                }""");
+        assertThat(ana.page.getByTestId("staged")).containsText("screenshot.webp");
+        ana.page.getByLabel("Message", new Page.GetByLabelOptions().setExact(true)).fill("Pasted from the clipboard");
+        ana.pressSend();
+        Locator pasted = bob.message("Pasted from the clipboard").getByTestId("attachment-image");
+        assertThat(pasted).hasAttribute("src", Pattern.compile("^/api/attachments/[0-9a-f-]+/thumbnail$"));
+        bob.page.waitForFunction("img => img.complete && img.naturalWidth === 320 && img.naturalHeight === 240", pasted.elementHandle());
+
+        // a sound dropped on the conversation: a player that knows its length and plays
+        drop(ana.page, "tone.wav", "audio/wav", tone(1.5));
+        assertThat(ana.page.getByTestId("staged")).containsText("tone.wav");
+        ana.pressSend();
+        Locator sound = bob.message("tone.wav").locator("audio");
+        assertThat(sound).hasAttribute("src", Pattern.compile("^/api/attachments/[0-9a-f-]+/content$"));
+        bob.page.waitForFunction("a => a.readyState >= 1 && Math.abs(a.duration - 1.5) < 0.05", sound.elementHandle());
+        assertThat(bob.message("tone.wav").getByTestId("attachment-size")).hasText(Pattern.compile("^WAV audio · \\d+(\\.\\d)? KB$"));
+        sound.evaluate("a => { a.muted = true; return a.play(); }");
+        bob.page.waitForFunction("a => a.currentTime > 0.3", sound.elementHandle());
+
+        // a video dropped on the conversation, recorded in the browser from a moving picture
+        String clip = (String) ana.page.evaluate("""
+                async () => {
+                  const c = document.createElement('canvas');
+                  c.width = 160; c.height = 120;
+                  const g = c.getContext('2d');
+                  let frame = 0;
+                  const draw = () => { g.fillStyle = '#222'; g.fillRect(0, 0, 160, 120);
+                                       g.fillStyle = '#3c3'; g.fillRect((frame++ * 6) % 160, 40, 30, 30); };
+                  draw();
+                  const timer = setInterval(draw, 40);
+                  const recorder = new MediaRecorder(c.captureStream(25), { mimeType: 'video/webm' });
+                  const parts = [];
+                  recorder.ondataavailable = (e) => parts.push(e.data);
+                  const stopped = new Promise((done) => { recorder.onstop = done; });
+                  recorder.start(200);
+                  await new Promise((done) => setTimeout(done, 1200));
+                  recorder.stop();
+                  await stopped;
+                  clearInterval(timer);
+                  const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+                  let text = '';
+                  for (const b of bytes) text += String.fromCharCode(b);
+                  return btoa(text);
+                }""");
+        drop(ana.page, "clip.webm", "video/webm", java.util.Base64.getDecoder().decode(clip));
+        assertThat(ana.page.getByTestId("staged")).containsText("clip.webm");
+        ana.pressSend();
+        Locator video = bob.message("clip.webm").locator("video");
+        assertThat(video).hasAttribute("src", Pattern.compile("^/api/attachments/[0-9a-f-]+/content$"));
+        bob.page.waitForFunction("v => v.readyState >= 1 && v.videoWidth === 160 && v.videoHeight === 120", video.elementHandle());
+        video.evaluate("v => { v.muted = true; return v.play(); }");
+        bob.page.waitForFunction("v => v.currentTime > 0.3", video.elementHandle());
+        video.evaluate("v => v.pause()");
+        Browsers.screenshot(bob.page, "rich-media-bob");
+        List<String> violations = seriousViolations(bob.page, "pasted picture, sound and video");
+        assertEquals(List.of(), violations, String.join("\n", violations));
+        assertThat(ana.page.getByTestId("message")).hasCount(4);
+        assertThat(bob.page.getByTestId("message")).hasCount(4);
     }
 
     @Test
@@ -455,6 +537,37 @@ class RichMessagesIT {
         Path file = tempDir().resolve(name);
         ImageIO.write(image, "png", file.toFile());
         return file;
+    }
+
+    /** Drops a file on the open conversation, as a file dragged from the desktop does. */
+    private static void drop(Page page, String name, String type, byte[] bytes) {
+        page.locator("#conversation-view").evaluate("""
+                (view, f) => {
+                  const raw = atob(f.base64);
+                  const bytes = new Uint8Array(raw.length);
+                  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+                  const data = new DataTransfer();
+                  data.items.add(new File([bytes], f.name, { type: f.type }));
+                  const over = new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true });
+                  view.dispatchEvent(over);
+                  if (!over.defaultPrevented) throw new Error('the conversation does not accept dropped files');
+                  view.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+                }""", Map.of("name", name, "type", type, "base64", java.util.Base64.getEncoder().encodeToString(bytes)));
+    }
+
+    /** A WAV file: a 440 Hz tone of this many seconds, 8 kHz, 16-bit mono. */
+    private static byte[] tone(double seconds) {
+        int rate = 8000;
+        int samples = (int) Math.round(seconds * rate);
+        java.nio.ByteBuffer wav = java.nio.ByteBuffer.allocate(44 + samples * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        wav.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+        wav.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
+        for (int i = 0; i < samples; i++) {
+            wav.putShort((short) (Math.sin(2 * Math.PI * 440 * i / rate) * 8000));
+        }
+        return wav.array();
     }
 
     /** axe-core's WCAG 2.1 A/AA rules: the serious and critical violations on the page as it is. */
