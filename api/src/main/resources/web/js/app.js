@@ -236,6 +236,8 @@ function writeConversations() {
     os.clear();
     state.conversations.forEach((c) => os.put(c));
     tx.onabort = () => console.warn('inbox cache write aborted', tx.error);
+    // commit now rather than when this task ends: on pagehide the page may be gone by then
+    tx.commit?.();
   } catch (e) {
     console.warn('inbox cache write failed', e);
   }

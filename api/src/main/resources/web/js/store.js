@@ -95,6 +95,7 @@ export class Store {
       values.forEach((v) => os.put(v));
       tx.oncomplete = () => resolve();
       tx.onerror = () => { console.warn('cache write failed', tx.error); resolve(); };
+      tx.commit?.(); // at once: flush() also runs on pagehide, when the page may not see the task end
     });
   }
 

@@ -2,21 +2,29 @@ package dev.chat.e2e;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Offline-first: messages typed without a network show at once with a clock, survive a reload
  * while still offline (the app shell and the chats come from the device), and are sent by
- * themselves when the network is back — each exactly once, in the order typed.
+ * themselves when the network is back — each exactly once, in the order typed. A proxy's error
+ * page (502) is not taken for the server's refusal: the message stays queued and goes once later.
  */
 @ExtendWith(Browsers.class)
 class OfflineIT {
+    private static final Pattern SENT = Pattern.compile("sent|delivered|read");
 
     @Test
     void composeOfflineReloadOfflineComeBackAllSentOnceInOrder(Browsers browsers) {
@@ -68,5 +76,64 @@ class OfflineIT {
         bob.awaitConnected();
         bob.open("Ana");
         assertEquals(4, bob.page.getByTestId("message").count(), "and the server holds exactly four");
+    }
+
+    @Test
+    void aMessageThatMeetsAProxyErrorStaysQueuedAcrossAReloadAndGoesOnceWhenTheWayIsClear(Browsers browsers) {
+        String bobName = Browsers.uniqueName("bob");
+        ChatPage bob = ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
+        ChatPage ana = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
+        ana.startChat(bobName);
+        ana.send("over the socket");
+        assertThat(ana.message("over the socket")).hasAttribute("data-status", SENT);
+
+        // the ws-nodes out of reach (the upgrade is taken but no welcome ever comes) and the proxy
+        // answering the REST send with its own 502 page, as nginx does while api restarts
+        AtomicBoolean cutOff = new AtomicBoolean(true);
+        ana.page.routeWebSocket(Pattern.compile(".*/ws.*"), ws -> {
+            if (!cutOff.get()) {
+                ws.connectToServer();
+            }
+        });
+        AtomicInteger badGateways = new AtomicInteger();
+        ana.page.route("**/api/conversations/*/messages", route -> {
+            if (cutOff.get() && route.request().method().equals("POST")) {
+                badGateways.incrementAndGet();
+                route.fulfill(new Route.FulfillOptions().setStatus(502).setContentType("text/html")
+                        .setBody("<html><body><h1>502 Bad Gateway</h1></body></html>"));
+            } else {
+                route.resume();
+            }
+        });
+        ana.page.reload(); // at once: the inbox the device keeps is written as the page goes
+        assertThat(ana.conversation("Bob")).containsText("You: over the socket");
+        ana.open("Bob");
+        ana.send("through a bad gateway");
+        assertThat(ana.message("through a bad gateway")).hasAttribute("data-status", "failed");
+        assertThat(ana.message("through a bad gateway").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Retry"))).isVisible();
+        assertTrue(badGateways.get() >= 1, "the send went over REST and met the 502");
+        Browsers.screenshot(ana.page, "offline-bad-gateway-ana");
+
+        // a proxy's error is not the server's refusal: the message is still on the device after a reload
+        ana.page.reload();
+        assertThat(ana.conversation("Bob")).isVisible();
+        ana.open("Bob");
+        assertThat(ana.message("through a bad gateway")).hasAttribute("data-status", Pattern.compile("sending|failed"));
+
+        // the way is clear again: it goes by itself after the welcome, once
+        cutOff.set(false);
+        ana.page.reload();
+        ana.awaitConnected();
+        ana.open("Bob");
+        assertThat(ana.message("through a bad gateway")).hasAttribute("data-status", SENT);
+        bob.open("Ana");
+        assertThat(bob.message("through a bad gateway")).hasCount(1);
+        bob.page.reload();
+        bob.awaitConnected();
+        bob.open("Ana");
+        assertThat(bob.message("over the socket")).hasCount(1);
+        assertThat(bob.message("through a bad gateway")).hasCount(1);
+        assertEquals(2, bob.page.getByTestId("message").count(), "the server holds it exactly once");
     }
 }
