@@ -1,5 +1,6 @@
 package dev.chat.e2e;
 
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * while still offline (the app shell and the chats come from the device), and are sent by
  * themselves when the network is back — each exactly once, in the order typed. A proxy's error
  * page (502) is not taken for the server's refusal: the message stays queued and goes once later.
+ * A tab of an older version holding the device copy open does not stop a newer one.
  */
 @ExtendWith(Browsers.class)
 class OfflineIT {
@@ -135,5 +137,63 @@ class OfflineIT {
         assertThat(bob.message("over the socket")).hasCount(1);
         assertThat(bob.message("through a bad gateway")).hasCount(1);
         assertEquals(2, bob.page.getByTestId("message").count(), "the server holds it exactly once");
+    }
+
+    @Test
+    void aTabOfAnOlderVersionHoldingTheDeviceCopyDoesNotStopTheAppAndTheUpgradeFollowsWhenItGoes(Browsers browsers) {
+        String bobName = Browsers.uniqueName("bob");
+        ChatPage bob = ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
+        ChatPage first = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
+        first.startChat(bobName);
+        first.send("before the upgrade");
+        assertThat(first.message("before the upgrade")).hasAttribute("data-status", SENT);
+        String database = (String) first.page.evaluate("async () => (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith('chat-'))");
+        BrowserContext device = first.page.context();
+        first.page.close();
+
+        // a tab still running the first version of the app: its device copy at version 1, held
+        // open, and it does not give way to an upgrade
+        Page old = device.newPage();
+        old.navigate(Browsers.url() + "/favicon.svg");
+        old.evaluate("""
+                async (name) => {
+                  await new Promise((done, fail) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = done; r.onerror = fail; });
+                  window.oldCopy = await new Promise((done, fail) => {
+                    const r = indexedDB.open(name, 1);
+                    r.onupgradeneeded = () => {
+                      r.result.createObjectStore('conversations', { keyPath: 'id' });
+                      r.result.createObjectStore('messages', { keyPath: ['conversation', 'seq'] });
+                      r.result.createObjectStore('outbox', { keyPath: 'clientMsgId' });
+                    };
+                    r.onsuccess = () => done(r.result);
+                    r.onerror = fail;
+                  });
+                }""", database);
+
+        // the new version in another tab works (online, without its device copy) instead of waiting
+        ChatPage ana = ChatPage.wrap(device.newPage(), first.username);
+        ana.page.navigate(Browsers.url());
+        ana.awaitConnected();
+        ana.open("Bob");
+        assertThat(ana.message("before the upgrade")).isVisible();
+        ana.send("while an old tab is open");
+        assertThat(ana.message("while an old tab is open")).hasAttribute("data-status", SENT);
+        bob.open("Ana");
+        assertThat(bob.message("while an old tab is open")).hasCount(1);
+        assertEquals(1, ((Number) ana.page.evaluate("async (name) => (await indexedDB.databases()).find((d) => d.name === name).version", database)).intValue(),
+                "the old tab still holds version 1");
+
+        // the old tab goes: the next start upgrades the device copy and uses it again
+        old.close();
+        ana.page.reload();
+        ana.awaitConnected();
+        ana.page.waitForFunction("async (name) => (await indexedDB.databases()).find((d) => d.name === name)?.version === 2", database);
+        ana.open("Bob");
+        assertThat(ana.message("while an old tab is open")).isVisible();
+        ana.page.context().setOffline(true);
+        ana.page.reload();
+        ana.open("Bob");
+        assertThat(ana.message("while an old tab is open")).isVisible(); // from the device copy
+        ana.page.context().setOffline(false);
     }
 }
