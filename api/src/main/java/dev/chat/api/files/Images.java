@@ -30,6 +30,11 @@ public final class Images {
     public static final int THUMBNAIL = 320;
     /** Pictures larger than this are stored and served but get no thumbnail (a decompression bomb costs nothing). */
     static final long MAX_PIXELS = 50_000_000L;
+    /**
+     * The WebP decoder reads the whole picture at full size before scaling (about a second of CPU
+     * per 4 megapixels here), so WebP pictures above this get no thumbnail.
+     */
+    static final long WEBP_MAX_PIXELS = 4096L * 4096L;
 
     private Images() {
     }
@@ -61,14 +66,18 @@ public final class Images {
      * decoded by the TwelveMonkeys plugin; one it cannot decode still gets its size from its header.
      */
     public static Optional<Processed> process(byte[] image, String type) {
-        Optional<Processed> decoded = decode(image, type);
+        return process(image, type, WEBP_MAX_PIXELS);
+    }
+
+    static Optional<Processed> process(byte[] image, String type, long webpMaxPixels) {
+        Optional<Processed> decoded = decode(image, type, type.equals("image/webp") ? webpMaxPixels : MAX_PIXELS);
         if (decoded.isEmpty() && type.equals("image/webp")) {
             return webpSize(image).map(wh -> new Processed(wh[0], wh[1], null));
         }
         return decoded;
     }
 
-    private static Optional<Processed> decode(byte[] image, String type) {
+    private static Optional<Processed> decode(byte[] image, String type, long maxPixels) {
         int orientation = type.equals("image/jpeg") ? jpegOrientation(image) : 1;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -83,7 +92,7 @@ public final class Images {
                 boolean sideways = orientation >= 5;
                 int shownW = sideways ? h : w;
                 int shownH = sideways ? w : h;
-                if ((long) w * h > MAX_PIXELS) {
+                if ((long) w * h > maxPixels) {
                     return Optional.of(new Processed(shownW, shownH, null));
                 }
                 ImageReadParam param = reader.getDefaultReadParam();

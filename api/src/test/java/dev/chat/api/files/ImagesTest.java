@@ -115,6 +115,12 @@ class ImagesTest {
         assertTrue(square.getRed() > 230 && square.getGreen() > 230 && square.getBlue() > 230, "white square: " + square);
         assertTrue(topLeft.getRed() > topLeft.getBlue() + 60, "orange side: " + topLeft);
         assertTrue(bottomRight.getBlue() > bottomRight.getRed() + 60, "blue side: " + bottomRight);
+
+        // above the WebP decoding limit: the size, no thumbnail
+        Images.Processed big = Images.process(webp, "image/webp", 64 * 48 - 1).orElseThrow();
+        assertEquals(64, big.width());
+        assertEquals(48, big.height());
+        assertEquals(null, big.thumbnail(), "too many pixels to decode");
     }
 
     @Test
