@@ -57,7 +57,8 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
                         rate(c, "limits.login.address", RateLimits.DEFAULTS.loginsPerAddress()),
                         rate(c, "limits.signup.address", RateLimits.DEFAULTS.signupsPerAddress()),
                         rate(c, "limits.sends.user", RateLimits.DEFAULTS.sendsPerUser()),
-                        rate(c, "limits.invites.user", RateLimits.DEFAULTS.invalidInvitesPerUser())),
+                        rate(c, "limits.invites.user", RateLimits.DEFAULTS.invalidInvitesPerUser()),
+                        rate(c, "limits.uploads.user", RateLimits.DEFAULTS.uploadsPerUser())),
                 c.get("attachments.max.bytes").asLong().orElse(AttachmentStore.DEFAULT_MAX_BYTES));
     }
 

@@ -38,11 +38,15 @@ public final class AttachmentStore {
     private final Db db;
     private final AttachmentStorage storage;
     private final long maxBytes;
+    private final RateLimiter limiter;
+    private final RateLimits.Rate uploadsPerUser;
 
-    public AttachmentStore(Db db, AttachmentStorage storage, long maxBytes) {
+    public AttachmentStore(Db db, AttachmentStorage storage, long maxBytes, RateLimiter limiter, RateLimits.Rate uploadsPerUser) {
         this.db = db;
         this.storage = storage;
         this.maxBytes = maxBytes;
+        this.limiter = limiter;
+        this.uploadsPerUser = uploadsPerUser;
     }
 
     /** An attachment as stored; {@code complete} once its bytes were checked. */
@@ -84,6 +88,7 @@ public final class AttachmentStore {
                 conversation, owner).isPresent()) {
             throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
         }
+        limiter.hit(RateLimiter.Kind.UPLOADS, owner.toString(), uploadsPerUser);
         UUID id = Db.uuid(exec.get("""
                 INSERT INTO attachments (owner_id, conversation_id, name, size, content_type, chunk_size, voice, duration_ms, waveform)
                 VALUES (?::uuid, ?::uuid, ?, ?, ?, ?, ?, ?, ?::smallint[]) RETURNING id""",

@@ -107,7 +107,8 @@ public final class Main {
         ConversationStore conversations = new ConversationStore();
         MemcachedClient memcached = memcachedClient(config);
         RateLimiter limiter = new RateLimiter(memcached, java.time.Clock.systemUTC());
-        AttachmentStore attachments = new AttachmentStore(db, new PostgresChunkStorage(db), config.attachmentMaxBytes());
+        AttachmentStore attachments = new AttachmentStore(db, new PostgresChunkStorage(db), config.attachmentMaxBytes(),
+                limiter, config.limits().uploadsPerUser());
         Messaging messaging = new Messaging(db, conversations, attachments, outbox, json, apiMeters, limiter, config.limits().sendsPerUser());
         Reactions reactions = new Reactions(conversations, outbox, json);
         Receipts receipts = new Receipts(conversations, outbox, json);

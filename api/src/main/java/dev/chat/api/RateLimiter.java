@@ -26,7 +26,8 @@ final class RateLimiter {
         LOGINS("logins", "Too many login attempts from this address; try again later."),
         SIGNUPS("signups", "Too many accounts created from this address; try again later."),
         SENDS("sends", "You are sending messages too fast; slow down."),
-        INVALID_INVITES("invalid-invites", "Too many invalid invite links; try again later.");
+        INVALID_INVITES("invalid-invites", "Too many invalid invite links; try again later."),
+        UPLOADS("uploads", "You are uploading files too fast; try again later.");
 
         final String key;
         final String message;

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * How often people may do what abuse is made of, each as "N per window": log in with a wrong
- * password to one account, try to log in or sign up from one address, send messages as one user.
+ * password to one account, try to log in or sign up from one address, send messages or upload
+ * files as one user.
  * Read from {@code chat.limits.*} (environment {@code CHAT_LIMITS_LOGIN_ACCOUNT=10/15m} ...).
  *
  * @param loginFailuresPerAccount wrong passwords for one username before it is locked for the window
@@ -15,12 +16,14 @@ import java.util.regex.Pattern;
  * @param signupsPerAddress       accounts created from one client address
  * @param sendsPerUser            messages one user may send (REST and WebSocket together)
  * @param invalidInvitesPerUser   invite tokens one user may present that are not valid (guessing)
+ * @param uploadsPerUser          uploads one user may start (each up to the attachment size limit)
  */
 public record RateLimits(Rate loginFailuresPerAccount, Rate loginsPerAddress, Rate signupsPerAddress, Rate sendsPerUser,
-                         Rate invalidInvitesPerUser) {
+                         Rate invalidInvitesPerUser, Rate uploadsPerUser) {
     /** What a person never reaches and a script soon does. */
     public static final RateLimits DEFAULTS = new RateLimits(Rate.parse("10/15m"), Rate.parse("30/1m"),
-            Rate.parse("10/1h"), Rate.parse("120/1m"), Rate.parse("10/1m"));
+            Rate.parse("10/1h"), Rate.parse("120/1m"), Rate.parse("10/1m"),
+            Rate.parse("100/10m"));
 
     /** At most {@code max} in each window of {@code window}. */
     public record Rate(int max, Duration window) {

@@ -56,7 +56,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
     private static Throwable startFailure;
     /** Tests sign up and send far more from one address than people do; RateLimitIT sets its own. */
     static final RateLimits LIMITS = new RateLimits(RateLimits.Rate.parse("1000/15m"), RateLimits.Rate.parse("100000/1m"),
-            RateLimits.Rate.parse("100000/1m"), RateLimits.Rate.parse("100000/1m"), RateLimits.Rate.parse("10/1m"));
+            RateLimits.Rate.parse("100000/1m"), RateLimits.Rate.parse("100000/1m"), RateLimits.Rate.parse("10/1m"),
+            RateLimits.Rate.parse("100000/1m"));
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {

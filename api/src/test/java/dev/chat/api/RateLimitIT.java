@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The limits on logins, sign-ups and sends, on an api instance with small limits: past each one a
+ * The limits on logins, sign-ups, sends and uploads, on an api instance with small limits: past each one a
  * 429 problem+json with Retry-After that changed nothing, and only the one address, account or
  * user over its limit is held back. Addresses come in X-Forwarded-For as nginx writes it (this
  * client is on loopback, like nginx), each test its own.
@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ChatServers.class)
 class RateLimitIT {
     private static final RateLimits STRICT = new RateLimits(RateLimits.Rate.parse("3/15m"), RateLimits.Rate.parse("6/1m"),
-            RateLimits.Rate.parse("3/1h"), RateLimits.Rate.parse("5/1m"), RateLimits.Rate.parse("10/1m"));
+            RateLimits.Rate.parse("3/1h"), RateLimits.Rate.parse("5/1m"), RateLimits.Rate.parse("10/1m"),
+            RateLimits.Rate.parse("4/10m"));
     private static Main.Running api;
     private static String url;
 
@@ -100,6 +101,28 @@ class RateLimitIT {
         JsonNode history = ana.get("/api/conversations/" + chat + "/messages?limit=50").body();
         assertEquals(5, history.path("messages").size(), "the refused message was not stored");
         assertEquals(201, bob.send(chat, "limit-" + run + "-b", "bob is not held back").status());
+    }
+
+    @Test
+    void uploadsPerUser(ChatServers.Stack stack) throws Exception {
+        String run = run();
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana_" + run).via(url);
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob_" + run).via(url);
+        UUID chat = ana.openDirect("bob_" + run);
+        String start = "{\"conversation\":\"" + chat + "\",\"name\":\"notes.txt\",\"size\":10,\"contentType\":\"text/plain\"}";
+        for (int i = 1; i <= 4; i++) {
+            assertEquals(201, ana.post("/api/attachments", start).status());
+        }
+        assertLimited(post("/api/attachments", start, address(), ana.token), 600);
+        try (Connection sql = stack.sql(); PreparedStatement st = sql.prepareStatement("SELECT count(*) FROM attachments WHERE owner_id = ?")) {
+            st.setObject(1, ana.id);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                assertEquals(4, rs.getLong(1), "the refused upload was not started");
+            }
+        }
+        assertEquals(201, bob.post("/api/attachments", start).status(), "bob is not held back");
+        assertEquals(201, ana.send(chat, "after-uploads-" + run, "sending is limited on its own").status());
     }
 
     private static void assertLimited(HttpResponse<String> res, int windowSeconds) throws Exception {
