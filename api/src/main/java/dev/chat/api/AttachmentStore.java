@@ -6,13 +6,14 @@ import dev.chat.api.files.Images;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -40,6 +41,11 @@ public final class AttachmentStore {
     private final long maxBytes;
     private final RateLimiter limiter;
     private final RateLimits.Rate uploadsPerUser;
+    /** Pictures cleaned and decoded at once, each holding up to two copies of a file in memory. */
+    static final int PICTURES_AT_ONCE = 2;
+    /** How long a completion waits for its turn before it is told to try again (503). */
+    static final Duration PICTURE_WAIT = Duration.ofSeconds(30);
+    private final Semaphore pictures = new Semaphore(PICTURES_AT_ONCE, true);
 
     public AttachmentStore(Db db, AttachmentStorage storage, long maxBytes, RateLimiter limiter, RateLimits.Rate uploadsPerUser) {
         this.db = db;
@@ -122,31 +128,19 @@ public final class AttachmentStore {
     /**
      * Checks the complete file: every chunk present, the bytes of the declared kind (else the
      * upload is discarded: 415), pictures rewritten without metadata and given a thumbnail.
+     *
+     * <p>The reading and the picture work happen before any transaction, so no database
+     * connection is held while the CPU works or while waiting for another one. At most
+     * {@link #PICTURES_AT_ONCE} pictures are worked on and stored at once, which bounds the memory
+     * they take (a few copies of a file of up to 25 MiB each). The result is stored in one short
+     * transaction under the upload's row lock; a concurrent completion that stored it first wins,
+     * and both answer the same (the work is deterministic).
      */
     Views.Upload complete(UUID owner, UUID id) {
-        // One completion at a time per upload: the row is locked (FOR NO KEY UPDATE, so chunk rows,
-        // whose foreign key only needs a key-share lock, can still be written) until the result is
-        // stored. A second caller waits, then finds it complete.
-        Completion done = db.inTransaction(tx -> {
-            Stored a = tx.get("SELECT " + COLUMNS + " FROM attachments WHERE id = ?::uuid AND owner_id = ?::uuid FOR NO KEY UPDATE", id, owner)
-                    .map(AttachmentStore::stored)
-                    .orElseThrow(() -> new ChatException(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment."));
-            return a.complete() ? new Completion(a, null) : check(tx, a);
-        });
-        if (done.refused() != null) {
-            storage.delete(id); // after the commit: the row's chunks may still be locked before it
-            throw done.refused();
+        Stored a = owned(owner, id);
+        if (a.complete()) {
+            return view(a, all(a));
         }
-        Stored a = done.stored() != null ? done.stored() : owned(owner, id);
-        return view(a, all(a));
-    }
-
-    /** A finished completion: the attachment as stored, or why it was refused (and discarded). */
-    private record Completion(Stored stored, ChatException refused) {
-    }
-
-    private Completion check(DbExecute tx, Stored a) {
-        UUID id = a.id();
         List<Integer> received = storage.received(id);
         if (received.size() != a.chunks()) {
             List<Integer> missing = IntStream.range(0, a.chunks()).filter(i -> !received.contains(i)).boxed().toList();
@@ -155,39 +149,83 @@ public final class AttachmentStore {
         byte[] first = storage.get(id, 0);
         byte[] head = first.length > ContentSniffer.HEAD ? java.util.Arrays.copyOf(first, ContentSniffer.HEAD) : first;
         String sniffed = ContentSniffer.sniff(head, a.contentType());
-        boolean wrong = ContentSniffer.contradicts(a.contentType(), sniffed)
-                || a.voice() && !ContentSniffer.kind(sniffed).equals("audio");
-        if (wrong) {
-            tx.delete("DELETE FROM attachments WHERE id = ?::uuid", id); // committed, then refused
-            return new Completion(null, new ChatException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, a.voice()
+        if (ContentSniffer.contradicts(a.contentType(), sniffed) || a.voice() && !ContentSniffer.kind(sniffed).equals("audio")) {
+            if (db.client().execute().delete("DELETE FROM attachments WHERE id = ?::uuid AND completed_at IS NULL", id) > 0) {
+                storage.delete(id);
+            }
+            throw new ChatException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, a.voice()
                     ? "A voice message must be audio; these bytes are " + sniffed + ". Nothing was kept."
-                    : "The file was declared " + a.contentType() + " but its bytes are " + sniffed + ". Nothing was kept."));
+                    : "The file was declared " + a.contentType() + " but its bytes are " + sniffed + ". Nothing was kept.");
         }
         String kind = a.voice() ? "voice" : ContentSniffer.kind(sniffed);
-        long size = a.size();
-        Optional<Images.Processed> picture = Optional.empty();
         if (kind.equals("image")) {
-            byte[] whole = assemble(a);
+            takePictureTurn();
             try {
-                byte[] clean = Images.withoutMetadata(whole, sniffed);
-                if (!java.util.Arrays.equals(clean, whole)) {
-                    storage.replace(id, split(clean, a.chunkSize()));
-                    size = clean.length;
-                }
-                picture = Images.process(clean, sniffed);
-            } catch (IllegalArgumentException damaged) {
-                // not a picture after all (truncated, damaged): it travels as the file it is, never inline
-                sniffed = "application/octet-stream";
-                kind = "file";
+                store(id, a.chunkSize(), picture(a, sniffed));
+            } finally {
+                pictures.release();
             }
+        } else {
+            store(id, a.chunkSize(), new Checked(sniffed, kind, a.size(), null, null));
         }
-        tx.update("""
-                UPDATE attachments SET content_type = ?, kind = ?, size = ?, width = ?, height = ?, thumbnail = ?,
-                    completed_at = now()
-                WHERE id = ?::uuid""",
-                sniffed, kind, size, picture.map(Images.Processed::width).orElse(null),
-                picture.map(Images.Processed::height).orElse(null), picture.map(Images.Processed::thumbnail).orElse(null), id);
-        return new Completion(null, null);
+        Stored done = owned(owner, id);
+        return view(done, all(done));
+    }
+
+    /** Stores what completion found, once: a concurrent completion that stored it first wins. */
+    private void store(UUID id, int chunkSize, Checked checked) {
+        db.inTransaction(tx -> {
+            // FOR NO KEY UPDATE: chunk rows, whose foreign key takes a key-share lock, may still be written
+            Stored now = tx.get("SELECT " + COLUMNS + " FROM attachments WHERE id = ?::uuid FOR NO KEY UPDATE", id)
+                    .map(AttachmentStore::stored)
+                    .orElseThrow(() -> new ChatException(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment."));
+            if (now.complete()) {
+                return null;
+            }
+            if (checked.rewritten() != null) {
+                storage.replace(tx, id, checked.rewritten(), chunkSize);
+            }
+            Images.Processed shown = checked.picture();
+            tx.update("""
+                    UPDATE attachments SET content_type = ?, kind = ?, size = ?, width = ?, height = ?, thumbnail = ?,
+                        completed_at = now()
+                    WHERE id = ?::uuid""",
+                    checked.contentType(), checked.kind(), checked.size(), shown == null ? null : shown.width(),
+                    shown == null ? null : shown.height(), shown == null ? null : shown.thumbnail(), id);
+            return null;
+        });
+    }
+
+    /** Waits for one of the {@link #PICTURES_AT_ONCE} turns, holding no database connection meanwhile. */
+    private void takePictureTurn() {
+        try {
+            if (!pictures.tryAcquire(PICTURE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Busy with other pictures; complete the upload again in a moment.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Interrupted; complete the upload again.");
+        }
+    }
+
+    /** What completion found: the type and kind, the size, the bytes if they were rewritten, the picture's size and thumbnail. */
+    private record Checked(String contentType, String kind, long size, byte[] rewritten, Images.Processed picture) {
+    }
+
+    /**
+     * A picture without its metadata, with its size and thumbnail; one that does not parse after
+     * all (truncated, damaged) travels as the plain file it is, never inline.
+     */
+    private Checked picture(Stored a, String sniffed) {
+        byte[] whole = assemble(a);
+        byte[] clean;
+        try {
+            clean = Images.withoutMetadata(whole, sniffed);
+        } catch (IllegalArgumentException damaged) {
+            return new Checked("application/octet-stream", "file", a.size(), null, null);
+        }
+        byte[] rewritten = java.util.Arrays.equals(clean, whole) ? null : clean;
+        return new Checked(sniffed, "image", clean.length, rewritten, Images.process(clean, sniffed).orElse(null));
     }
 
     /** The attachment, if {@code reader} may read it: its uploader, or a member where it was sent. */
@@ -267,19 +305,14 @@ public final class AttachmentStore {
     }
 
     private byte[] assemble(Stored a) {
-        ByteArrayOutputStream whole = new ByteArrayOutputStream((int) a.size());
+        byte[] whole = new byte[Math.toIntExact(a.size())];
+        int at = 0;
         for (int i = 0; i < a.chunks(); i++) {
-            whole.writeBytes(storage.get(a.id(), i));
+            byte[] chunk = storage.get(a.id(), i);
+            System.arraycopy(chunk, 0, whole, at, chunk.length);
+            at += chunk.length;
         }
-        return whole.toByteArray();
-    }
-
-    private static List<byte[]> split(byte[] bytes, int chunkSize) {
-        List<byte[]> chunks = new ArrayList<>();
-        for (int at = 0; at < bytes.length; at += chunkSize) {
-            chunks.add(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + chunkSize)));
-        }
-        return chunks;
+        return whole;
     }
 
     private static String abbreviated(List<Integer> missing) {

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -546,6 +547,34 @@ class AttachmentsIT {
                 assertEquals(view.get("size").asLong(), a.body().get("size").asLong());
             }
         }
+    }
+
+    @Test
+    void manyCompletionsAtOnceNeitherStarveTheConnectionPoolNorHoldUpOtherRequests(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        // more completions at once than the instance has database connections (16), each a photo
+        // to clean and shrink, as when many people share pictures at the same moment
+        int n = 40;
+        byte[] photo = withExif(noisyJpeg(800, 600), 1);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = start(ana, chat, "p" + i + ".jpg", photo.length, "image/jpeg", null).body().get("id").asText();
+            for (int c = 0; c * CHUNK < photo.length; c++) {
+                chunk(ana, id, photo, c);
+            }
+            ids.add(id);
+        }
+        List<TestClient.Response> answers = race(n + 1, i -> i < n
+                ? ana.post("/api/attachments/" + ids.get(i) + "/complete", null)
+                : ana.get("/api/conversations"));
+        List<String> outcomes = answers.stream().map(a -> a.status() + " " + a.body().path("code").asText()).toList();
+        for (int i = 0; i < n; i++) {
+            assertEquals(200, answers.get(i).status(), "every completion succeeds: " + outcomes);
+            assertTrue(answers.get(i).body().get("thumbnail").asBoolean());
+        }
+        assertEquals(200, answers.get(n).status(), "and other requests are answered meanwhile: " + outcomes);
     }
 
     @Test

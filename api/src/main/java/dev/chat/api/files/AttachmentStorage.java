@@ -1,5 +1,7 @@
 package dev.chat.api.files;
 
+import io.helidon.dbclient.DbExecute;
+
 import java.util.List;
 import java.util.UUID;
 
@@ -19,8 +21,12 @@ public interface AttachmentStorage {
     /** Chunk {@code index}, which must have been stored. */
     byte[] get(UUID attachment, int index);
 
-    /** Replaces all chunks at once (an image rewritten without its metadata). */
-    void replace(UUID attachment, List<byte[]> chunks);
+    /**
+     * Replaces all chunks with {@code bytes} cut in chunks of {@code chunkSize} (a picture
+     * rewritten without its metadata), as part of the metadata transaction {@code tx}: the new
+     * bytes stand if and only if it commits, together with the size it records.
+     */
+    void replace(DbExecute tx, UUID attachment, byte[] bytes, int chunkSize);
 
     /** Forgets the bytes. */
     void delete(UUID attachment);

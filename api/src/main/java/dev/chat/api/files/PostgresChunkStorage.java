@@ -1,6 +1,7 @@
 package dev.chat.api.files;
 
 import dev.chat.api.Db;
+import io.helidon.dbclient.DbExecute;
 
 import java.util.List;
 import java.util.UUID;
@@ -40,15 +41,12 @@ public final class PostgresChunkStorage implements AttachmentStorage {
     }
 
     @Override
-    public void replace(UUID attachment, List<byte[]> chunks) {
-        db.inTransaction(tx -> {
-            tx.delete("DELETE FROM attachment_chunks WHERE attachment_id = ?::uuid", attachment);
-            for (int i = 0; i < chunks.size(); i++) {
-                tx.insert("INSERT INTO attachment_chunks (attachment_id, idx, data) VALUES (?::uuid, ?, ?)",
-                        attachment, i, chunks.get(i));
-            }
-            return null;
-        });
+    public void replace(DbExecute tx, UUID attachment, byte[] bytes, int chunkSize) {
+        tx.delete("DELETE FROM attachment_chunks WHERE attachment_id = ?::uuid", attachment);
+        for (int i = 0, at = 0; at < bytes.length; i++, at += chunkSize) {
+            tx.insert("INSERT INTO attachment_chunks (attachment_id, idx, data) VALUES (?::uuid, ?, ?)",
+                    attachment, i, java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + chunkSize)));
+        }
     }
 
     @Override
