@@ -554,7 +554,7 @@ class AttachmentsIT {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
-        // more completions at once than the instance has database connections (16), each a photo
+        // more completions at once than the instance has database connections (8 here), each a photo
         // to clean and shrink, as when many people share pictures at the same moment
         int n = 40;
         byte[] photo = withExif(noisyJpeg(800, 600), 1);
