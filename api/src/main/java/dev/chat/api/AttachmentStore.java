@@ -176,11 +176,10 @@ public final class AttachmentStore {
     private void store(UUID id, int chunkSize, Checked checked) {
         db.inTransaction(tx -> {
             // FOR NO KEY UPDATE: chunk rows, whose foreign key takes a key-share lock, may still be written
-            Stored now = tx.get("SELECT " + COLUMNS + " FROM attachments WHERE id = ?::uuid FOR NO KEY UPDATE", id)
-                    .map(AttachmentStore::stored)
+            DbRow row = tx.get("SELECT completed_at FROM attachments WHERE id = ?::uuid FOR NO KEY UPDATE", id)
                     .orElseThrow(() -> new ChatException(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment."));
-            if (now.complete()) {
-                return null;
+            if (!Db.isNull(row, "completed_at")) {
+                return null; // a concurrent completion stored it first
             }
             if (checked.rewritten() != null) {
                 storage.replace(tx, id, checked.rewritten(), chunkSize);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImagesTest {
@@ -120,7 +121,7 @@ class ImagesTest {
         Images.Processed big = Images.process(webp, "image/webp", 64 * 48 - 1).orElseThrow();
         assertEquals(64, big.width());
         assertEquals(48, big.height());
-        assertEquals(null, big.thumbnail(), "too many pixels to decode");
+        assertNull(big.thumbnail(), "too many pixels to decode");
     }
 
     @Test
