@@ -1,12 +1,12 @@
 # Builds api and ws-node from source, then one small runtime image per service:
 #   docker build -f docker/app.Dockerfile --target api .
 #   docker build -f docker/app.Dockerfile --target ws-node .
-FROM maven:3.9-eclipse-temurin-21 AS build
+FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY . .
 RUN mvn -B -q install -DskipTests -pl api,ws-node -am
 
-FROM eclipse-temurin:21-jre AS api
+FROM eclipse-temurin:25-jre AS api
 WORKDIR /app
 COPY --from=build /src/api/target/chat-api.jar ./
 COPY --from=build /src/api/target/libs ./libs
@@ -14,7 +14,7 @@ ENV CHAT_HTTP_HOST=0.0.0.0 CHAT_HTTP_PORT=8080
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", "chat-api.jar"]
 
-FROM eclipse-temurin:21-jre AS ws-node
+FROM eclipse-temurin:25-jre AS ws-node
 WORKDIR /app
 COPY --from=build /src/ws-node/target/chat-ws-node.jar ./
 COPY --from=build /src/ws-node/target/libs ./libs
