@@ -384,7 +384,6 @@ final class AdminService implements HttpService {
         out.putObject("messages").put("lastHour", Db.longValue(counts, "last_hour")).put("lastDay", Db.longValue(counts, "last_day"));
         ObjectNode sockets = out.putObject("sockets");
         ObjectNode depth = out.putObject("queues");
-        publisher.queueDepths(List.of(Topology.COMMANDS_QUEUE)).forEach(depth::put);
         try {
             users.put("online", presence.onlineUsers().size());
             presence.nodeDescriptions().forEach((node, description) -> {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * overrides ({@code CHAT_DB_URL} overrides {@code chat.db.url}) and validated here, so a bad
  * setting stops the process with a clear message instead of failing later.
  */
-public record ApiConfig(String instanceId, String host, int port, String dbUrl, String dbUser, Secret dbPassword,
+public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
                         Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes) {
     public ApiConfig {
@@ -21,6 +21,9 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
         Objects.requireNonNull(instanceId, "chat.instance-id");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("chat.http.port out of range: " + port);
+        }
+        if (internalPort < 0 || internalPort > 65535) {
+            throw new IllegalArgumentException("chat.internal.port out of range: " + internalPort);
         }
         if (!dbUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("chat.db.url must be a jdbc:postgresql: URL");
@@ -39,6 +42,8 @@ public record ApiConfig(String instanceId, String host, int port, String dbUrl, 
                 c.get("instance.id").asString().orElse("api-1"),
                 c.get("http.host").asString().orElse("127.0.0.1"),
                 c.get("http.port").asInt().orElse(8080),
+                c.get("internal.host").asString().orElse("127.0.0.1"),
+                c.get("internal.port").asInt().orElse(8090),
                 required(c, "db.url"),
                 required(c, "db.user"),
                 new Secret(c.get("db.password").asString().orElse("")),

@@ -190,7 +190,7 @@ public final class ConversationService implements HttpService {
     private void cursor(ServerRequest req, ServerResponse res, boolean read) {
         AccessClaims me = auth.require(req);
         UUID id = conversationId(req);
-        long seq = CommandHandler.seq(json.body(req));
+        long seq = FrameHandler.seq(json.body(req));
         json.ok(res, read ? receipts.read(me.userId(), id, seq) : receipts.delivered(me.userId(), id, seq));
     }
 

@@ -1,7 +1,5 @@
 package dev.chat.api;
 
-import dev.chat.fanout.CommandCodec;
-import dev.chat.fanout.CommandConsumer;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.presence.PresenceStore;
@@ -57,15 +55,20 @@ public final class Main {
 
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
-                          CommandConsumer commands, PresenceService presence, MemcachedClient memcached,
+                          Receipts receipts, PresenceService presence, MemcachedClient memcached,
                           ScheduledExecutorService heartbeat, List<String> routes) {
         public int port() {
             return server.port();
         }
 
+        /** The internal listener's port, where ws-nodes hand off frames. */
+        public int internalPort() {
+            return server.port("internal");
+        }
+
         public void stop() {
             heartbeat.shutdownNow();
-            commands.close();
+            receipts.close();
             presence.close();
             server.stop();
             memcached.shutdown(1, java.util.concurrent.TimeUnit.SECONDS);
@@ -109,9 +112,12 @@ public final class Main {
         RateLimiter limiter = new RateLimiter(memcached, java.time.Clock.systemUTC());
         AttachmentStore attachments = new AttachmentStore(db, new PostgresChunkStorage(db), config.attachmentMaxBytes(),
                 limiter, config.limits().uploadsPerUser());
-        Messaging messaging = new Messaging(db, conversations, attachments, outbox, json, apiMeters, limiter, config.limits().sendsPerUser());
+        // batches written at once: each holds a connection while it writes; leave the rest to REST and the relay
+        int writers = Math.max(2, config.dbPoolSize() / 4);
+        Messaging messaging = new Messaging(db, conversations, attachments, outbox, json, apiMeters, limiter,
+                config.limits().sendsPerUser(), writers);
         Reactions reactions = new Reactions(conversations, outbox, json);
-        Receipts receipts = new Receipts(conversations, outbox, json);
+        Receipts receipts = new Receipts(db, conversations, outbox, json, writers);
         ChatSettings settings = new ChatSettings(conversations, outbox, json);
         GroupStore groupStore = new GroupStore();
         GroupService groupService = new GroupService(db, outbox, groupStore, users, conversations, auth, json);
@@ -119,9 +125,8 @@ public final class Main {
         PresenceStore presenceStore = new PresenceStore(memcached);
         PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
-        CommandConsumer commands = new CommandConsumer(config.amqp(), "api-" + config.instanceId() + "-commands",
-                new CommandCodec(json.mapper()), new CommandHandler(messaging, receipts, reactions, conversations, db, publisher, presence, json),
-                Math.max(2, config.dbPoolSize() * 3 / 4)); // leave connections for REST and the relay
+        InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
+                new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json), presence, json);
         RouteTable routeTable = new RouteTable();
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, publisher, json);
 
@@ -135,6 +140,10 @@ public final class Main {
                     }
                 })
                 .shutdownHook(false)
+                // frames handed off by ws-nodes: a listener of its own, which nginx never routes to
+                .putSocket("internal", socket -> socket.host(config.internalHost()).port(config.internalPort())
+                        .maxPayloadSize(128 * 1024)
+                        .routing(r -> r.register(internal)))
                 .routing(r -> routing(r, problems, routeTable, meters, adminService,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
                         new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
@@ -157,7 +166,7 @@ public final class Main {
                 LOG.log(java.util.logging.Level.FINE, "sweeping abandoned uploads failed", e);
             }
         }, 1, 10, TimeUnit.MINUTES);
-        return new Running(server, dbClient, publisher, outbox, commands, presence, memcached, heartbeat, routeTable.routes());
+        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, routeTable.routes());
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, RouteTable routeTable, PrometheusMeterRegistry meters,

@@ -29,8 +29,17 @@ public final class Messaging {
     private final RateLimits.Rate sendsPerUser;
     private final AttachmentStore attachments;
 
+    /** A plain send waiting for its batch: text only, no attachment, no reply. */
+    private record Queued(UUID sender, UUID conversation, String clientMsgId, String text, String trace,
+                          java.util.concurrent.CompletableFuture<ConversationStore.Sent> result) {
+    }
+
+    /** Plain sends are written in batches (group commit); richer ones one by one. */
+    private final GroupCommit<Queued> batches;
+
     public Messaging(Db db, ConversationStore conversations, AttachmentStore attachments, Outbox outbox, Json json,
-                     ApiMeters meters, RateLimiter limiter, RateLimits.Rate sendsPerUser) {
+                     ApiMeters meters, RateLimiter limiter, RateLimits.Rate sendsPerUser, int writers) {
+        this.batches = new GroupCommit<>("sends", writers, 256, 20_000, this::writeBatch);
         this.attachments = attachments;
         this.limiter = limiter;
         this.sendsPerUser = sendsPerUser;
@@ -64,6 +73,27 @@ public final class Messaging {
 
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, Draft draft) {
         limiter.hit(RateLimiter.Kind.SENDS, sender.toString(), sendsPerUser);
+        if (draft.attachment() == null && draft.replyTo() == null) {
+            var result = new java.util.concurrent.CompletableFuture<ConversationStore.Sent>();
+            batches.submit(new Queued(sender, conversation, clientMsgId, draft.text(), dev.chat.telemetry.RequestId.current(), result));
+            try {
+                ConversationStore.Sent sent = result.join();
+                if (sent.created()) {
+                    LOG.log(java.util.logging.Level.FINE, "message {0} stored in {1}", new Object[] {sent.message().seq(), conversation});
+                }
+                return sent;
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
+        return sendAlone(sender, conversation, clientMsgId, draft);
+    }
+
+    /** One send in a transaction of its own: the path of richer sends, and of a batch that failed. */
+    private ConversationStore.Sent sendAlone(UUID sender, UUID conversation, String clientMsgId, Draft draft) {
         String text = draft.text();
         ConversationStore.Sent sent;
         try {
@@ -116,6 +146,201 @@ public final class Messaging {
             LOG.log(java.util.logging.Level.FINE, "message {0} stored in {1}", new Object[] {sent.message().seq(), conversation});
         }
         return sent;
+    }
+
+    /** Thrown inside a batch's transaction to roll it back; its sends are then written one by one. */
+    private static final class BatchRace extends RuntimeException {
+        BatchRace() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Writes a batch of plain sends in one transaction of set-based statements: membership and
+     * earlier sends of the same ids in one query, the conversations locked in id order and their
+     * seqs taken together, one insert, one update of the senders' cursors, one of the outbox. The
+     * senders are answered once it committed (accepted means kept); the events are published
+     * meanwhile. If the batch cannot be written as a whole (a race with another instance on a
+     * client id, a deadlock, a failure), each send is written alone, so one bad item never fails
+     * the others. Every item's future is completed.
+     */
+    private void writeBatch(List<Queued> batch) {
+        // the same id twice in one batch (a client retrying quickly): the first is written, the
+        // others wait for it and get its answer
+        java.util.Map<String, Queued> unique = new java.util.LinkedHashMap<>();
+        java.util.Map<Queued, Queued> twins = new java.util.HashMap<>();
+        for (Queued q : batch) {
+            Queued first = unique.putIfAbsent(q.sender() + "/" + q.clientMsgId(), q);
+            if (first != null) {
+                twins.put(q, first);
+            }
+        }
+        List<Queued> items = List.copyOf(unique.values());
+        java.util.Map<Queued, Object> outcomes;
+        boolean together = true;
+        try {
+            Outbox.Committed<java.util.Map<Queued, Object>> committed = outbox.inTransactionLater(t -> writeTogether(t, items));
+            outcomes = committed.result();
+            if (!committed.pending().isEmpty()) {
+                Thread.ofVirtual().name("sends-publish").start(() -> outbox.publishNow(committed.pending()));
+            }
+        } catch (RuntimeException e) {
+            if (!(e instanceof BatchRace)) {
+                LOG.log(java.util.logging.Level.FINE, "a batch of " + items.size() + " sends is written one by one", e);
+            }
+            together = false;
+            outcomes = new java.util.HashMap<>();
+            for (Queued q : items) {
+                try {
+                    outcomes.put(q, dev.chat.telemetry.RequestId.with(q.trace(),
+                            () -> sendAlone(q.sender(), q.conversation(), q.clientMsgId(), new Draft(q.text(), null, null))));
+                } catch (RuntimeException failure) {
+                    outcomes.put(q, failure);
+                }
+            }
+        }
+        for (Queued q : batch) {
+            Object outcome = outcomes.get(twins.getOrDefault(q, q));
+            if (outcome instanceof ConversationStore.Sent sent) {
+                Object own = twins.containsKey(q) ? new ConversationStore.Sent(sent.message(), false) : sent;
+                ConversationStore.Sent answer = (ConversationStore.Sent) own;
+                if (!answer.message().conversation().equals(q.conversation())) {
+                    q.result().completeExceptionally(new ChatException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
+                            "This clientMsgId was already used for a message in another conversation."));
+                } else {
+                    if (answer.created() && together) {
+                        meters.messageAccepted(); // sendAlone counts its own
+                    }
+                    q.result().complete(answer);
+                }
+            } else if (outcome instanceof RuntimeException failure) {
+                q.result().completeExceptionally(failure);
+            } else {
+                q.result().completeExceptionally(new ChatException(ErrorCode.INTERNAL_ERROR, "The send was not written."));
+            }
+        }
+    }
+
+    /** The batch's statements; returns each item's {@link ConversationStore.Sent} or its {@link ChatException}. */
+    private java.util.Map<Queued, Object> writeTogether(Outbox.Tx t, List<Queued> items) {
+        var tx = t.db();
+        int n = items.size();
+        String[] convs = new String[n];
+        String[] senders = new String[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            convs[i] = items.get(i).conversation().toString();
+            senders[i] = items.get(i).sender().toString();
+            ids[i] = items.get(i).clientMsgId();
+        }
+        java.util.Map<Queued, Object> outcomes = new java.util.HashMap<>();
+        List<Queued> fresh = new java.util.ArrayList<>();
+        for (io.helidon.dbclient.DbRow r : tx.query("""
+                SELECT s.i, cm.user_id IS NOT NULL AS member, m.seq AS earlier
+                FROM unnest(?::uuid[], ?::uuid[], ?::text[]) WITH ORDINALITY AS s(conv, sender, cid, i)
+                LEFT JOIN conversation_members cm ON cm.conversation_id = s.conv AND cm.user_id = s.sender
+                LEFT JOIN messages m ON m.sender_id = s.sender AND m.client_msg_id = s.cid
+                ORDER BY s.i""", convs, senders, ids).toList()) {
+            Queued q = items.get((int) Db.longValue(r, "i") - 1);
+            if (!Boolean.TRUE.equals(Db.value(r, "member"))) {
+                outcomes.put(q, new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation."));
+            } else if (!Db.isNull(r, "earlier")) {
+                // a retry: the same answer as the first time, no checks again
+                outcomes.put(q, new ConversationStore.Sent(conversations.byClientId(tx, q.sender(), q.clientMsgId()).orElseThrow(), false));
+            } else {
+                fresh.add(q);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return outcomes;
+        }
+        // the conversations' rows, locked in id order (so batches never wait on each other in a
+        // circle), give every send its seq: one after another in the order they came
+        String[] touched = fresh.stream().map(q -> q.conversation().toString()).distinct().sorted().toArray(String[]::new);
+        java.util.Map<UUID, long[]> next = new java.util.HashMap<>();
+        for (io.helidon.dbclient.DbRow r : tx.query(
+                "SELECT id, last_seq, archived FROM conversations WHERE id = ANY (?::uuid[]) ORDER BY id FOR UPDATE", (Object) touched).toList()) {
+            if (!Boolean.TRUE.equals(Db.value(r, "archived"))) {
+                next.put(Db.uuid(r, "id"), new long[] {Db.longValue(r, "last_seq")});
+            }
+        }
+        List<Queued> stored = new java.util.ArrayList<>();
+        List<Long> seqs = new java.util.ArrayList<>();
+        for (Queued q : fresh) {
+            long[] last = next.get(q.conversation());
+            if (last == null) {
+                outcomes.put(q, new ChatException(ErrorCode.CHANNEL_ARCHIVED, "This channel is archived: it takes no new messages."));
+                continue;
+            }
+            stored.add(q);
+            seqs.add(++last[0]);
+        }
+        if (stored.isEmpty()) {
+            return outcomes;
+        }
+        int m = stored.size();
+        String[] sConvs = new String[m];
+        String[] sSenders = new String[m];
+        String[] sIds = new String[m];
+        String[] sTexts = new String[m];
+        Long[] sSeqs = seqs.toArray(Long[]::new);
+        for (int i = 0; i < m; i++) {
+            Queued q = stored.get(i);
+            sConvs[i] = q.conversation().toString();
+            sSenders[i] = q.sender().toString();
+            sIds[i] = q.clientMsgId();
+            sTexts[i] = q.text();
+        }
+        String[] lastConvs = next.keySet().stream().map(UUID::toString).toArray(String[]::new);
+        Long[] lastSeqs = next.values().stream().map(v -> v[0]).toArray(Long[]::new);
+        tx.update("""
+                UPDATE conversations c SET last_seq = v.last, updated_at = now()
+                FROM unnest(?::uuid[], ?::bigint[]) AS v(id, last) WHERE c.id = v.id AND c.last_seq < v.last""",
+                lastConvs, lastSeqs);
+        List<io.helidon.dbclient.DbRow> inserted = tx.query("""
+                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
+                SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::text[], ?::text[])
+                ON CONFLICT (sender_id, client_msg_id) DO NOTHING
+                RETURNING conversation_id, seq, created_at""", sConvs, sSeqs, sSenders, sIds, sTexts).toList();
+        if (inserted.size() != m) {
+            throw new BatchRace(); // another instance stored one of these ids meanwhile: one by one, they find it
+        }
+        java.util.Map<String, java.time.Instant> createdAt = new java.util.HashMap<>();
+        for (io.helidon.dbclient.DbRow r : inserted) {
+            createdAt.put(Db.uuid(r, "conversation_id") + "/" + Db.longValue(r, "seq"), Db.instant(r, "created_at"));
+        }
+        // the senders have read what they sent, on every device; a new message brings an archived
+        // chat back to everyone's inbox
+        tx.update("""
+                UPDATE conversation_members cm SET archived = false,
+                    delivered_seq = GREATEST(cm.delivered_seq, v.seq), read_seq = GREATEST(cm.read_seq, v.seq)
+                FROM (SELECT conv, sender, max(seq) AS seq FROM unnest(?::uuid[], ?::uuid[], ?::bigint[]) AS x(conv, sender, seq)
+                      GROUP BY conv, sender) v
+                WHERE cm.conversation_id = v.conv AND cm.user_id = v.sender""", sConvs, sSenders, sSeqs);
+        tx.update("UPDATE conversation_members SET archived = false WHERE conversation_id = ANY (?::uuid[]) AND archived",
+                (Object) touched);
+        java.util.Map<UUID, List<UUID>> members = new java.util.HashMap<>();
+        for (io.helidon.dbclient.DbRow r : tx.query("""
+                SELECT conversation_id, user_id FROM conversation_members WHERE conversation_id = ANY (?::uuid[])
+                ORDER BY conversation_id, user_id""", (Object) touched).toList()) {
+            members.computeIfAbsent(Db.uuid(r, "conversation_id"), k -> new java.util.ArrayList<>()).add(Db.uuid(r, "user_id"));
+        }
+        List<Envelope> events = new java.util.ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            Queued q = stored.get(i);
+            long seq = sSeqs[i];
+            if (q.text().indexOf('@') >= 0) {
+                recordMentions(tx, q.conversation(), q.sender(), seq, q.text());
+            }
+            Views.Message message = new Views.Message(q.conversation(), seq, q.sender(), q.clientMsgId(), q.text(),
+                    createdAt.get(q.conversation() + "/" + seq), null, false, 0, null, null, List.of());
+            outcomes.put(q, new ConversationStore.Sent(message, true));
+            // each event carries the request id of its own send, for the logs along its way
+            events.add(dev.chat.telemetry.RequestId.with(q.trace(), () -> Envelope.of(EventType.MESSAGE_CREATED,
+                    q.conversation(), seq, message.at(), json.tree(message), members.get(q.conversation()))));
+        }
+        t.announceAll(events);
+        return outcomes;
     }
 
     /** A reply must answer a message of the same conversation that still exists. */

@@ -1,7 +1,9 @@
 package dev.chat.api;
 
+import dev.chat.fanout.EncodedEvent;
 import dev.chat.fanout.Envelope;
 import dev.chat.fanout.EnvelopeCodec;
+import dev.chat.fanout.EventType;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.fanout.PublishException;
 import io.helidon.dbclient.DbExecute;
@@ -43,8 +45,8 @@ public final class Outbox implements AutoCloseable {
     static final int STALE_AFTER_SECONDS = 10;
     private static final int BATCH = 200;
 
-    /** An outbox row written in a transaction that has not committed yet. */
-    public record Pending(long id, Envelope envelope) {
+    /** An outbox row written in a transaction that has not committed yet, with its event encoded once. */
+    public record Pending(long id, EncodedEvent event) {
     }
 
     /**
@@ -64,7 +66,12 @@ public final class Outbox implements AutoCloseable {
         }
 
         public void announce(Envelope envelope) {
-            pending.add(add(db, envelope));
+            announceAll(List.of(envelope));
+        }
+
+        /** Announces several events with one statement. */
+        public void announceAll(List<Envelope> envelopes) {
+            pending.addAll(add(db, envelopes));
         }
     }
 
@@ -94,20 +101,65 @@ public final class Outbox implements AutoCloseable {
      * work throws, nothing is committed and nothing is announced.
      */
     public <T> T inTransaction(Function<Tx, T> work) {
+        Committed<T> committed = inTransactionLater(work);
+        publishNow(committed.pending());
+        return committed.result();
+    }
+
+    /** What a transaction returned, and the events it announced, not yet published. */
+    public record Committed<T>(T result, List<Pending> pending) {
+    }
+
+    /**
+     * Like {@link #inTransaction}, but leaves the publishing to the caller ({@link #publishNow}):
+     * a batch of sends answers its senders once committed and publishes meanwhile.
+     */
+    public <T> Committed<T> inTransactionLater(Function<Tx, T> work) {
         Tx[] tx = new Tx[1];
         T result = db.inTransaction(dbTx -> {
             tx[0] = new Tx(dbTx);
             return work.apply(tx[0]);
         });
-        publishNow(tx[0].pending);
-        return result;
+        return new Committed<>(result, tx[0].pending);
     }
 
-    /** Writes the event inside the caller's transaction. */
-    Pending add(DbExecute tx, Envelope envelope) {
-        String text = new String(codec.encode(envelope), StandardCharsets.UTF_8);
-        DbRow row = tx.get("INSERT INTO outbox (envelope) VALUES (?) RETURNING id", text).orElseThrow();
-        return new Pending(Db.longValue(row, "id"), envelope);
+    /** Encodes each event once and writes them inside the caller's transaction, in one statement. */
+    List<Pending> add(DbExecute tx, List<Envelope> envelopes) {
+        if (envelopes.isEmpty()) {
+            return List.of();
+        }
+        int n = envelopes.size();
+        List<EncodedEvent> events = new ArrayList<>(n);
+        String[] frames = new String[n];
+        String[] kinds = new String[n];
+        String[] recipients = new String[n];
+        String[] sessions = new String[n];
+        Long[] at = new Long[n];
+        String[] traces = new String[n];
+        for (int i = 0; i < n; i++) {
+            EncodedEvent e = codec.encode(envelopes.get(i));
+            events.add(e);
+            frames[i] = new String(e.frame(), StandardCharsets.UTF_8);
+            kinds[i] = e.type().wireName();
+            recipients[i] = e.to().stream().map(java.util.UUID::toString)
+                    .collect(java.util.stream.Collectors.joining(",", "{", "}"));
+            sessions[i] = e.session() == null ? null : e.session().toString();
+            at[i] = e.atMillis();
+            traces[i] = e.trace();
+        }
+        // WITH ORDINALITY and ORDER BY keep the ids in the order of the events
+        List<DbRow> rows = tx.query("""
+                INSERT INTO outbox (frame, kind, recipients, session_id, accepted_at_ms, trace)
+                SELECT e.frame, e.kind, e.recipients::uuid[], e.session_id::uuid, e.at, e.trace
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+                     WITH ORDINALITY AS e(frame, kind, recipients, session_id, at, trace, i)
+                ORDER BY e.i
+                RETURNING id""", frames, kinds, recipients, sessions, at, traces).toList();
+        List<Pending> pending = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            pending.add(new Pending(Db.longValue(rows.get(i), "id"), events.get(i)));
+        }
+        return pending;
     }
 
     /**
@@ -119,7 +171,7 @@ public final class Outbox implements AutoCloseable {
             return;
         }
         try {
-            publisher.publishAll(pending.stream().map(Pending::envelope).toList());
+            publisher.publishEncoded(pending.stream().map(Pending::event).toList());
         } catch (PublishException e) {
             LOG.log(Level.WARNING, "publish failed, the outbox relay will retry: {0}", e.getMessage());
             return;
@@ -154,26 +206,54 @@ public final class Outbox implements AutoCloseable {
                         DELETE FROM outbox WHERE id IN (
                             SELECT id FROM outbox WHERE created_at < now() - make_interval(secs => ?)
                             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-                        RETURNING id, envelope""", STALE_AFTER_SECONDS, BATCH).toList();
+                        RETURNING id, frame, kind, recipients::text[] AS recipients, session_id, accepted_at_ms, trace""",
+                        STALE_AFTER_SECONDS, BATCH).toList();
                 if (rows.isEmpty()) {
                     return 0;
                 }
-                List<Envelope> envelopes = new ArrayList<>(rows.size());
+                List<EncodedEvent> events = new ArrayList<>(rows.size());
                 for (DbRow r : rows) {
                     try {
-                        envelopes.add(codec.decode(Db.string(r, "envelope").getBytes(StandardCharsets.UTF_8)));
+                        events.add(stored(r));
                     } catch (RuntimeException e) {
                         LOG.log(Level.SEVERE, "dropping undecodable outbox row " + Db.longValue(r, "id"), e);
                     }
                 }
-                publisher.publishAll(envelopes); // throws: the transaction rolls back, rows stay
-                LOG.log(Level.INFO, "outbox relay republished {0} events", envelopes.size());
-                return envelopes.size();
+                publisher.publishEncoded(events); // throws: the transaction rolls back, rows stay
+                LOG.log(Level.INFO, "outbox relay republished {0} events", events.size());
+                return events.size();
             });
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "outbox relay pass failed, will retry", e);
             return 0;
         }
+    }
+
+    /** The event of an outbox row; rows written before events were encoded once hold the broker form. */
+    private EncodedEvent stored(DbRow r) {
+        byte[] frame = Db.string(r, "frame").getBytes(StandardCharsets.UTF_8);
+        if (Db.isNull(r, "kind")) {
+            return codec.encode(codec.decode(frame));
+        }
+        EventType type = EventType.fromWire(Db.string(r, "kind"))
+                .orElseThrow(() -> new IllegalStateException("unknown event type " + Db.string(r, "kind")));
+        List<java.util.UUID> to = new ArrayList<>();
+        Object recipients = Db.value(r, "recipients");
+        if (recipients instanceof java.sql.Array array) {
+            try {
+                for (Object u : (Object[]) array.getArray()) {
+                    to.add(java.util.UUID.fromString(String.valueOf(u)));
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("unreadable recipients", e);
+            }
+        } else if (recipients instanceof Object[] values) {
+            for (Object u : values) {
+                to.add(java.util.UUID.fromString(String.valueOf(u)));
+            }
+        }
+        return new EncodedEvent(type, to, Db.isNull(r, "session_id") ? null : Db.uuid(r, "session_id"),
+                Db.longValue(r, "accepted_at_ms"), Db.string(r, "trace"), frame);
     }
 
     @Override

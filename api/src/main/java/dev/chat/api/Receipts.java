@@ -6,28 +6,73 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Delivered and read cursors per member (DESIGN.md guarantee 7). A cursor only moves forward and
- * never past the conversation's last seq; read implies delivered. When a cursor moves, every
- * member's sessions get {@code receipt.updated} (through the outbox, so sync and live agree).
+ * never past the conversation's last seq; read implies delivered.
+ *
+ * <p>Cursor moves are written in batches (group commit): the moves that arrive together are
+ * merged per member and written with one statement. Who is told:
+ * <ul>
+ *   <li>{@code receipt.updated} (the member's cursors) goes to the member's own sessions, so all
+ *       their devices agree, and in a direct chat to the peer too (it is what the peer's ticks
+ *       show);</li>
+ *   <li>in a group or channel, the other members are told only when what they display changes:
+ *       {@code receipts.advanced} with the minimum over all members, when that minimum moved. A
+ *       read in a channel of 500 is one event to the reader, not 500.</li>
+ * </ul>
+ * The minimum is compared after the commit, so two batches moving the last two laggards at once
+ * cannot both miss the move. Should api die between the commit and that comparison, the members
+ * see the new minimum at their next sync (conversation views carry it).
  */
-public final class Receipts {
+public final class Receipts implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Receipts.class.getName());
+
     /** A member's cursors after an update. */
     public record Cursor(UUID conversation, UUID user, long deliveredSeq, long readSeq) {
+    }
+
+    /** What {@code receipts.advanced} carries: the minimum cursors over all members of a group conversation. */
+    public record Minimum(UUID conversation, long deliveredSeq, long readSeq) {
+    }
+
+    private record Move(UUID user, UUID conversation, long seq, boolean read, String trace, CompletableFuture<Cursor> result) {
+    }
+
+    private record Member(UUID conversation, UUID user) {
+    }
+
+    /** The cursors a batch asks of one member: the most forward of its moves. */
+    private static final class Target {
+        long delivered;
+        long read;
+        /** The request id of the first move, for the logs along its event's way. */
+        String trace;
     }
 
     private final ConversationStore conversations;
     private final Outbox outbox;
     private final Json json;
+    private final Db db;
+    private final GroupCommit<Move> batches;
 
-    public Receipts(ConversationStore conversations, Outbox outbox, Json json) {
+    public Receipts(Db db, ConversationStore conversations, Outbox outbox, Json json, int writers) {
+        this.db = db;
         this.conversations = conversations;
         this.outbox = outbox;
         this.json = json;
+        this.batches = new GroupCommit<>("receipts", writers, 512, 50_000, this::writeBatch);
     }
 
     /** Some device of {@code user} holds everything up to {@code seq}; returns the cursors now. */
@@ -40,43 +85,156 @@ public final class Receipts {
         return move(user, conversation, seq, true);
     }
 
-    /** Moves the cursors inside a transaction and announces the move; false when they were already there. */
-    private boolean moveInTransaction(Outbox.Tx t, UUID user, UUID conversation, long seq, boolean read) {
-        DbExecute tx = t.db();
-        Optional<DbRow> row = tx.get("""
-                UPDATE conversation_members m
-                SET delivered_seq = GREATEST(m.delivered_seq, LEAST(?, c.last_seq)),
-                    read_seq = CASE WHEN ? THEN GREATEST(m.read_seq, LEAST(?, c.last_seq)) ELSE m.read_seq END
-                FROM conversations c
-                WHERE c.id = m.conversation_id AND m.conversation_id = ?::uuid AND m.user_id = ?::uuid
-                  AND (m.delivered_seq < LEAST(?, c.last_seq) OR (? AND m.read_seq < LEAST(?, c.last_seq)))
-                RETURNING m.delivered_seq, m.read_seq""",
-                seq, read, seq, conversation, user, seq, read, seq);
-        if (row.isEmpty()) {
-            return false;
-        }
-        Cursor cursor = new Cursor(conversation, user, Db.longValue(row.get(), "delivered_seq"), Db.longValue(row.get(), "read_seq"));
-        List<UUID> members = conversations.members(tx, conversation);
-        Envelope e = Envelope.of(EventType.RECEIPT_UPDATED, conversation, null, Instant.now(), json.tree(cursor), members);
-        t.announce(e);
-        return true;
-    }
-
     private Cursor move(UUID user, UUID conversation, long seq, boolean read) {
         if (seq < 0) {
             throw ChatException.validation("'seq' must not be negative.");
         }
-        Cursor now = outbox.inTransaction(t -> {
-            var tx = t.db();
-            if (!conversations.isMember(tx, conversation, user)) {
-                throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
+        CompletableFuture<Cursor> result = new CompletableFuture<>();
+        batches.submit(new Move(user, conversation, seq, read, dev.chat.telemetry.RequestId.current(), result));
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
-            moveInTransaction(t, user, conversation, seq, read);
-            DbRow row = tx.get("""
-                    SELECT delivered_seq, read_seq FROM conversation_members
-                    WHERE conversation_id = ?::uuid AND user_id = ?::uuid""", conversation, user).orElseThrow();
-            return new Cursor(conversation, user, Db.longValue(row, "delivered_seq"), Db.longValue(row, "read_seq"));
+            throw e;
+        }
+    }
+
+    private void writeBatch(List<Move> batch) {
+        Map<Member, Target> targets = new LinkedHashMap<>();
+        for (Move m : batch) {
+            Target t = targets.computeIfAbsent(new Member(m.conversation(), m.user()), k -> new Target());
+            if (t.trace == null) {
+                t.trace = m.trace();
+            }
+            t.delivered = Math.max(t.delivered, m.seq());
+            if (m.read()) {
+                t.read = Math.max(t.read, m.seq());
+            }
+        }
+        Map<Member, Object> outcomes = new HashMap<>();
+        try {
+            outcomes.putAll(write(targets));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "a batch of " + targets.size() + " cursor moves is written one by one", e);
+            targets.forEach((member, target) -> {
+                try {
+                    outcomes.putAll(write(Map.of(member, target)));
+                } catch (RuntimeException failure) {
+                    outcomes.put(member, failure instanceof ChatException ? failure : Problems.fromDatabase(failure));
+                }
+            });
+        }
+        for (Move m : batch) {
+            Object outcome = outcomes.get(new Member(m.conversation(), m.user()));
+            if (outcome instanceof Cursor c) {
+                m.result().complete(c);
+            } else if (outcome instanceof RuntimeException failure) {
+                m.result().completeExceptionally(failure);
+            } else {
+                m.result().completeExceptionally(new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation."));
+            }
+        }
+    }
+
+    /** One transaction for these members' moves, then the minimums of the group conversations they moved in. */
+    private Map<Member, Object> write(Map<Member, Target> targets) {
+        int n = targets.size();
+        String[] convs = new String[n];
+        String[] users = new String[n];
+        Long[] delivered = new Long[n];
+        Long[] read = new Long[n];
+        int i = 0;
+        for (Map.Entry<Member, Target> e : targets.entrySet()) {
+            convs[i] = e.getKey().conversation().toString();
+            users[i] = e.getKey().user().toString();
+            delivered[i] = e.getValue().delivered;
+            read[i] = e.getValue().read;
+            i++;
+        }
+        String[] touched = targets.keySet().stream().map(m -> m.conversation().toString()).distinct().toArray(String[]::new);
+        Map<UUID, Minimum> before = new HashMap<>();
+        Outbox.Committed<Map<Member, Object>> committed = outbox.inTransactionLater(t -> {
+            DbExecute tx = t.db();
+            before.putAll(groupMinimums(tx, touched));
+            Set<Member> moved = new java.util.HashSet<>();
+            for (DbRow r : tx.query("""
+                    UPDATE conversation_members m
+                    SET delivered_seq = GREATEST(m.delivered_seq, LEAST(v.d, c.last_seq)),
+                        read_seq = GREATEST(m.read_seq, LEAST(v.r, c.last_seq))
+                    FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[]) AS v(conv, usr, d, r)
+                    JOIN conversations c ON c.id = v.conv
+                    WHERE m.conversation_id = v.conv AND m.user_id = v.usr
+                      AND (m.delivered_seq < LEAST(v.d, c.last_seq) OR m.read_seq < LEAST(v.r, c.last_seq))
+                    RETURNING m.conversation_id, m.user_id""", convs, users, delivered, read).toList()) {
+                moved.add(new Member(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id")));
+            }
+            Map<Member, Object> cursors = new HashMap<>();
+            for (DbRow r : tx.query("""
+                    SELECT cm.conversation_id, cm.user_id, cm.delivered_seq, cm.read_seq, c.kind
+                    FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
+                    WHERE (cm.conversation_id, cm.user_id) IN (SELECT * FROM unnest(?::uuid[], ?::uuid[]))""",
+                    convs, users).toList()) {
+                Member member = new Member(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id"));
+                Cursor cursor = new Cursor(member.conversation(), member.user(), Db.longValue(r, "delivered_seq"),
+                        Db.longValue(r, "read_seq"));
+                cursors.put(member, cursor);
+                if (moved.contains(member)) {
+                    List<UUID> to = "direct".equals(Db.string(r, "kind"))
+                            ? conversations.members(tx, member.conversation()) : List.of(member.user());
+                    String trace = targets.get(member) == null ? null : targets.get(member).trace;
+                    t.announce(dev.chat.telemetry.RequestId.with(trace, () -> Envelope.of(EventType.RECEIPT_UPDATED,
+                            member.conversation(), null, Instant.now(), json.tree(cursor), to)));
+                }
+            }
+            return cursors;
         });
-        return now;
+        outbox.publishNow(committed.pending());
+        if (!before.isEmpty()) {
+            announceMinimums(before);
+        }
+        return committed.result();
+    }
+
+    /** The minimum cursors of the group conversations (not direct chats) among {@code conversations}. */
+    private static Map<UUID, Minimum> groupMinimums(DbExecute tx, String[] conversations) {
+        Map<UUID, Minimum> out = new HashMap<>();
+        for (DbRow r : tx.query("""
+                SELECT cm.conversation_id, min(cm.delivered_seq) AS d, min(cm.read_seq) AS r
+                FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
+                WHERE cm.conversation_id = ANY (?::uuid[]) AND c.kind <> 'direct'
+                GROUP BY cm.conversation_id""", (Object) conversations).toList()) {
+            UUID id = Db.uuid(r, "conversation_id");
+            out.put(id, new Minimum(id, Db.longValue(r, "d"), Db.longValue(r, "r")));
+        }
+        return out;
+    }
+
+    /** Tells every member of each group conversation whose minimum moved past what it was before the batch. */
+    private void announceMinimums(Map<UUID, Minimum> before) {
+        try {
+            outbox.inTransaction(t -> {
+                DbExecute tx = t.db();
+                Map<UUID, Minimum> after = groupMinimums(tx, before.keySet().stream().map(UUID::toString).toArray(String[]::new));
+                List<Envelope> events = new ArrayList<>();
+                after.forEach((conversation, now) -> {
+                    Minimum was = before.get(conversation);
+                    if (now.deliveredSeq() > was.deliveredSeq() || now.readSeq() > was.readSeq()) {
+                        events.add(Envelope.of(EventType.RECEIPTS_ADVANCED, conversation, null, Instant.now(), json.tree(now),
+                                conversations.members(tx, conversation)));
+                    }
+                });
+                t.announceAll(events);
+                return events.size();
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not announce moved minimums (members see them at their next sync): {0}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        batches.close();
     }
 }

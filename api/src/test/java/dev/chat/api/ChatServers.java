@@ -44,6 +44,12 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
             return "ws://127.0.0.1:" + nodeB.port() + "/ws";
         }
 
+        /** Where nodes hand off frames: both api instances' internal listeners. */
+        public java.util.List<java.net.URI> apiInternalUrls() {
+            return java.util.List.of(java.net.URI.create("http://127.0.0.1:" + api.internalPort()),
+                    java.net.URI.create("http://127.0.0.1:" + apiB.internalPort()));
+        }
+
         public Connection sql() throws SQLException {
             return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
         }
@@ -137,30 +143,32 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
                     external servers (system properties chat.it.db.url, chat.it.amqp.host, chat.it.memcached ...) \
                     nor a Docker engine. Run them with ./chat test, which starts the servers and passes their addresses.""");
         }
-        // two api instances on one database and broker: seq allocation and the commands queue are
-        // exercised across instances, as in production
-        Main.Running api = Main.start(new ApiConfig("api-it-1", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
+        // two api instances on one database and broker: seq allocation and the hand-off of frames
+        // are exercised across instances, as in production
+        Main.Running api = Main.start(new ApiConfig("api-it-1", "127.0.0.1", 0, "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
                 memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS, AttachmentStore.DEFAULT_MAX_BYTES));
-        Main.Running apiB = Main.start(new ApiConfig("api-it-2", "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
+        Main.Running apiB = Main.start(new ApiConfig("api-it-2", "127.0.0.1", 0, "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
                 memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS, AttachmentStore.DEFAULT_MAX_BYTES));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "it-" + run + "-a";
         String b = "it-" + run + "-b";
-        dev.chat.ws.Main.Running nodeA = dev.chat.ws.Main.start(nodeConfig(a, amqp, memcached));
-        dev.chat.ws.Main.Running nodeB = dev.chat.ws.Main.start(nodeConfig(b, amqp, memcached));
+        java.util.List<java.net.URI> apis = java.util.List.of(java.net.URI.create("http://127.0.0.1:" + api.internalPort()),
+                java.net.URI.create("http://127.0.0.1:" + apiB.internalPort()));
+        dev.chat.ws.Main.Running nodeA = dev.chat.ws.Main.start(nodeConfig(a, amqp, memcached, apis));
+        dev.chat.ws.Main.Running nodeB = dev.chat.ws.Main.start(nodeConfig(b, amqp, memcached, apis));
         return new Stack("http://127.0.0.1:" + api.port(), api, "http://127.0.0.1:" + apiB.port(), apiB,
                 nodeA, a, nodeB, b, dbUrl, dbUser, dbPassword, amqp, memcached);
     }
 
     /** An extra api instance on the stack's database and broker, for tests that change one of its parts. */
     static ApiConfig apiConfig(Stack stack, String id, String dbUrl, InetSocketAddress memcached, RateLimits limits) {
-        return new ApiConfig(id, "127.0.0.1", 0, dbUrl, stack.dbUser(), new Secret(stack.dbPassword()), 4, stack.amqp(), memcached,
+        return new ApiConfig(id, "127.0.0.1", 0, "127.0.0.1", 0, dbUrl, stack.dbUser(), new Secret(stack.dbPassword()), 4, stack.amqp(), memcached,
                 new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, limits, AttachmentStore.DEFAULT_MAX_BYTES);
     }
 
-    static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached) {
+    static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached, java.util.List<java.net.URI> apis) {
         return new NodeConfig(id, "127.0.0.1", 0, amqp, new Secret(TOKEN_SECRET), memcached, Set.of(ORIGIN),
-                64 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(75), 1024, 50, 200);
+                64 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(75), 1024, 50, 200, apis);
     }
 
     private static void stopStack() {

@@ -75,10 +75,26 @@ class GroupsIT {
         // delivered to all only once every other member's device has it; read by all likewise
         bob.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
         assertEquals(0, channelEntry(ana, "general").get("peerReadSeq").asLong(), "cyd has not read yet");
+        JsonNode own = bobWs.next("receipt.updated", WAIT);
+        assertEquals(bob.id.toString(), own.at("/data/user").asText(), "the reader's own sessions learn its cursors");
+        assertEquals(1, own.at("/data/readSeq").asLong());
+        // one reader of a channel is news to nobody else: no event to the other members
+        assertNull(anaWs.poll("receipt.updated", Duration.ofMillis(500)), "the sender is not told of one reader");
+        assertNull(cydWs.poll("receipt.updated", Duration.ofMillis(100)), "nor is another member");
+        assertNull(anaWs.poll("receipts.advanced", Duration.ofMillis(100)), "the minimum has not moved");
+
         cyd.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
         JsonNode seen = channelEntry(ana, "general");
         assertEquals(1, seen.get("peerReadSeq").asLong(), "read by all");
         assertEquals(1, seen.get("peerDeliveredSeq").asLong(), "delivered to all");
+        // the last reader moves the minimum: every member is told, once
+        for (TestClient.Socket ws : java.util.List.of(anaWs, bobWs, cydWs)) {
+            JsonNode advanced = ws.next("receipts.advanced", WAIT);
+            assertEquals(general.toString(), advanced.at("/data/conversation").asText());
+            assertEquals(1, advanced.at("/data/readSeq").asLong(), "read by all");
+            assertEquals(1, advanced.at("/data/deliveredSeq").asLong(), "delivered to all");
+        }
+        assertNull(anaWs.poll("receipt.updated", Duration.ofMillis(300)), "the sender got the minimum, not cyd's cursors");
     }
 
     @Test

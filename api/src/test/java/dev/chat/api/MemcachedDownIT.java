@@ -23,7 +23,7 @@ class MemcachedDownIT {
         }
         Main.Running api = Main.start(ChatServers.apiConfig(stack, "api-no-mc", stack.dbUrl(), nowhere, ChatServers.LIMITS));
         dev.chat.ws.Main.Running node = dev.chat.ws.Main.start(
-                ChatServers.nodeConfig("it-no-mc-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), nowhere));
+                ChatServers.nodeConfig("it-no-mc-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), nowhere, java.util.List.of(java.net.URI.create("http://127.0.0.1:" + api.internalPort()))));
         try {
             String url = "http://127.0.0.1:" + api.port();
             TestClient ana = TestClient.signUp(url, "ana");
@@ -52,7 +52,7 @@ class MemcachedDownIT {
             InetSocketAddress relayed = new InetSocketAddress("127.0.0.1", relay.port());
             Main.Running api = Main.start(ChatServers.apiConfig(stack, "api-mc-relay", stack.dbUrl(), relayed, ChatServers.LIMITS));
             dev.chat.ws.Main.Running node = dev.chat.ws.Main.start(
-                    ChatServers.nodeConfig("it-mc-relay-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), relayed));
+                    ChatServers.nodeConfig("it-mc-relay-" + UUID.randomUUID().toString().substring(0, 8), stack.amqp(), relayed, java.util.List.of(java.net.URI.create("http://127.0.0.1:" + api.internalPort()))));
             try {
                 String url = "http://127.0.0.1:" + api.port();
                 TestClient ana = TestClient.signUp(url, "ana");

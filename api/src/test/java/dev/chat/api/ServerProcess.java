@@ -25,6 +25,7 @@ record ServerProcess(Process process, String id, int port) {
         env.put("CHAT_WS_HOST", "127.0.0.1");
         env.put("CHAT_WS_PORT", String.valueOf(port));
         env.put("CHAT_ALLOWED_ORIGINS", ChatServers.ORIGIN);
+        env.put("CHAT_API_URLS", String.join(",", stack.apiInternalUrls().stream().map(Object::toString).toList()));
         return start("dev.chat.ws.Main", "-Xmx128m", id, port, env);
     }
 
@@ -35,6 +36,7 @@ record ServerProcess(Process process, String id, int port) {
         env.put("CHAT_INSTANCE_ID", id);
         env.put("CHAT_HTTP_HOST", "127.0.0.1");
         env.put("CHAT_HTTP_PORT", String.valueOf(port));
+        env.put("CHAT_INTERNAL_PORT", String.valueOf(freePort()));
         env.put("CHAT_DB_URL", stack.dbUrl());
         env.put("CHAT_DB_USER", stack.dbUser());
         env.put("CHAT_DB_PASSWORD", stack.dbPassword());

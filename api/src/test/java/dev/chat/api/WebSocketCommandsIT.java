@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Sending, receipts and typing over the WebSocket: node → commands queue → api → reply to the session. */
+/** Sending, receipts and typing over the WebSocket: node → api (the internal hand-off) → the answer to the session. */
 @ExtendWith(ChatServers.class)
 class WebSocketCommandsIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -49,6 +49,42 @@ class WebSocketCommandsIT {
         assertEquals(1, event.get("seq").asLong());
         assertEquals(ana.id.toString(), event.at("/data/senderId").asText());
         assertNull(bobWs.poll("ack", Duration.ofMillis(300)), "replies go to the sending session only");
+    }
+
+    /**
+     * The hand-off from node to api costs no broker message: a message sent over the socket is
+     * one published event (its message.created), not a command, an event and a reply.
+     */
+    @Test
+    void aMessageSentOverTheSocketIsOneBrokerMessage(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
+        anaWs.next("welcome", WAIT);
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
+        bobWs.next("welcome", WAIT);
+        anaWs.next("presence", WAIT); // bob's arrival, the last event the connections cause
+        Thread.sleep(300);
+        double before = published(stack);
+        int messages = 20;
+        for (int i = 1; i <= messages; i++) {
+            anaWs.send(sendFrame("f-" + i, chat, "one-event-" + String.format("%04d", i), "m" + i));
+            assertEquals(i, anaWs.next("ack", WAIT).get("seq").asLong());
+        }
+        for (int i = 1; i <= messages; i++) {
+            bobWs.next("message.created", WAIT);
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (published(stack) - before < messages && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the count moves when the broker's confirm arrives
+        }
+        Thread.sleep(300);
+        assertEquals(messages, published(stack) - before, 0.0, "one broker message per chat message");
+    }
+
+    private static double published(ChatServers.Stack stack) {
+        return stack.api().publisher().published() + stack.apiB().publisher().published();
     }
 
     @Test
@@ -127,7 +163,8 @@ class WebSocketCommandsIT {
         assertEquals(50, delivered.at("/data/deliveredSeq").asLong());
 
         bobWs.send("{\"type\":\"read\",\"id\":\"r1\",\"conversation\":\"" + chat + "\",\"seq\":50}");
-        assertEquals(50, bobWs.next("ack", WAIT).at("/result/readSeq").asLong());
+        assertEquals(50, awaitReceipt(bobWs, bob.id, 50, true).at("/data/readSeq").asLong(), "the reader's own sessions learn it");
+        assertNull(bobWs.poll("ack", Duration.ofMillis(200)), "a receipt is answered only when refused");
         assertEquals(50, awaitReceipt(anaWs, bob.id, 50, true).at("/data/readSeq").asLong());
 
         JsonNode after = bob.get("/api/conversations").body().at("/conversations/0");

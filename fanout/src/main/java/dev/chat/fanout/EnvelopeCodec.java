@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * JSON form of {@link Envelope}: the broker form (with {@code to}) and the client form (without).
+ * JSON forms of {@link Envelope}. {@link #encode} makes the client frame once, with the routing
+ * data beside it ({@link EncodedEvent}): that is what is stored in the outbox, published and
+ * written to sockets. {@link #decode} reads the older broker form (the frame with {@code to},
+ * {@code session} and {@code trace} inside it), which outbox rows written before the encode-once
+ * change still hold.
  *
  * <p>Timestamps are RFC 3339 UTC strings. Unknown fields are ignored, so a newer api can add
  * fields without breaking older nodes; an unknown {@code type} or a newer {@code v} is refused.
@@ -32,8 +36,14 @@ public final class EnvelopeCodec {
         this(new ObjectMapper());
     }
 
-    /** The broker form: every field, recipients included. */
-    public byte[] encode(Envelope e) {
+    /** The client frame, encoded once, with the routing data beside it. */
+    public EncodedEvent encode(Envelope e) {
+        byte[] frame = write(clientNode(e)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new EncodedEvent(e.type(), e.to(), e.session(), e.at().toEpochMilli(), e.trace(), frame);
+    }
+
+    /** The older broker form: every field, recipients included (kept to read and test older outbox rows). */
+    public byte[] encodeLegacy(Envelope e) {
         ObjectNode node = clientNode(e);
         ArrayNode to = node.putArray("to");
         e.to().forEach(u -> to.add(u.toString()));
@@ -44,11 +54,6 @@ public final class EnvelopeCodec {
             node.put("trace", e.trace());
         }
         return write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** The client form sent on the WebSocket: the recipient list of other users is never exposed. */
-    public String toClientJson(Envelope e) {
-        return write(clientNode(e));
     }
 
     public Envelope decode(byte[] bytes) {

@@ -3,7 +3,6 @@ package dev.chat.fanout;
 import com.rabbitmq.client.AMQP;
 
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,11 @@ import java.util.UUID;
  * {@code CC} header = the other recipients' keys. The broker then delivers one copy to each node
  * queue bound by any of them.
  *
- * <p>{@link #publishAll} returns only after the broker confirmed, so a caller that deletes its
- * outbox row afterwards never loses an event. Ephemeral events (typing, replies) carry a
- * per-message TTL so a backed-up node never delivers them stale. Thread-safe.
+ * <p>Each event is encoded once ({@link EncodedEvent}): the body is the clients' frame, the routing
+ * data travels in properties and headers. {@link #publishEncoded} returns only after the broker
+ * confirmed, so a caller that deletes its outbox row afterwards never loses an event. Ephemeral
+ * events (typing, presence) carry a per-message TTL so a backed-up node never delivers them stale.
+ * Thread-safe.
  */
 public final class EventPublisher implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
@@ -34,22 +35,33 @@ public final class EventPublisher implements AutoCloseable {
         publishAll(List.of(envelope));
     }
 
+    /** Encodes each envelope once and publishes them (see {@link #publishEncoded}). */
+    public void publishAll(List<Envelope> envelopes) {
+        publishEncoded(envelopes.stream().map(codec::encode).toList());
+    }
+
     /**
      * Publishes a batch on one channel and waits for all confirms at once (one round trip for the
-     * batch). Either every envelope was confirmed, or a {@link PublishException} is thrown and
-     * the caller retries all of them (consumers drop duplicates by event id and seq).
+     * batch, pipelined with other callers' batches). Either every event was confirmed, or a {@link
+     * PublishException} is thrown and the caller retries all of them (consumers drop duplicates by
+     * event id and seq).
      */
-    public void publishAll(List<Envelope> envelopes) {
-        if (envelopes.isEmpty()) {
+    public void publishEncoded(List<EncodedEvent> events) {
+        if (events.isEmpty()) {
             return;
         }
         try {
-            publishConfirmed(envelopes);
+            channels.publishConfirmed(ch -> {
+                for (EncodedEvent e : events) {
+                    String key = e.type().broadcast() ? Topology.BROADCAST_KEY : Topology.userKey(e.to().getFirst());
+                    ch.basicPublish(Topology.EVENTS_EXCHANGE, key, properties(e), e.frame());
+                }
+            });
         } catch (PublishException e) {
-            failed.add(envelopes.size());
+            failed.add(events.size());
             throw e;
         }
-        published.add(envelopes.size());
+        published.add(events.size());
     }
 
     /** Events published and confirmed by the broker since start. */
@@ -62,18 +74,10 @@ public final class EventPublisher implements AutoCloseable {
         return failed.sum();
     }
 
-    private void publishConfirmed(List<Envelope> envelopes) {
-        channels.publishConfirmed(ch -> {
-            for (Envelope e : envelopes) {
-                String key = e.type().broadcast() ? Topology.BROADCAST_KEY : Topology.userKey(e.to().getFirst());
-                ch.basicPublish(Topology.EVENTS_EXCHANGE, key, properties(e), codec.encode(e));
-            }
-        });
-    }
-
-    private static AMQP.BasicProperties properties(Envelope e) {
+    /** Routing data in properties and headers, so a node never parses the body to route it. */
+    private static AMQP.BasicProperties properties(EncodedEvent e) {
         List<UUID> to = e.to();
-        Map<String, Object> headers = new HashMap<>();
+        Map<String, Object> headers = new HashMap<>(4);
         if (to.size() > 1) {
             List<String> cc = new ArrayList<>(to.size() - 1);
             for (int i = 1; i < to.size(); i++) {
@@ -81,11 +85,16 @@ public final class EventPublisher implements AutoCloseable {
             }
             headers.put(Topology.CC_HEADER, cc);
         }
+        if (e.session() != null) {
+            headers.put(Topology.SESSION_HEADER, e.session().toString());
+        }
+        headers.put(Topology.ACCEPTED_AT_HEADER, e.atMillis());
+        if (e.trace() != null) {
+            headers.put(Topology.TRACE_HEADER, e.trace());
+        }
         AMQP.BasicProperties.Builder b = new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
-                .messageId(e.id().toString())
                 .type(e.type().wireName())
-                .timestamp(Date.from(e.at()))
                 .headers(headers)
                 .deliveryMode(1);
         if (e.type().ephemeral()) {

@@ -36,13 +36,26 @@ public enum EventType {
      * version, user, emoji, on, and the message's whole tally (reactions).
      */
     REACTION_UPDATED("reaction.updated", false),
-    /** A member's delivered/read cursor moved; {@code data}: user, deliveredSeq, readSeq. */
+    /**
+     * A member's delivered/read cursors moved; {@code data}: conversation, user, deliveredSeq, readSeq.
+     * Sent to that member's own sessions, and in a direct chat to the peer's too.
+     */
     RECEIPT_UPDATED("receipt.updated", false),
+    /**
+     * In a group or channel, the minimum over all members of the delivered or read cursor moved;
+     * {@code data}: conversation, deliveredSeq, readSeq (the minimums). Sent to every member: it is
+     * what the "delivered to all" and "read by all" ticks show.
+     */
+    RECEIPTS_ADVANCED("receipts.advanced", false),
     /** A member started or stopped typing; expires by itself on the client. */
     TYPING("typing", true),
     /** A user came online or went offline; {@code data}: user, state, lastSeen. */
     PRESENCE("presence", true),
-    /** The answer to one WebSocket command, for the one session that sent it ({@code session} set). */
+    /**
+     * The answer to one WebSocket command through the broker. Retired: a ws-node now gets the
+     * answer as the response of its call to api. The name is never reused.
+     */
+    @Deprecated
     COMMAND_REPLY("command.reply", true),
     /** An admin's announcement to everyone online; every node hands it to all its sessions. {@code data}: id, text, by. */
     ANNOUNCEMENT("announcement", true, true),

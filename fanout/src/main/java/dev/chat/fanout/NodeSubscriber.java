@@ -38,8 +38,7 @@ public final class NodeSubscriber implements AutoCloseable {
     /** How many times the broker connection was lost or recovered: see {@link #interruptions()}. */
     private final java.util.concurrent.atomic.AtomicLong interruptions = new java.util.concurrent.atomic.AtomicLong();
 
-    public NodeSubscriber(AmqpSettings settings, String nodeId, EnvelopeCodec codec,
-                          Consumer<dev.chat.fanout.Envelope> handler) {
+    public NodeSubscriber(AmqpSettings settings, String nodeId, Consumer<EncodedEvent> handler) {
         try {
             this.connection = settings.connectionFactory().newConnection("ws-node-" + nodeId);
             this.bindChannel = connection.createChannel();
@@ -66,7 +65,7 @@ public final class NodeSubscriber implements AutoCloseable {
                 public void handleDelivery(String tag, Envelope delivery, AMQP.BasicProperties props, byte[] body)
                         throws IOException {
                     try {
-                        handler.accept(codec.decode(body));
+                        handler.accept(event(delivery, props, body));
                     } catch (MalformedEnvelopeException e) {
                         LOG.log(Level.WARNING, "dropping malformed event: {0}", e.getMessage());
                     } catch (RuntimeException e) {
@@ -77,6 +76,40 @@ public final class NodeSubscriber implements AutoCloseable {
             });
         } catch (IOException | TimeoutException e) {
             throw new PublishException("cannot subscribe at the broker at " + settings, e);
+        }
+    }
+
+    /**
+     * The event of one delivery, read from its properties and headers only: the body is the
+     * clients' frame and is passed on as it is.
+     */
+    static EncodedEvent event(Envelope delivery, AMQP.BasicProperties props, byte[] body) {
+        EventType type = EventType.fromWire(props.getType() == null ? "" : props.getType())
+                .orElseThrow(() -> new MalformedEnvelopeException("unknown event type " + props.getType()));
+        java.util.Map<String, Object> headers = props.getHeaders() == null ? java.util.Map.of() : props.getHeaders();
+        java.util.List<UUID> to = new java.util.ArrayList<>();
+        if (!type.broadcast()) {
+            addUser(to, delivery.getRoutingKey());
+            if (headers.get(Topology.CC_HEADER) instanceof java.util.List<?> cc) {
+                cc.forEach(key -> addUser(to, String.valueOf(key)));
+            }
+        }
+        Object session = headers.get(Topology.SESSION_HEADER);
+        Object at = headers.get(Topology.ACCEPTED_AT_HEADER);
+        Object trace = headers.get(Topology.TRACE_HEADER);
+        try {
+            return new EncodedEvent(type, to, session == null ? null : UUID.fromString(session.toString()),
+                    at instanceof Number n ? n.longValue() : System.currentTimeMillis(),
+                    trace == null ? null : dev.chat.telemetry.RequestId.accept(trace.toString()), body);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEnvelopeException("invalid routing data: " + e.getMessage(), e);
+        }
+    }
+
+    private static void addUser(java.util.List<UUID> to, String key) {
+        UUID user = Topology.userOfKey(key);
+        if (user != null) {
+            to.add(user);
         }
     }
 

@@ -36,15 +36,14 @@ public final class Topology {
     /** Node queues refuse to grow past this: a stuck node sheds the oldest events, clients catch up. */
     public static final int NODE_QUEUE_MAX_LENGTH = 200_000;
 
-    /** TTL of ephemeral events (typing, command replies) in the broker. */
+    /** TTL of ephemeral events (typing, presence) in the broker. */
     public static final int EPHEMERAL_TTL_MS = 10_000;
-    /**
-     * The durable queue of WebSocket commands, consumed by every api instance (competing
-     * consumers): the way a ws-node, which has no database, hands writes to api.
-     */
-    public static final String COMMANDS_QUEUE = "chat.commands";
-    /** Commands waiting longer than this are pointless: the client has timed out and retried. */
-    public static final int COMMAND_TTL_MS = 60_000;
+    /** Header naming the one session of the recipient that an event is for (absent: all its sessions). */
+    public static final String SESSION_HEADER = "session";
+    /** Header with the instant (epoch milliseconds) the server accepted the change: the AMQP timestamp has whole seconds. */
+    public static final String ACCEPTED_AT_HEADER = "at-ms";
+    /** Header with the request id of the change, for logs on the node. */
+    public static final String TRACE_HEADER = "trace";
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -54,6 +53,18 @@ public final class Topology {
     /** Routing key of one user: every event for that user is published with it. */
     public static String userKey(UUID userId) {
         return "u." + userId;
+    }
+
+    /** The user a routing key of {@link #userKey} names, or null for any other key. */
+    public static UUID userOfKey(String key) {
+        if (key == null || !key.startsWith("u.")) {
+            return null;
+        }
+        try {
+            return UUID.fromString(key.substring(2));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The queue owned by one ws-node. */
@@ -67,11 +78,6 @@ public final class Topology {
     /** Declares the exchange; idempotent, called by every publisher and subscriber at start. */
     public static void declareExchange(Channel channel) throws IOException {
         channel.exchangeDeclare(EVENTS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, Map.of());
-    }
-
-    /** Declares the durable commands queue; idempotent, called by ws-nodes and api at start. */
-    public static void declareCommandsQueue(Channel channel) throws IOException {
-        channel.queueDeclare(COMMANDS_QUEUE, true, false, false, Map.of("x-message-ttl", COMMAND_TTL_MS));
     }
 
     /** Declares this node's exclusive queue; it disappears with the node's connection. */

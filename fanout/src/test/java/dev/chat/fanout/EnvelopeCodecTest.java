@@ -29,14 +29,19 @@ class EnvelopeCodecTest {
     @Test
     void brokerFormRoundTrips() {
         Envelope e = sample();
-        assertEquals(e, codec.decode(codec.encode(e)));
+        assertEquals(e, codec.decode(codec.encodeLegacy(e)));
     }
 
     @Test
     void clientFormHidesRecipientsAndKeepsFields() throws Exception {
         Envelope e = sample();
-        var json = mapper.readTree(codec.toClientJson(e));
+        EncodedEvent encoded = codec.encode(e);
+        var json = mapper.readTree(encoded.frame());
         assertFalse(json.has("to"));
+        assertFalse(json.has("trace"));
+        assertEquals(e.to(), encoded.to());
+        assertEquals(e.type(), encoded.type());
+        assertEquals(e.at().toEpochMilli(), encoded.atMillis());
         assertEquals("message.created", json.get("type").asText());
         assertEquals(1, json.get("v").asInt());
         assertEquals(7, json.get("seq").asLong());
@@ -47,13 +52,13 @@ class EnvelopeCodecTest {
     @Test
     void unknownFieldsAreIgnored() {
         Envelope e = sample();
-        String json = new String(codec.encode(e), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"future\":42,");
+        String json = new String(codec.encodeLegacy(e), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"future\":42,");
         assertEquals(e, codec.decode(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void refusesWhatItDoesNotUnderstand() {
-        String good = new String(codec.encode(sample()), StandardCharsets.UTF_8);
+        String good = new String(codec.encodeLegacy(sample()), StandardCharsets.UTF_8);
         assertThrows(MalformedEnvelopeException.class, () -> codec.decode("nope".getBytes()));
         assertThrows(MalformedEnvelopeException.class, () -> codec.decode("[1]".getBytes()));
         assertThrows(MalformedEnvelopeException.class,

@@ -1,4 +1,4 @@
-package dev.chat.fanout;
+package dev.chat.handoff;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** What a WebSocket client asked for, carried from ws-node to api on the commands queue. */
-public enum CommandType {
+/** What a WebSocket frame for api asks for: the frame types a ws-node hands off. */
+public enum FrameType {
     /** Store a message: data {clientMsgId, text, attachment?, replyTo?}. */
     SEND("send"),
     /** Set or take back a reaction: data {seq, emoji, on}. */
@@ -18,15 +18,15 @@ public enum CommandType {
     READ("read"),
     /** A device of the user holds everything up to data.seq. */
     DELIVERED("delivered"),
-    /** From a ws-node, never a client: the user came online / went offline: data {state}. No conversation. */
+    /** From a ws-node, never a client ({@link Handoff#PRESENCE_PATH}): the user came online / went offline. */
     PRESENCE("presence");
 
-    private static final Map<String, CommandType> BY_WIRE = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(CommandType::wireName, Function.identity()));
+    private static final Map<String, FrameType> BY_WIRE = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(FrameType::wireName, Function.identity()));
 
     private final String wireName;
 
-    CommandType(String wireName) {
+    FrameType(String wireName) {
         this.wireName = wireName;
     }
 
@@ -39,7 +39,7 @@ public enum CommandType {
         return this != PRESENCE;
     }
 
-    public static Optional<CommandType> fromWire(String name) {
+    public static Optional<FrameType> fromWire(String name) {
         return Optional.ofNullable(BY_WIRE.get(name));
     }
 }

@@ -2,9 +2,8 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chat.fanout.Command;
-import dev.chat.fanout.CommandPublisher;
-import dev.chat.fanout.PublishException;
+import dev.chat.handoff.ApiClient;
+import dev.chat.handoff.ApiUnavailableException;
 import dev.chat.telemetry.RequestId;
 import dev.chat.tokens.AccessClaims;
 import dev.chat.tokens.AccessTokens;
@@ -39,7 +38,7 @@ final class ChatEndpoint implements WsListener {
     private final NodeConfig config;
     private final AccessTokens tokens;
     private final SessionRegistry registry;
-    private final CommandPublisher commands;
+    private final ApiClient api;
     private final ObjectMapper mapper;
     private final Set<String> allowedOrigins;
 
@@ -50,11 +49,18 @@ final class ChatEndpoint implements WsListener {
 
     private final NodeMeters meters;
 
-    ChatEndpoint(NodeConfig config, AccessTokens tokens, SessionRegistry registry, CommandPublisher commands,
+    /**
+     * Frames for api, handed off one at a time in the order they came, on a virtual thread of their
+     * own: the socket's reader never waits on api, and a client's sends are stored in its order.
+     */
+    private final java.util.ArrayDeque<Runnable> lane = new java.util.ArrayDeque<>();
+    private boolean laneRunning;
+
+    ChatEndpoint(NodeConfig config, AccessTokens tokens, SessionRegistry registry, ApiClient api,
                  ObjectMapper mapper, NodeMeters meters) {
         this.meters = meters;
         this.config = config;
-        this.commands = commands;
+        this.api = api;
         this.tokens = tokens;
         this.registry = registry;
         this.mapper = mapper;
@@ -125,7 +131,7 @@ final class ChatEndpoint implements WsListener {
         }
         switch (frame) {
             case ClientFrame.Ping p -> session.send(mapper.createObjectNode().put("type", "pong").put("id", p.id()).toString());
-            case ClientFrame.ForApi f -> forward(f);
+            case ClientFrame.ForApi f -> forward(f, whole);
             case ClientFrame.Invalid i -> session.send(error(i.id(), i.code(), i.detail()));
         }
     }
@@ -176,15 +182,52 @@ final class ChatEndpoint implements WsListener {
         release();
     }
 
-    /** Hands a frame to api through the commands queue; api answers this session by the broker. */
-    private void forward(ClientFrame.ForApi f) {
-        Command command = Command.of(f.type(), claims.userId(), session.id(), f.id(), f.conversation(), f.data());
-        RequestId.with(command.trace(), () -> {
-            LOG.log(Level.FINE, "{0} frame from session {1} handed to api", new Object[] {f.type().wireName(), session.id()});
+    /**
+     * Hands a frame to api as it came (api parses and validates it again) with the socket's
+     * identity beside it; api's answer, an {@code ack} or {@code error} frame, is written back as
+     * it is. Typing and receipts are answered only when refused.
+     */
+    private void forward(ClientFrame.ForApi f, String text) {
+        ClientSession s = session;
+        String trace = RequestId.fresh();
+        inLane(() -> RequestId.with(trace, () -> {
+            LOG.log(Level.FINE, "{0} frame from session {1} handed to api", new Object[] {f.type().wireName(), s.id()});
+            String answer;
             try {
-                commands.publish(command);
-            } catch (PublishException e) {
-                session.send(error(f.id(), "service_unavailable", "The service is briefly unavailable; retry."));
+                answer = api.frame(claims.userId(), s.id(), trace, text);
+            } catch (ApiUnavailableException | IllegalStateException e) {
+                LOG.log(Level.WARNING, "hand-off failed: {0}", e.getMessage());
+                answer = error(f.id(), "service_unavailable", "The service is briefly unavailable; retry.");
+            }
+            if (answer != null) {
+                s.send(answer);
+            }
+        }));
+    }
+
+    private void inLane(Runnable work) {
+        synchronized (lane) {
+            lane.add(work);
+            if (laneRunning) {
+                return;
+            }
+            laneRunning = true;
+        }
+        Thread.ofVirtual().name("ws-handoff").start(() -> {
+            while (true) {
+                Runnable next;
+                synchronized (lane) {
+                    next = lane.poll();
+                    if (next == null) {
+                        laneRunning = false;
+                        return;
+                    }
+                }
+                try {
+                    next.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "hand-off failed", e);
+                }
             }
         });
     }

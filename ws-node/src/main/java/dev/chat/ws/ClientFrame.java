@@ -3,7 +3,7 @@ package dev.chat.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chat.fanout.CommandType;
+import dev.chat.handoff.FrameType;
 
 import java.util.UUID;
 
@@ -21,10 +21,10 @@ sealed interface ClientFrame {
     }
 
     /**
-     * A frame for api: send, typing, read or delivered, about one conversation. {@code data} is
-     * the frame without its envelope fields; api validates it.
+     * A frame for api: send, react, typing, read or delivered, about one conversation. It is handed
+     * to api as it came; api validates its content.
      */
-    record ForApi(String id, CommandType type, UUID conversation, ObjectNode data) implements ClientFrame {
+    record ForApi(String id, FrameType type, UUID conversation) implements ClientFrame {
     }
 
     /** Anything that is not a valid frame: answered with an error frame with this code. */
@@ -50,13 +50,13 @@ sealed interface ClientFrame {
         if (type.textValue().equals("ping")) {
             return new Ping(id);
         }
-        return CommandType.fromWire(type.textValue())
-                .filter(CommandType::fromClients)
+        return FrameType.fromWire(type.textValue())
+                .filter(FrameType::fromClients)
                 .<ClientFrame>map(t -> forApi(id, t, (ObjectNode) node))
                 .orElseGet(() -> new Invalid(id, "unknown_frame", "Unknown frame type."));
     }
 
-    private static ClientFrame forApi(String id, CommandType type, ObjectNode node) {
+    private static ClientFrame forApi(String id, FrameType type, ObjectNode node) {
         if (id.isEmpty()) {
             return new Invalid(id, "validation_failed", "'id' is required: the reply echoes it.");
         }
@@ -67,10 +67,6 @@ sealed interface ClientFrame {
         } catch (IllegalArgumentException e) {
             return new Invalid(id, "validation_failed", "'conversation' must be a conversation id.");
         }
-        ObjectNode data = node.deepCopy();
-        data.remove("type");
-        data.remove("id");
-        data.remove("conversation");
-        return new ForApi(id, type, conversation, data);
+        return new ForApi(id, type, conversation);
     }
 }

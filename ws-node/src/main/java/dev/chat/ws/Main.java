@@ -1,11 +1,9 @@
 package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chat.fanout.Envelope;
-import dev.chat.fanout.CommandCodec;
-import dev.chat.fanout.CommandPublisher;
-import dev.chat.fanout.EnvelopeCodec;
+import dev.chat.fanout.EncodedEvent;
 import dev.chat.fanout.EventType;
+import dev.chat.handoff.ApiClient;
 import dev.chat.fanout.NodeSubscriber;
 import dev.chat.presence.PresenceStore;
 import dev.chat.tokens.AccessTokens;
@@ -55,17 +53,17 @@ public final class Main {
     public static final class Running {
         private final WebServer server;
         private final NodeSubscriber subscriber;
-        private final CommandPublisher commands;
+        private final ApiClient api;
         private final MemcachedClient memcached;
         private final ScheduledExecutorService housekeeping;
         private final SessionRegistry registry;
         private final PresenceTracker presence;
 
-        Running(WebServer server, NodeSubscriber subscriber, CommandPublisher commands, MemcachedClient memcached,
+        Running(WebServer server, NodeSubscriber subscriber, ApiClient api, MemcachedClient memcached,
                 ScheduledExecutorService housekeeping, SessionRegistry registry, PresenceTracker presence) {
             this.presence = presence;
             this.server = server;
-            this.commands = commands;
+            this.api = api;
             this.subscriber = subscriber;
             this.memcached = memcached;
             this.housekeeping = housekeeping;
@@ -82,40 +80,18 @@ public final class Main {
             registry.all().forEach(s -> s.close(CloseCodes.GOING_AWAY, "node stopping"));
             server.stop();
             subscriber.close();
-            commands.close();
+            api.close();
             memcached.shutdown(1, TimeUnit.SECONDS);
         }
     }
 
-    /** {@code ack} (with the result, and {@code seq} for sends) or {@code error}, echoing the frame id. */
-    static String replyFrame(ObjectMapper mapper, Envelope reply) {
-        var data = reply.data();
-        var frame = mapper.createObjectNode();
-        if (data.path("ok").asBoolean(false)) {
-            frame.put("type", "ack").put("id", data.path("frameId").asText(""));
-            if (data.path("result").has("seq")) {
-                frame.put("seq", data.path("result").path("seq").asLong());
-            }
-            frame.set("result", data.path("result"));
-        } else {
-            frame.put("type", "error").put("id", data.path("frameId").asText(""))
-                    .put("code", data.path("code").asText("internal_error")).put("detail", data.path("detail").asText(""));
-            if (data.has("retryAfter")) {
-                frame.put("retryAfter", data.path("retryAfter").asInt());
-            }
-        }
-        return frame.toString();
-    }
-
     public static Running start(NodeConfig config) {
         ObjectMapper mapper = new ObjectMapper();
-        EnvelopeCodec codec = new EnvelopeCodec(mapper);
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), Duration.ofMinutes(15));
         AtomicReference<SessionRegistry> registryRef = new AtomicReference<>();
-        NodeSubscriber subscriber = new NodeSubscriber(config.amqp(), config.nodeId(), codec,
-                envelope -> deliver(registryRef.get(), codec, mapper, envelope, tokens.ttl()));
-        CommandPublisher commands = new CommandPublisher(config.amqp(), "ws-node-" + config.nodeId() + "-commands", 2,
-                new CommandCodec(mapper));
+        NodeSubscriber subscriber = new NodeSubscriber(config.amqp(), config.nodeId(),
+                event -> deliver(registryRef.get(), mapper, event, tokens.ttl()));
+        ApiClient api = new ApiClient(config.apis(), config.tokenSecret(), Duration.ofSeconds(5));
         MemcachedClient memcached;
         try {
             memcached = new MemcachedClient(new ConnectionFactoryBuilder()
@@ -127,8 +103,8 @@ public final class Main {
         }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ws-housekeeping").daemon().factory());
-        PresenceTracker presence = new PresenceTracker(config.nodeId(), new PresenceStore(memcached), commands,
-                housekeeping, mapper);
+        PresenceTracker presence = new PresenceTracker(config.nodeId(), new PresenceStore(memcached), api,
+                housekeeping);
         SessionRegistry registry = new SessionRegistry(subscriber, presence);
         registryRef.set(registry);
         // events may be lost while the broker is away and until this node's queue is back: every
@@ -155,59 +131,59 @@ public final class Main {
                         })
                         .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> {
-                            boolean up = subscriber.isOpen() && commands.isOpen();
+                            boolean up = subscriber.isOpen();
                             res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
                                     .send("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"node\":\"" + config.nodeId()
                                             + "\",\"sessions\":" + registry.sessionCount() + "}");
                         }))
-                .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, commands, mapper, meters)))
+                .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, api, mapper, meters)))
                 .build()
                 .start();
-        return new Running(server, subscriber, commands, memcached, housekeeping, registry, presence);
+        return new Running(server, subscriber, api, memcached, housekeeping, registry, presence);
     }
 
     /**
-     * Hands one event to the local sessions of the users it names; a command reply only to the
-     * session that sent the command. Never blocks on a client.
+     * Hands one event to the local sessions of the users it names (or to one session of one user),
+     * writing the frame as api encoded it: the body is never parsed, except for the rare session
+     * revocation, which is for the node itself. Never blocks on a client.
      */
-    static void deliver(SessionRegistry registry, EnvelopeCodec codec, ObjectMapper mapper, Envelope envelope,
-                        Duration tokenTtl) {
-        RequestId.with(envelope.trace(), () -> {
-            int sessions = handOut(registry, codec, mapper, envelope, tokenTtl);
-            LOG.log(Level.FINE, "{0} {1} delivered to {2} sessions", new Object[] {envelope.type().wireName(), envelope.id(), sessions});
+    static void deliver(SessionRegistry registry, ObjectMapper mapper, EncodedEvent event, Duration tokenTtl) {
+        RequestId.with(event.trace(), () -> {
+            int sessions = handOut(registry, mapper, event, tokenTtl);
+            LOG.log(Level.FINE, "{0} delivered to {1} sessions", new Object[] {event.type().wireName(), sessions});
         });
     }
 
-    private static int handOut(SessionRegistry registry, EnvelopeCodec codec, ObjectMapper mapper, Envelope envelope,
-                               Duration tokenTtl) {
-        long acceptedAt = envelope.at().toEpochMilli();
-        if (envelope.type() == EventType.SESSION_REVOKED) {
-            registry.revoke(UUID.fromString(envelope.data().path("user").asText()),
-                    java.time.Instant.parse(envelope.data().path("revokedAt").asText()), tokenTtl);
+    private static int handOut(SessionRegistry registry, ObjectMapper mapper, EncodedEvent event, Duration tokenTtl) {
+        long acceptedAt = event.atMillis();
+        if (event.type() == EventType.SESSION_REVOKED) {
+            try {
+                var data = mapper.readTree(event.frame()).path("data");
+                registry.revoke(UUID.fromString(data.path("user").asText()),
+                        java.time.Instant.parse(data.path("revokedAt").asText()), tokenTtl);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "unreadable session revocation dropped: {0}", e.getMessage());
+            }
             return 0;
         }
-        if (envelope.type() == EventType.ANNOUNCEMENT) {
-            String frame = codec.toClientJson(envelope);
+        String frame = event.text();
+        if (event.type() == EventType.ANNOUNCEMENT) {
             List<ClientSession> all = registry.all();
             all.forEach(s -> s.send(frame, acceptedAt));
             return all.size();
         }
         int count = 0;
-        if (envelope.session() != null) {
-            for (ClientSession s : registry.of(envelope.to().getFirst())) {
-                if (s.id().equals(envelope.session())) {
-                    s.send(envelope.type() == EventType.COMMAND_REPLY ? replyFrame(mapper, envelope) : codec.toClientJson(envelope));
+        if (event.session() != null) {
+            for (ClientSession s : registry.of(event.to().getFirst())) {
+                if (s.id().equals(event.session())) {
+                    s.send(frame, acceptedAt);
                     count++;
                 }
             }
             return count;
         }
-        String frame = null;
-        for (UUID user : envelope.to()) {
+        for (UUID user : event.to()) {
             for (ClientSession s : registry.of(user)) {
-                if (frame == null) {
-                    frame = codec.toClientJson(envelope);
-                }
                 s.send(frame, acceptedAt);
                 count++;
             }

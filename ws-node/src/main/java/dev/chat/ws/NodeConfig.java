@@ -20,11 +20,12 @@ import java.util.stream.Collectors;
  * @param sendQueueLimit frames waiting for a slow client before it is dropped with 4429
  * @param framesPerSecond inbound frames a session may send per second, sustained
  * @param frameBurst      inbound frames a session may send at once
+ * @param apis            api instances' internal listeners, where frames are handed off
  */
 public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp, Secret tokenSecret,
                          InetSocketAddress memcached, Set<String> allowedOrigins, int maxFrameBytes,
                          Duration heartbeat, Duration idleTimeout, int sendQueueLimit, double framesPerSecond,
-                         double frameBurst) {
+                         double frameBurst, java.util.List<java.net.URI> apis) {
     public NodeConfig {
         Topology.nodeQueue(nodeId); // validates the id's characters
         if (maxFrameBytes < 1024) {
@@ -34,6 +35,10 @@ public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp
             throw new IllegalArgumentException("chat.ws.idle-timeout must be at least twice the heartbeat");
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
+        apis = java.util.List.copyOf(apis);
+        if (apis.isEmpty()) {
+            throw new IllegalArgumentException("chat.api.urls names no api instance");
+        }
         if (framesPerSecond <= 0 || frameBurst < 1) {
             throw new IllegalArgumentException("chat.ws.frames-per-second and chat.ws.frame-burst must be positive");
         }
@@ -61,6 +66,8 @@ public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp
                 Duration.ofSeconds(c.get("ws.idle.timeout.seconds").asInt().orElse(75)),
                 c.get("ws.send.queue.limit").asInt().orElse(1024),
                 c.get("ws.frames.per.second").asDouble().orElse(50.0),
-                c.get("ws.frame.burst").asDouble().orElse(200.0));
+                c.get("ws.frame.burst").asDouble().orElse(200.0),
+                Arrays.stream(c.get("api.urls").asString().orElse("http://127.0.0.1:8090").split(","))
+                        .map(String::strip).filter(u -> !u.isEmpty()).map(java.net.URI::create).toList());
     }
 }

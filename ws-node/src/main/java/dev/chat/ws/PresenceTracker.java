@@ -1,9 +1,6 @@
 package dev.chat.ws;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chat.fanout.Command;
-import dev.chat.fanout.CommandPublisher;
-import dev.chat.fanout.CommandType;
+import dev.chat.handoff.ApiClient;
 import dev.chat.presence.PresenceStore;
 import dev.chat.presence.PresenceUnavailableException;
 
@@ -25,23 +22,19 @@ final class PresenceTracker {
     private static final Logger LOG = Logger.getLogger(PresenceTracker.class.getName());
     /** A user whose last session left is shown offline only if no session came back within this. */
     static final long OFFLINE_GRACE_MS = 1_000;
-    private static final UUID NO_SESSION = new UUID(0, 0);
 
     private final String nodeId;
     private final PresenceStore store;
-    private final CommandPublisher commands;
+    private final ApiClient api;
     private final ScheduledExecutorService scheduler;
-    private final ObjectMapper mapper;
     private volatile Predicate<UUID> hasLocalSession = u -> false;
     private volatile Runnable usersChanged = () -> { };
 
-    PresenceTracker(String nodeId, PresenceStore store, CommandPublisher commands, ScheduledExecutorService scheduler,
-                    ObjectMapper mapper) {
+    PresenceTracker(String nodeId, PresenceStore store, ApiClient api, ScheduledExecutorService scheduler) {
         this.nodeId = nodeId;
         this.store = store;
-        this.commands = commands;
+        this.api = api;
         this.scheduler = scheduler;
-        this.mapper = mapper;
     }
 
     void localSessions(Predicate<UUID> hasLocalSession) {
@@ -126,8 +119,7 @@ final class PresenceTracker {
 
     private void announce(UUID user, String state) {
         try {
-            commands.publish(Command.of(CommandType.PRESENCE, user, NO_SESSION, "", null,
-                    mapper.createObjectNode().put("state", state)));
+            api.presence(user, state);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not announce presence", e);
         }

@@ -1,0 +1,57 @@
+package dev.chat.handoff;
+
+import dev.chat.tokens.Secret;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+/**
+ * The internal contract between ws-node and api, in one place.
+ *
+ * <ul>
+ *   <li>{@code POST /internal/frames}: body = the client's frame as it came (JSON text), headers =
+ *       the authenticated identity of the socket ({@link #USER}, {@link #SESSION}) and the node's
+ *       key. Response {@code 200}: the frame to write back to that socket ({@code ack} or
+ *       {@code error}, with the client's frame id), or {@code 204} when the frame wants no answer.</li>
+ *   <li>{@code POST /internal/presence}: body {@code {"user","state"}}: a user's first session on a
+ *       node arrived or the last one left. Response {@code 204}.</li>
+ * </ul>
+ * Identity comes only from the node (which verified the access token); api never reads it from the
+ * frame. The node key proves the caller is a node of this deployment: both sides derive it from
+ * the token secret they already share. Thread-safe.
+ */
+public final class Handoff {
+    public static final String FRAMES_PATH = "/internal/frames";
+    public static final String PRESENCE_PATH = "/internal/presence";
+    /** The authenticated user of the socket the frame came from. */
+    public static final String USER = "X-Chat-User";
+    /** The socket (session) the frame came from. */
+    public static final String SESSION = "X-Chat-Session";
+    /** Proves the caller is a ws-node of this deployment: see {@link #nodeKey}. */
+    public static final String NODE_KEY = "X-Chat-Node-Key";
+
+    private Handoff() {
+    }
+
+    /** The key nodes present to api: an HMAC of a fixed label under the shared token secret. */
+    public static String nodeKey(Secret tokenSecret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(tokenSecret.value().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] key = mac.doFinal("chat internal frame hand-off v1".getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    /** Compares a presented key with the expected one in constant time. */
+    public static boolean keyMatches(String expected, String presented) {
+        return presented != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                presented.getBytes(StandardCharsets.US_ASCII));
+    }
+}
