@@ -5,7 +5,6 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,10 +12,11 @@ import java.util.logging.Logger;
 /**
  * One live WebSocket of one user on this node.
  *
- * <p>Every outbound frame goes through a bounded queue drained by the session's own virtual
- * thread, so a slow client never blocks the broker consumer or other sessions: when the queue is
- * full the client is closed with {@link CloseCodes#SLOW_CONSUMER} and catches up on reconnect.
- * Thread-safe.
+ * <p>Every outbound frame goes through a bounded queue, so a slow client never blocks the broker
+ * consumer or other sessions: when the queue is full the client is closed with {@link
+ * CloseCodes#SLOW_CONSUMER} and catches up on reconnect. The queue is drained by a virtual thread
+ * started when frames arrive and ending when the queue is empty: an idle socket holds no writer
+ * thread, only its reader. Thread-safe.
  */
 final class ClientSession {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
@@ -27,7 +27,11 @@ final class ClientSession {
     private final UUID id = UUID.randomUUID();
     private final WsSession ws;
     private final AccessClaims user;
-    private final BlockingQueue<Object> outbound;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final int queueLimit;
+    /** Whether a writer thread is draining the queue right now. */
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos;
@@ -51,9 +55,7 @@ final class ClientSession {
         this.frameTokens = frameBurst;
         this.ws = ws;
         this.user = user;
-        // linked, not an array: an idle session holds no slots (an array of 1,024 was 4 KiB per socket)
-        this.outbound = new java.util.concurrent.LinkedBlockingQueue<>(queueLimit);
-        Thread.ofVirtual().name("ws-writer-" + id).start(this::drain);
+        this.queueLimit = queueLimit;
     }
 
     UUID id() {
@@ -78,9 +80,15 @@ final class ClientSession {
         if (closed.get()) {
             return;
         }
-        if (!outbound.offer(frame)) {
+        if (queued.incrementAndGet() > queueLimit) {
+            queued.decrementAndGet();
             LOG.log(Level.WARNING, "closing slow client session {0} of {1}", new Object[]{id, user.username()});
             close(CloseCodes.SLOW_CONSUMER, "too slow");
+            return;
+        }
+        outbound.add(frame);
+        if (draining.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("ws-writer").start(this::drain);
         }
     }
 
@@ -98,7 +106,7 @@ final class ClientSession {
 
     void ping() {
         lastPingNanos = System.nanoTime();
-        outbound.offer(PING);
+        enqueue(PING);
     }
 
     void heard() {
@@ -127,7 +135,6 @@ final class ClientSession {
         if (closed.compareAndSet(false, true)) {
             meters.sessionClosed(code);
             outbound.clear();
-            outbound.offer(PING); // wakes the writer so it can exit
             Thread.ofVirtual().name("ws-close-" + id).start(() -> {
                 Thread closer = Thread.ofVirtual().start(() -> {
                     try {
@@ -168,15 +175,26 @@ final class ClientSession {
     /** The connection is gone (closed by the peer or by us). */
     void closed() {
         closed.set(true);
-        outbound.offer(PING);
+        outbound.clear();
     }
 
+    /** Writes what is queued, then ends; a frame queued meanwhile is taken by this thread or a new one. */
     private void drain() {
         try {
-            while (!closed.get()) {
-                Object next = outbound.take();
+            while (true) {
+                Object next = outbound.poll();
+                if (next == null) {
+                    draining.set(false);
+                    // a frame queued after the poll but before the flag was cleared found a writer
+                    // still running and started none: take it now, unless another writer already did
+                    if (outbound.isEmpty() || !draining.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                queued.decrementAndGet();
                 if (closed.get()) {
-                    return;
+                    continue;
                 }
                 if (next == PING) {
                     ws.ping(BufferData.empty());
@@ -187,11 +205,11 @@ final class ClientSession {
                     ws.send((String) next, true);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "write failed, dropping session " + id, e);
             closed.set(true);
+            outbound.clear();
+            draining.set(false);
         }
     }
 }
