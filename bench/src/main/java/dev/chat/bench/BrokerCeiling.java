@@ -62,7 +62,7 @@ final class BrokerCeiling {
 
     /** What one run measured. */
     private record Result(double published, double deliveredToQueues, Histogram latencyMicros, double brokerCores,
-                          long nacks) {
+                          double loadCores, long nacks) {
     }
 
     private final Target target;
@@ -78,8 +78,8 @@ final class BrokerCeiling {
                 + "%.0f s warm-up, %.0f s measured per line", PUBLISHERS, IN_FLIGHT, WARMUP_SECONDS, SECONDS);
         report.line("");
         report.line("| shape (as in) | rate | recipients per message | body bytes | published msg/s | delivered to node queues /s "
-                + "| messages fully delivered /s | p50 ms | p99 ms | max ms | broker CPU (of one core) | nacks |");
-        report.line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "| messages fully delivered /s | p50 ms | p99 ms | max ms | broker CPU (of one core) | load generator CPU | nacks |");
+        report.line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         Shape pairs = new Shape("1:1 pairs (W3)", 1_000, 2);
         for (Shape shape : List.of(pairs, new Shape("20 channels x 50 (W2)", 1_000, 50),
                 new Shape("1 channel x 500 (W4)", 500, 500))) {
@@ -107,6 +107,7 @@ final class BrokerCeiling {
         LongAdder published = new LongAdder();
         LongAdder nacks = new LongAdder();
         Processes broker = new Processes(target.run(), List.of("rabbitmq"));
+        Processes self = new Processes(Map.of("bench", ProcessHandle.current().pid()));
         List<Connection> connections = new ArrayList<>();
         try {
             for (int node = 0; node < NODES; node++) { // two "ws-nodes", each its own connection and queue
@@ -157,6 +158,7 @@ final class BrokerCeiling {
                 publishers.add(new Publisher(c.createChannel(), nacks));
             }
             List<Processes.Usage> cpuBefore = null;
+            List<Processes.Usage> selfBefore = null;
             double measuredSeconds;
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 long intervalNanos = rate > 0 ? (long) (PUBLISHERS * 1e9 / rate) : 0;
@@ -191,23 +193,26 @@ final class BrokerCeiling {
                 }
                 LockSupport.parkNanos(measureFrom - System.nanoTime());
                 cpuBefore = broker.sample();
+                selfBefore = self.sample();
                 long cpuFrom = System.nanoTime();
                 LockSupport.parkNanos(end - System.nanoTime());
                 measuredSeconds = (System.nanoTime() - cpuFrom) / 1e9;
             }
             double brokerCores = cpuBefore.isEmpty() ? Double.NaN
                     : (broker.sample().getFirst().cpuSeconds() - cpuBefore.getFirst().cpuSeconds()) / measuredSeconds;
+            double selfCores = (self.sample().getFirst().cpuSeconds() - selfBefore.getFirst().cpuSeconds()) / measuredSeconds;
             for (Publisher publisher : publishers) {
                 publisher.drain();
             }
             Thread.sleep(1_000); // the last deliveries of the window
             Result r = new Result(published.sum() / SECONDS, deliveredToQueues.sum() / SECONDS, latency.getIntervalHistogram(),
-                    brokerCores, nacks.sum());
+                    brokerCores, selfCores, nacks.sum());
             Histogram h = r.latencyMicros();
-            report.line("| %s | %s | %d | %,d | %,.0f | %,.0f | **%,.0f** | %.2f | %.2f | %.1f | %.0f%% | %d |", shape.name(),
+            report.line("| %s | %s | %d | %,d | %,.0f | %,.0f | **%,.0f** | %.2f | %.2f | %.1f | %.0f%% | %.0f%% | %d |", shape.name(),
                     rate > 0 ? String.format("%,.0f/s", rate) : "max", shape.size(), bodyBytes, r.published(),
                     r.deliveredToQueues(), r.deliveredToQueues() / NODES, h.getValueAtPercentile(50) / 1000.0,
-                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, 100 * r.brokerCores(), r.nacks());
+                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, 100 * r.brokerCores(), 100 * r.loadCores(),
+                    r.nacks());
         } finally {
             for (Connection c : connections) {
                 try {
