@@ -126,13 +126,16 @@ final class RaisingRate {
         return new Climb(best, measured);
     }
 
-    /** The sink that feeds the ledger from the recipients' sockets. */
-    static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors) {
+    /**
+     * The sink that feeds the ledger from the recipients' sockets, and has them report receipts
+     * (when {@code receipts} is not null).
+     */
+    static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors, Receipts receipts) {
         return (socket, text, at) -> {
             if (Frames.isType(text, "message.created")) {
                 long[] marker = Frames.marker(text);
-                if (marker != null) {
-                    ledger.arrived(socket.index, marker[0], marker[1], at);
+                if (marker != null && ledger.arrived(socket.index, marker[0], marker[1], at) && receipts != null) {
+                    receipts.arrived(socket, text);
                 }
             } else if (Frames.isType(text, "ack")) {
                 ledger.acked(Frames.frameId(text), true);
