@@ -77,6 +77,7 @@ final class ChannelFanOut {
                 rates[n] = first * Math.pow(1.5, n);
             }
             double best = load.climb(rates, STEP_SECONDS, recipients, p99BoundMs, report).bestDeliveredPerSecond();
+            report.cpuTable(channels + " x " + members, true);
             Bench.settle(ledger);
             report.line("");
             report.line("%d x %d result: highest rate with p99 <= %.0f ms: %,.0f socket deliveries/s = %,.0f messages/s; "

@@ -76,6 +76,7 @@ final class Pairs {
                 Bench.settle(ledger); // the overloaded step's backlog first
                 report.step(String.format("%,.0f/s (target)", TARGET_RATE), load.step(TARGET_RATE, STEP_SECONDS, 2, 1), 1);
             }
+            report.cpuTable("W3 step", false);
             Bench.settle(ledger);
             report.line("");
             report.line("W3 result: highest delivered rate with p99 <= 50 ms: %,.0f messages/s; sent %,d, refused %,d, "
