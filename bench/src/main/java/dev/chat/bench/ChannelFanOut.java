@@ -76,7 +76,9 @@ final class ChannelFanOut {
             for (int n = 0; n < rates.length; n++) {
                 rates[n] = first * Math.pow(1.5, n);
             }
+            Profiles profiles = Profiles.start(target);
             double best = load.climb(rates, STEP_SECONDS, recipients, p99BoundMs, report).bestDeliveredPerSecond();
+            profiles.stop();
             report.cpuTable(channels + " x " + members, true);
             Bench.settle(ledger);
             report.line("");
@@ -86,6 +88,7 @@ final class ChannelFanOut {
                     channels, members, p99BoundMs, best, best / recipients, ledger.sent(), ledger.refused(),
                     ledger.unacknowledged(), ledger.lost(), ledger.duplicates(), otherErrors.sum(),
                     receipts == null ? "receipts off" : receipts.counts());
+            profiles.report(report, channels + "x" + members);
         }
     }
 }

@@ -71,11 +71,13 @@ final class Pairs {
             load.step(RATES[0], Bench.WARMUP_SECONDS, 2, 1);
             report.line("");
             report.stepHeader("W3 step");
+            Profiles profiles = Profiles.start(target);
             RaisingRate.Climb climb = load.climb(RATES, STEP_SECONDS, 1, 50, report);
             if (!climb.measured().contains(TARGET_RATE)) {
                 Bench.settle(ledger); // the overloaded step's backlog first
                 report.step(String.format("%,.0f/s (target)", TARGET_RATE), load.step(TARGET_RATE, STEP_SECONDS, 2, 1), 1);
             }
+            profiles.stop();
             report.cpuTable("W3 step", false);
             Bench.settle(ledger);
             report.line("");
@@ -83,6 +85,7 @@ final class Pairs {
                             + "unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d (receipts' included); %s",
                     climb.bestDeliveredPerSecond(), ledger.sent(), ledger.refused(), ledger.unacknowledged(), ledger.lost(),
                     ledger.duplicates(), otherErrors.sum(), receipts == null ? "receipts off" : receipts.counts());
+            profiles.report(report, "w3");
         }
     }
 }
