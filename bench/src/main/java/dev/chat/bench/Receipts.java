@@ -1,5 +1,6 @@
 package dev.chat.bench;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -10,28 +11,32 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Recipients report receipts, as the web client does: a per-conversation cursor, never one frame
- * per message. When a socket gets someone else's {@code message.created}, it notes the seq; at most
- * once every {@value #DEFAULT_DELAY_MS} ms per socket and conversation it then sends the frames
- * the browser sends for a conversation it shows, {@code delivered} then {@code read}, both with
- * the highest seq seen:
+ * per message. When a socket gets someone else's {@code message.created}, it notes the seq; at
+ * most once every {@value #DEFAULT_DELAY_MS} ms per socket and conversation it then reports the
+ * highest seq seen, with the frame the browser sends:
  * <pre>
- * {"type":"delivered","id":"d42","conversation":"…","seq":42}
- * {"type":"read","conversation":"…","seq":42,"id":"r42"}
+ * {"type":"read","conversation":"…","seq":42,"id":"r42"}       the conversation is on screen
+ * {"type":"delivered","id":"d42","conversation":"…","seq":42}  it is not
  * </pre>
- * The web client (app.js) sends {@code read} 300 ms after the last message of a burst in the
- * conversation on screen, and {@code delivered} at once for a message in any other conversation.
- * Here both go out together, 300 ms after the first message not yet reported (a throttle rather
- * than the browser's debounce, so that a socket under steady load still reports): at most the
- * browser's frames for either case, and never fewer than one cursor per 300 ms.
+ * A {@code read} moves both cursors, so the browser never sends both for one message. By default
+ * half the sockets (even index) have their conversation on screen and send {@code read}, the
+ * others {@code delivered}: in W3 one of each pair, in a channel half its members.
+ * {@code -Dbench.receipts=read} or {@code =delivered} makes every socket send that one,
+ * {@code =false} turns receipts off, and {@code -Dbench.receipts.delay.ms} sets the delay.
+ *
+ * <p>Where this differs from the browser (app.js): its {@code read} is debounced (sent 300 ms after
+ * the last message of a burst), and its {@code delivered} goes out at once for every message.
+ * Here both are throttled: sent 300 ms after the first message not yet reported, so a socket
+ * under steady load still reports, and never more than one frame per 300 ms and conversation.
  *
  * <p>One timer thread for all sockets; the frames are written on virtual threads, since a socket
- * allows one write at a time and the sender may be writing. On by default;
- * {@code -Dbench.receipts=false} turns them off, {@code -Dbench.receipts.delay.ms} sets the delay.
+ * allows one write at a time and the sender may be writing.
  */
 final class Receipts {
     private static final long DEFAULT_DELAY_MS = 300;
+    private static final String MODE = System.getProperty("bench.receipts", "mixed").trim().toLowerCase(Locale.ROOT);
     /** Whether recipients report receipts (-Dbench.receipts, on by default). */
-    static final boolean ON = !"false".equalsIgnoreCase(System.getProperty("bench.receipts", "true"));
+    static final boolean ON = !MODE.equals("false") && !MODE.equals("off");
     private static final long DELAY_MS = Long.getLong("bench.receipts.delay.ms", DEFAULT_DELAY_MS);
 
     /** One socket's position in one conversation. Guarded by itself. */
@@ -56,9 +61,25 @@ final class Receipts {
 
     /** What the report says about them. */
     static String describe() {
-        return ON ? "Recipients report receipts as the web client does: on (delivered + read, one cursor per socket and "
-                + "conversation at most every " + DELAY_MS + " ms; -Dbench.receipts=false turns them off)."
-                : "Recipients report receipts: off (-Dbench.receipts=false).";
+        if (!ON) {
+            return "Recipients report receipts: off (-Dbench.receipts=false).";
+        }
+        String who = switch (MODE) {
+            case "read" -> "every socket sends read";
+            case "delivered" -> "every socket sends delivered";
+            default -> "half the sockets send read (conversation on screen), half delivered";
+        };
+        return "Recipients report receipts as the web client does: on (" + who + ", one cursor per socket and conversation "
+                + "at most every " + DELAY_MS + " ms; -Dbench.receipts=false turns them off).";
+    }
+
+    /** Whether this socket has its conversation on screen (sends read) or not (sends delivered). */
+    private static boolean onScreen(ChatSocket socket) {
+        return switch (MODE) {
+            case "read" -> true;
+            case "delivered" -> false;
+            default -> socket.index % 2 == 0;
+        };
     }
 
     /** A recipient's socket got someone else's message.created frame. */
@@ -92,10 +113,13 @@ final class Receipts {
             c.reported = seq;
         }
         try {
-            socket.send("{\"type\":\"delivered\",\"id\":\"d" + seq + "\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + "}");
-            delivered.increment();
-            socket.send("{\"type\":\"read\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + ",\"id\":\"r" + seq + "\"}");
-            read.increment();
+            if (onScreen(socket)) {
+                socket.send("{\"type\":\"read\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + ",\"id\":\"r" + seq + "\"}");
+                read.increment();
+            } else {
+                socket.send("{\"type\":\"delivered\",\"id\":\"d" + seq + "\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + "}");
+                delivered.increment();
+            }
         } catch (RuntimeException closed) {
             // the socket went away: the browser drops receipts while offline too
         }
