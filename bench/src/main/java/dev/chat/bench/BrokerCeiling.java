@@ -43,6 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  * (about 420 bytes plus 39 per recipient: the envelope lists them) and starts with the publish
  * instant, so the consumers measure latency from publish to delivery at a node.
  *
+ * <p>One more line sends the one-to-one shape as one publish per recipient without the CC header:
+ * the same deliveries, to show what the header costs the broker.
+ *
  * <p>Each shape runs as fast as it goes, then the one-to-one shape at a fixed rate
  * ({@code -Dbench.broker.rate}, 5,000 msg/s by default). Each run warms up for
  * {@code -Dbench.broker.warmup.seconds} (3) and measures for {@code -Dbench.broker.seconds} (15);
@@ -56,8 +59,12 @@ final class BrokerCeiling {
     private static final double SECONDS = Double.parseDouble(System.getProperty("bench.broker.seconds", "15"));
     private static final int NODES = 2;
 
-    /** Users, conversations of {@code size} members, all members of a conversation are its recipients. */
-    private record Shape(String name, int users, int size) {
+    /**
+     * Users, conversations of {@code size} members, all members of a conversation are its
+     * recipients; with {@code cc}, one publish per message (the service's way), else one publish
+     * per recipient without the CC header (to show what the header costs).
+     */
+    private record Shape(String name, int users, int size, boolean cc) {
     }
 
     /** What one run measured. */
@@ -80,9 +87,10 @@ final class BrokerCeiling {
         report.line("| shape (as in) | rate | recipients per message | body bytes | published msg/s | delivered to node queues /s "
                 + "| messages fully delivered /s | p50 ms | p99 ms | max ms | broker CPU (of one core) | load generator CPU | nacks |");
         report.line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        Shape pairs = new Shape("1:1 pairs (W3)", 1_000, 2);
-        for (Shape shape : List.of(pairs, new Shape("20 channels x 50 (W2)", 1_000, 50),
-                new Shape("1 channel x 500 (W4)", 500, 500))) {
+        Shape pairs = new Shape("1:1 pairs (W3)", 1_000, 2, true);
+        for (Shape shape : List.of(pairs, new Shape("20 channels x 50 (W2)", 1_000, 50, true),
+                new Shape("1 channel x 500 (W4)", 500, 500, true),
+                new Shape("1:1 pairs, a publish per recipient, no CC", 1_000, 2, false))) {
             measure(shape, 0);
         }
         if (FIXED_RATE > 0) {
@@ -133,19 +141,26 @@ final class BrokerCeiling {
                     }
                 });
             }
-            // the properties of each conversation's event, as EventPublisher makes them (less the message id)
+            // the properties of each conversation's event, as EventPublisher makes them (less the message id),
+            // and the routing keys of its publishes: the first member's (the others in CC), or each member's
             int conversations = shape.users() / shape.size();
             AMQP.BasicProperties[] props = new AMQP.BasicProperties[conversations];
-            String[] routingKeys = new String[conversations];
+            String[][] routingKeys = new String[conversations][];
             for (int conversation = 0; conversation < conversations; conversation++) {
                 int first = conversation * shape.size();
-                List<String> cc = new ArrayList<>(shape.size() - 1);
-                for (int m = 1; m < shape.size(); m++) {
-                    cc.add(Topology.userKey(users.get(first + m)));
+                List<String> members = new ArrayList<>(shape.size());
+                for (int m = 0; m < shape.size(); m++) {
+                    members.add(Topology.userKey(users.get(first + m)));
                 }
-                routingKeys[conversation] = Topology.userKey(users.get(first));
-                props[conversation] = new AMQP.BasicProperties.Builder().contentType("application/json")
-                        .type("message.created").headers(Map.of(Topology.CC_HEADER, cc)).deliveryMode(1).build();
+                var builder = new AMQP.BasicProperties.Builder().contentType("application/json").type("message.created")
+                        .deliveryMode(1);
+                if (shape.cc()) {
+                    routingKeys[conversation] = new String[] {members.getFirst()};
+                    builder.headers(Map.of(Topology.CC_HEADER, members.subList(1, members.size())));
+                } else {
+                    routingKeys[conversation] = members.toArray(String[]::new);
+                }
+                props[conversation] = builder.build();
             }
 
             long started = System.nanoTime();
@@ -184,7 +199,9 @@ final class BrokerCeiling {
                             ByteBuffer.wrap(body).putLong(0, now);
                             body[8] = (byte) (measured ? 1 : 0);
                             int conversation = ThreadLocalRandom.current().nextInt(conversations);
-                            publisher.publish(routingKeys[conversation], props[conversation], body);
+                            for (String key : routingKeys[conversation]) {
+                                publisher.publish(key, props[conversation], body);
+                            }
                             if (measured) {
                                 published.increment();
                             }
