@@ -172,9 +172,8 @@ final class BrokerCeiling {
                 connections.add(c);
                 publishers.add(new Publisher(c.createChannel(), nacks));
             }
-            List<Processes.Usage> cpuBefore = null;
-            List<Processes.Usage> selfBefore = null;
-            double measuredSeconds;
+            double brokerCores;
+            double selfCores;
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 long intervalNanos = rate > 0 ? (long) (PUBLISHERS * 1e9 / rate) : 0;
                 for (Publisher publisher : publishers) {
@@ -208,16 +207,19 @@ final class BrokerCeiling {
                         }
                     });
                 }
+                // CPU over the measured window exactly (the publishers may still finish their last publishes after it)
                 LockSupport.parkNanos(measureFrom - System.nanoTime());
-                cpuBefore = broker.sample();
-                selfBefore = self.sample();
+                List<Processes.Usage> brokerBefore = broker.sample();
+                List<Processes.Usage> selfBefore = self.sample();
                 long cpuFrom = System.nanoTime();
                 LockSupport.parkNanos(end - System.nanoTime());
-                measuredSeconds = (System.nanoTime() - cpuFrom) / 1e9;
+                List<Processes.Usage> brokerAfter = broker.sample();
+                List<Processes.Usage> selfAfter = self.sample();
+                double measuredSeconds = (System.nanoTime() - cpuFrom) / 1e9;
+                brokerCores = brokerBefore.isEmpty() ? Double.NaN
+                        : (brokerAfter.getFirst().cpuSeconds() - brokerBefore.getFirst().cpuSeconds()) / measuredSeconds;
+                selfCores = (selfAfter.getFirst().cpuSeconds() - selfBefore.getFirst().cpuSeconds()) / measuredSeconds;
             }
-            double brokerCores = cpuBefore.isEmpty() ? Double.NaN
-                    : (broker.sample().getFirst().cpuSeconds() - cpuBefore.getFirst().cpuSeconds()) / measuredSeconds;
-            double selfCores = (self.sample().getFirst().cpuSeconds() - selfBefore.getFirst().cpuSeconds()) / measuredSeconds;
             for (Publisher publisher : publishers) {
                 publisher.drain();
             }
