@@ -53,9 +53,11 @@ final class ChannelFanOut {
 
         Ledger ledger = new Ledger(audiences, total, 1_000_000);
         LongAdder otherErrors = new LongAdder();
+        Receipts receipts = Receipts.ON ? new Receipts() : null;
+        report.line(Receipts.describe());
         try (Clients clients = new Clients(target)) {
             t0 = System.nanoTime();
-            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors), 64);
+            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors, receipts), 64);
             report.line("%d sockets opened through nginx TLS in %.1f s (%d failed)", total, (System.nanoTime() - t0) / 1e9, failed);
             List<RaisingRate.Sender> senders = new ArrayList<>();
             for (int i = 0; i < total; i++) {
@@ -74,13 +76,19 @@ final class ChannelFanOut {
             for (int n = 0; n < rates.length; n++) {
                 rates[n] = first * Math.pow(1.5, n);
             }
+            Profiles profiles = Profiles.start(target);
             double best = load.climb(rates, STEP_SECONDS, recipients, p99BoundMs, report).bestDeliveredPerSecond();
+            profiles.stop();
+            report.cpuTable(channels + " x " + members, true);
             Bench.settle(ledger);
             report.line("");
             report.line("%d x %d result: highest rate with p99 <= %.0f ms: %,.0f socket deliveries/s = %,.0f messages/s; "
-                            + "sent %,d, refused %,d, unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d",
+                            + "sent %,d, refused %,d, unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d "
+                            + "(receipts' included); %s",
                     channels, members, p99BoundMs, best, best / recipients, ledger.sent(), ledger.refused(),
-                    ledger.unacknowledged(), ledger.lost(), ledger.duplicates(), otherErrors.sum());
+                    ledger.unacknowledged(), ledger.lost(), ledger.duplicates(), otherErrors.sum(),
+                    receipts == null ? "receipts off" : receipts.counts());
+            profiles.report(report, channels + "x" + members);
         }
     }
 }

@@ -59,6 +59,7 @@ final class EchoCeiling {
             report.line("");
             report.stepHeader("echo step");
             double best = load.climb(RATES, STEP_SECONDS, 1, 50, report).bestDeliveredPerSecond();
+            report.cpuTable("echo step", false);
             Bench.settle(ledger);
             report.line("");
             report.line("echo result: highest rate with p99 <= 50 ms: %,.0f frames/s round trip; lost %,d, duplicated %,d",

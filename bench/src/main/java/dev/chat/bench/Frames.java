@@ -66,6 +66,34 @@ final class Frames {
         return any ? n : -1;
     }
 
+    /** The first string value of {@code "key":"…"} in a frame (the envelope's own fields come first), or null. */
+    static String stringField(CharSequence frame, String key) {
+        String prefix = "\"" + key + "\":\"";
+        int at = indexOf(frame, prefix, 0);
+        if (at < 0) {
+            return null;
+        }
+        int from = at + prefix.length();
+        int to = indexOf(frame, "\"", from);
+        return to < 0 ? null : frame.subSequence(from, to).toString();
+    }
+
+    /** The first non-negative number of {@code "key":N} in a frame, or -1. */
+    static long numberField(CharSequence frame, String key) {
+        int at = indexOf(frame, "\"" + key + "\":", 0);
+        if (at < 0) {
+            return -1;
+        }
+        int i = at + key.length() + 3;
+        long n = 0;
+        boolean any = false;
+        for (; i < frame.length() && Character.isDigit(frame.charAt(i)); i++) {
+            n = n * 10 + (frame.charAt(i) - '0');
+            any = true;
+        }
+        return any ? n : -1;
+    }
+
     static int indexOf(CharSequence s, String what, int from) {
         if (s instanceof String str) {
             return str.indexOf(what, from);

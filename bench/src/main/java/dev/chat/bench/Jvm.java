@@ -3,6 +3,8 @@ package dev.chat.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,9 +37,12 @@ final class Jvm {
         }
     }
 
-    private static String jcmd(String pid, String command) throws IOException {
+    /** Runs {@code jcmd PID COMMAND ARGUMENTS...}; returns what it printed. */
+    static String jcmd(String pid, String... command) throws IOException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
+        List<String> line = new ArrayList<>(List.of(jcmd.toString(), pid));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor(30, TimeUnit.SECONDS);

@@ -75,10 +75,13 @@ final class Ledger {
         }
     }
 
-    /** A recipient socket got a message.created frame with a benchmark marker. */
-    void arrived(int socket, long message, long sentNanos, long receivedNanos) {
+    /**
+     * A socket got a message.created frame with a benchmark marker. Returns whether it was a
+     * recipient's copy (false for the sender's own copy), whether or not it arrived twice.
+     */
+    boolean arrived(int socket, long message, long sentNanos, long receivedNanos) {
         if (message < 0 || message >= senderSocket.length || (senderSocket[(int) message] == socket) != toSelf) {
-            return; // the sender's own copy (its other devices would want it) is not a delivery
+            return false; // the sender's own copy (its other devices would want it) is not a delivery
         }
         boolean first;
         BitSet seen = received[socket];
@@ -88,10 +91,11 @@ final class Ledger {
         }
         if (!first) {
             duplicates.increment();
-            return;
+            return true;
         }
         deliveries.increment();
         latency.recordValue(Math.max(0, (receivedNanos - sentNanos) / 1_000));
+        return true;
     }
 
     /** Latencies (microseconds) since the previous call. */

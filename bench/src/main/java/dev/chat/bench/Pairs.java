@@ -53,9 +53,11 @@ final class Pairs {
 
         Ledger ledger = new Ledger(audiences, USERS, 2_000_000);
         LongAdder otherErrors = new LongAdder();
+        Receipts receipts = Receipts.ON ? new Receipts() : null;
+        report.line(Receipts.describe());
         try (Clients clients = new Clients(target)) {
             t0 = System.nanoTime();
-            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors), 64);
+            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors, receipts), 64);
             report.line("%d sockets opened through nginx TLS in %.1f s (%d failed)", USERS, (System.nanoTime() - t0) / 1e9, failed);
             List<RaisingRate.Sender> senders = new ArrayList<>();
             for (int i = 0; i < USERS; i++) {
@@ -69,18 +71,21 @@ final class Pairs {
             load.step(RATES[0], Bench.WARMUP_SECONDS, 2, 1);
             report.line("");
             report.stepHeader("W3 step");
+            Profiles profiles = Profiles.start(target);
             RaisingRate.Climb climb = load.climb(RATES, STEP_SECONDS, 1, 50, report);
             if (!climb.measured().contains(TARGET_RATE)) {
                 Bench.settle(ledger); // the overloaded step's backlog first
                 report.step(String.format("%,.0f/s (target)", TARGET_RATE), load.step(TARGET_RATE, STEP_SECONDS, 2, 1), 1);
             }
+            profiles.stop();
+            report.cpuTable("W3 step", false);
             Bench.settle(ledger);
             report.line("");
             report.line("W3 result: highest delivered rate with p99 <= 50 ms: %,.0f messages/s; sent %,d, refused %,d, "
-                            + "unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d",
+                            + "unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d (receipts' included); %s",
                     climb.bestDeliveredPerSecond(), ledger.sent(), ledger.refused(), ledger.unacknowledged(), ledger.lost(),
-                    ledger.duplicates(),
-                    otherErrors.sum());
+                    ledger.duplicates(), otherErrors.sum(), receipts == null ? "receipts off" : receipts.counts());
+            profiles.report(report, "w3");
         }
     }
 }

@@ -93,6 +93,15 @@ final class Processes {
         return all;
     }
 
+    /** CPU seconds each server used between two samples, in the order of the samples. */
+    static Map<String, Double> cpuSeconds(List<Usage> before, List<Usage> after) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        for (int i = 0; i < after.size(); i++) {
+            used.put(after.get(i).name(), after.get(i).cpuSeconds() - before.get(i).cpuSeconds());
+        }
+        return used;
+    }
+
     /** CPU use (in cores) and memory of each server between two samples. */
     static String table(List<Usage> before, List<Usage> after, double seconds) {
         StringBuilder b = new StringBuilder();

@@ -3,6 +3,7 @@ package dev.chat.bench;
 import org.HdrHistogram.Histogram;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,15 +22,19 @@ final class RaisingRate {
     record Sender(ChatSocket socket, int conversation, UUID conversationId) {
     }
 
-    /** One step's figures. */
     /**
+     * One step's figures.
+     *
      * @param deliveredPerSecond deliveries within the sending window, per second (a backlog drained
      *                           afterwards is not throughput)
      * @param deliveredShare     of the deliveries the step's sends owed, the share that had arrived
      *                           by the end of the settling time
+     * @param sent               messages sent in the step
+     * @param deliveries         socket deliveries from the start of the step to the end of its settling
+     * @param cpuSeconds         per server, CPU seconds used over that same time (with descendants)
      */
     record Step(double offeredPerSecond, double sentPerSecond, double deliveredPerSecond, double deliveredShare,
-                Histogram latencyMicros, String processes) {
+                Histogram latencyMicros, String processes, long sent, long deliveries, Map<String, Double> cpuSeconds) {
         /** Everything sent arrived by the end of the settling time (within 5%). */
         boolean keptUp() {
             return deliveredShare >= 0.95;
@@ -41,6 +46,21 @@ final class RaisingRate {
 
         double max() {
             return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getMaxValue() / 1000.0;
+        }
+
+        /** The servers' CPU (all of them; the load clients are not among them), in seconds. */
+        double serversCpuSeconds() {
+            return cpuSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        /** Microseconds of CPU per socket delivery: of one server, or of all of them when {@code server} is null. */
+        double cpuMicrosPerDelivery(String server) {
+            return 1e6 * (server == null ? serversCpuSeconds() : cpuSeconds.get(server)) / Math.max(1, deliveries);
+        }
+
+        /** Microseconds of all the servers' CPU per message sent. */
+        double cpuMicrosPerSent() {
+            return 1e6 * serversCpuSeconds() / Math.max(1, sent);
         }
     }
 
@@ -98,7 +118,7 @@ final class RaisingRate {
         Histogram latency = ledger.interval(); // includes the stragglers that arrived while settling
         double owed = Math.max(1, sent.sum() * (double) recipients);
         return new Step(perSecond, sent.sum() / elapsed, delivered / elapsed, (delivered + late) / owed, latency,
-                Processes.table(before, after, withSettle));
+                Processes.table(before, after, withSettle), sent.sum(), delivered + late, Processes.cpuSeconds(before, after));
     }
 
     /** What a climb found: the best delivered rate within the bound (0 if none), and the rates it measured. */
@@ -126,13 +146,16 @@ final class RaisingRate {
         return new Climb(best, measured);
     }
 
-    /** The sink that feeds the ledger from the recipients' sockets. */
-    static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors) {
+    /**
+     * The sink that feeds the ledger from the recipients' sockets, and has them report receipts
+     * (when {@code receipts} is not null).
+     */
+    static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors, Receipts receipts) {
         return (socket, text, at) -> {
             if (Frames.isType(text, "message.created")) {
                 long[] marker = Frames.marker(text);
-                if (marker != null) {
-                    ledger.arrived(socket.index, marker[0], marker[1], at);
+                if (marker != null && ledger.arrived(socket.index, marker[0], marker[1], at) && receipts != null) {
+                    receipts.arrived(socket, text);
                 }
             } else if (Frames.isType(text, "ack")) {
                 ledger.acked(Frames.frameId(text), true);
