@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.handoff.FrameBatch;
 import dev.chat.handoff.Handoff;
 import dev.chat.telemetry.RequestId;
 import io.helidon.http.HeaderNames;
@@ -10,16 +11,23 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * api's internal listener, for ws-nodes only (see {@link Handoff}): it is bound to its own port,
- * which nginx never routes to, and every call must carry the node key. A frame's answer is the
- * response body, the exact frame the node writes back to the client's socket.
+ * which nginx never routes to, and every call must carry the node key. A node hands off frames in
+ * batches ({@link FrameBatch}); each frame's answer is the exact frame the node writes back to the
+ * client's socket.
  */
 final class InternalService implements HttpService {
-    /** A client frame is at most 64 KiB (the node refuses bigger ones); a little room for the rest. */
-    private static final int MAX_FRAME_BYTES = 80 * 1024;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
     private final String nodeKey;
     private final FrameHandler frames;
@@ -40,28 +48,52 @@ final class InternalService implements HttpService {
                 .any((req, res) -> res.status(Status.NOT_FOUND_404).send());
     }
 
+    /**
+     * A batch of frames from one node: each is handled on a virtual thread of its own (so the sends
+     * among them meet in the same write batch), and the answers go back in order.
+     */
     private void frame(ServerRequest req, ServerResponse res) {
-        UUID user = caller(req, res);
-        if (user == null) {
+        if (!fromNode(req, res)) {
             return;
         }
-        byte[] body = req.content().as(byte[].class);
-        if (body.length > MAX_FRAME_BYTES) {
-            res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).send();
+        List<FrameBatch.Item> items;
+        try {
+            items = FrameBatch.decode(req.content().as(byte[].class));
+        } catch (IllegalArgumentException e) {
+            res.status(Status.BAD_REQUEST_400).send();
             return;
         }
-        String trace = RequestId.accept(req.headers().first(Main.REQUEST_ID).orElse(null));
-        String answer = RequestId.with(trace, () -> frames.handle(user, new String(body, java.nio.charset.StandardCharsets.UTF_8)));
-        if (answer == null) {
-            res.status(Status.NO_CONTENT_204).send();
+        List<String> answers = new ArrayList<>(items.size());
+        if (items.size() == 1) {
+            answers.add(handle(items.getFirst()));
         } else {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(answer);
+            List<Future<String>> running = new ArrayList<>(items.size());
+            for (FrameBatch.Item item : items) {
+                running.add(workers.submit(() -> handle(item)));
+            }
+            for (Future<String> f : running) {
+                try {
+                    answers.add(f.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    res.status(Status.SERVICE_UNAVAILABLE_503).send();
+                    return;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a frame's handling failed", e.getCause());
+                }
+            }
         }
+        res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
+        res.send(FrameBatch.encodeAnswers(answers));
+    }
+
+    private String handle(FrameBatch.Item item) {
+        return RequestId.with(RequestId.accept(item.trace()),
+                () -> frames.handle(item.user(), new String(item.frame(), StandardCharsets.UTF_8)));
     }
 
     private void presence(ServerRequest req, ServerResponse res) {
-        if (caller(req, res) == null) {
+        if (!fromNode(req, res)) {
             return;
         }
         JsonNode body = parse(req.content().as(String.class));
@@ -89,17 +121,12 @@ final class InternalService implements HttpService {
         }
     }
 
-    /** The user the node vouches for, or null (and 401/400 sent) when the call is not a node's. */
-    private UUID caller(ServerRequest req, ServerResponse res) {
+    /** Whether the call is a node's (else 401 was sent). */
+    private boolean fromNode(ServerRequest req, ServerResponse res) {
         if (!Handoff.keyMatches(nodeKey, req.headers().first(HeaderNames.create(Handoff.NODE_KEY)).orElse(null))) {
             res.status(Status.UNAUTHORIZED_401).send();
-            return null;
+            return false;
         }
-        try {
-            return UUID.fromString(req.headers().first(HeaderNames.create(Handoff.USER)).orElse(""));
-        } catch (IllegalArgumentException e) {
-            res.status(Status.BAD_REQUEST_400).send();
-            return null;
-        }
+        return true;
     }
 }

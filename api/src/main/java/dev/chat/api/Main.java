@@ -142,7 +142,7 @@ public final class Main {
                 .shutdownHook(false)
                 // frames handed off by ws-nodes: a listener of its own, which nginx never routes to
                 .putSocket("internal", socket -> socket.host(config.internalHost()).port(config.internalPort())
-                        .maxPayloadSize(128 * 1024)
+                        .maxPayloadSize(1024 * 1024) // a batch of frames is at most 512 KiB
                         .routing(r -> r.register(internal)))
                 .routing(r -> routing(r, problems, routeTable, meters, adminService,
                         new AuthService(db, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),

@@ -1,40 +1,60 @@
 package dev.chat.handoff;
 
 import dev.chat.tokens.Secret;
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A ws-node's way to api: one kept-alive HTTP/1.1 client per api instance, called in blocking style
- * from virtual threads. Calls are spread round robin; an instance that cannot be reached or answers
- * 5xx is skipped for the next one, and the whole list is tried again until {@link #deadline}
- * passes. Every hand-off is idempotent at api (sends by client message id, cursors only move
- * forward, reactions are set, not toggled), so a call repeated after an instance died mid-call
- * has its effect once. Thread-safe.
+ * from virtual threads.
+ *
+ * <p>Frames are handed off in batches: a few dispatcher threads each take every frame waiting
+ * (up to {@link #MAX_BATCH} frames or {@link #MAX_BATCH_BYTES}) and send them in one call
+ * ({@link FrameBatch}); api answers them all in one response. With no load a batch is one frame
+ * and nothing waits; under load one call carries many frames, so the cost of a call is shared.
+ *
+ * <p>Calls are spread round robin; an instance that cannot be reached or answers 5xx is skipped for
+ * the next one, and the whole list is tried again until the deadline passes. Every frame is
+ * idempotent at api (sends by client message id, cursors only move forward, reactions are set,
+ * not toggled), so a batch repeated after an instance died mid-call has its effect once.
+ * Thread-safe.
  */
 public final class ApiClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiClient.class.getName());
+    static final int MAX_BATCH = 128;
+    static final int MAX_BATCH_BYTES = 512 * 1024;
+    private static final int DISPATCHERS = 4;
     private static final HeaderName USER = HeaderNames.create(Handoff.USER);
-    private static final HeaderName SESSION = HeaderNames.create(Handoff.SESSION);
     private static final HeaderName NODE_KEY = HeaderNames.create(Handoff.NODE_KEY);
-    private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    private record Waiting(FrameBatch.Item item, CompletableFuture<String> answer) {
+    }
 
     private final List<WebClient> instances;
     private final List<URI> uris;
     private final String nodeKey;
     private final Duration deadline;
     private final AtomicInteger next = new AtomicInteger();
+    private final LinkedBlockingQueue<Waiting> waiting = new LinkedBlockingQueue<>(50_000);
+    private final List<Thread> dispatchers = new ArrayList<>();
+    private volatile boolean closed;
 
     /**
      * @param apis     api instances' internal listeners, e.g. {@code http://127.0.0.1:9090}
@@ -52,21 +72,86 @@ public final class ApiClient implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(1))
                 .readTimeout(Duration.ofSeconds(30))
                 .keepAlive(true)
-                .connectionCacheSize(256)
                 .build()).toList();
+        for (int i = 0; i < DISPATCHERS; i++) {
+            dispatchers.add(Thread.ofVirtual().name("handoff-" + i).start(this::dispatch));
+        }
     }
 
-    /** What api answered to a frame: the frame to write back, or null when it wants no answer. */
+    /**
+     * Hands one frame of a socket to api and waits for the answer: the frame to write back, or null
+     * when none is due. Throws {@link ApiUnavailableException} when no api instance answered.
+     */
     public String frame(UUID user, UUID session, String trace, String frameJson) {
-        return call(Handoff.FRAMES_PATH, user, session, trace, frameJson);
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        if (closed || !waiting.offer(new Waiting(new FrameBatch.Item(user, session, trace,
+                frameJson.getBytes(StandardCharsets.UTF_8)), answer))) {
+            throw new ApiUnavailableException("the node is stopping or has too many frames waiting", null);
+        }
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** Tells api that a user came online on this node or went offline here. */
     public void presence(UUID user, String state) {
-        call(Handoff.PRESENCE_PATH, user, null, null, "{\"user\":\"" + user + "\",\"state\":\"" + state + "\"}");
+        post(Handoff.PRESENCE_PATH, user, ("{\"user\":\"" + user + "\",\"state\":\"" + state + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
-    private String call(String path, UUID user, UUID session, String trace, String body) {
+    private void dispatch() {
+        List<Waiting> batch = new ArrayList<>(MAX_BATCH);
+        while (!closed) {
+            try {
+                Waiting first = waiting.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int bytes = first.item().frame().length;
+                for (Waiting w = waiting.peek(); w != null && batch.size() < MAX_BATCH
+                        && bytes + w.item().frame().length <= MAX_BATCH_BYTES; w = waiting.peek()) {
+                    Waiting taken = waiting.poll();
+                    if (taken == null) {
+                        break;
+                    }
+                    batch.add(taken);
+                    bytes += taken.item().frame().length;
+                }
+                send(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "hand-off dispatcher failed", e);
+                batch.forEach(w -> w.answer().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void send(List<Waiting> batch) {
+        List<FrameBatch.Item> items = batch.stream().map(Waiting::item).toList();
+        List<String> answers;
+        try {
+            answers = FrameBatch.decodeAnswers(post(Handoff.FRAMES_PATH, null, FrameBatch.encode(items)), items.size());
+        } catch (RuntimeException e) {
+            batch.forEach(w -> w.answer().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).answer().complete(answers.get(i));
+        }
+    }
+
+    /** One call, tried on every instance until the deadline; the response body (empty for 204). */
+    private byte[] post(String path, UUID user, byte[] body) {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         RuntimeException last = null;
         for (int round = 0; ; round++) {
@@ -76,33 +161,26 @@ public final class ApiClient implements AutoCloseable {
                 try {
                     var request = instances.get(index).post(path)
                             .header(NODE_KEY, nodeKey)
-                            .header(USER, user.toString())
-                            .contentType(MediaTypes.APPLICATION_JSON);
-                    if (session != null) {
-                        request.header(SESSION, session.toString());
-                    }
-                    if (trace != null) {
-                        request.header(REQUEST_ID, trace);
+                            .contentType(MediaTypes.APPLICATION_OCTET_STREAM);
+                    if (user != null) {
+                        request.header(USER, user.toString());
                     }
                     try (HttpClientResponse response = request.submit(body)) {
                         int status = response.status().code();
                         if (status == 200) {
-                            return response.entity().as(String.class);
+                            return response.entity().as(byte[].class);
                         }
                         if (status == 204) {
-                            return null;
+                            return new byte[0];
+                        }
+                        if (status < 500) {
+                            throw new HandoffRefusedException("api refused the hand-off: " + status);
                         }
                         // 5xx: this instance is stopping or cannot reach its database; another may
                         last = new IllegalStateException("api at " + uris.get(index) + " answered " + status);
-                        if (status < 500) {
-                            throw new IllegalStateException("api refused the hand-off: " + status);
-                        }
                     }
-                } catch (IllegalStateException e) {
-                    if (e.getMessage() != null && e.getMessage().startsWith("api refused")) {
-                        throw e;
-                    }
-                    last = e;
+                } catch (HandoffRefusedException e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     last = e;
                     LOG.log(Level.FINE, "api at " + uris.get(index) + " unreachable", e);
@@ -120,8 +198,21 @@ public final class ApiClient implements AutoCloseable {
         }
     }
 
+    /** api refused the call itself (a wrong node key, a malformed batch): retrying cannot help. */
+    static final class HandoffRefusedException extends IllegalStateException {
+        HandoffRefusedException(String message) {
+            super(message);
+        }
+    }
+
     @Override
     public void close() {
-        instances.forEach(c -> c.closeResource());
+        closed = true;
+        dispatchers.forEach(Thread::interrupt);
+        Waiting w;
+        while ((w = waiting.poll()) != null) {
+            w.answer().completeExceptionally(new ApiUnavailableException("the node is stopping", null));
+        }
+        instances.forEach(WebClient::closeResource);
     }
 }

@@ -13,10 +13,11 @@ import java.util.Base64;
  * The internal contract between ws-node and api, in one place.
  *
  * <ul>
- *   <li>{@code POST /internal/frames}: body = the client's frame as it came (JSON text), headers =
- *       the authenticated identity of the socket ({@link #USER}, {@link #SESSION}) and the node's
- *       key. Response {@code 200}: the frame to write back to that socket ({@code ack} or
- *       {@code error}, with the client's frame id), or {@code 204} when the frame wants no answer.</li>
+ *   <li>{@code POST /internal/frames}: body = a {@link FrameBatch} of client frames as they came,
+ *       each with the authenticated identity of its socket (user, session) and a request id;
+ *       header = the node's key. Response {@code 200}: one answer per frame, in order: the frame to
+ *       write back to that socket ({@code ack} or {@code error}, with the client's frame id), or
+ *       none.</li>
  *   <li>{@code POST /internal/presence}: body {@code {"user","state"}}: a user's first session on a
  *       node arrived or the last one left. Response {@code 204}.</li>
  * </ul>
@@ -27,10 +28,8 @@ import java.util.Base64;
 public final class Handoff {
     public static final String FRAMES_PATH = "/internal/frames";
     public static final String PRESENCE_PATH = "/internal/presence";
-    /** The authenticated user of the socket the frame came from. */
+    /** The user a presence call is about. */
     public static final String USER = "X-Chat-User";
-    /** The socket (session) the frame came from. */
-    public static final String SESSION = "X-Chat-Session";
     /** Proves the caller is a ws-node of this deployment: see {@link #nodeKey}. */
     public static final String NODE_KEY = "X-Chat-Node-Key";
 
