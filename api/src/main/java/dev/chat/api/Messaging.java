@@ -72,7 +72,7 @@ public final class Messaging {
     }
 
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, Draft draft) {
-        limiter.hit(RateLimiter.Kind.SENDS, sender.toString(), sendsPerUser);
+        limiter.hitOften(RateLimiter.Kind.SENDS, sender.toString(), sendsPerUser);
         if (draft.attachment() == null && draft.replyTo() == null) {
             var result = new java.util.concurrent.CompletableFuture<ConversationStore.Sent>();
             batches.submit(new Queued(sender, conversation, clientMsgId, draft.text(), dev.chat.telemetry.RequestId.current(), result));
