@@ -6,6 +6,14 @@ import { refreshSession } from './api.js';
 const MAX_BACKOFF_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 8_000;
 
+/**
+ * A frame as JSON text. U+FFFD is sent escaped: the node takes a raw one for bytes that were not
+ * UTF-8 and closes the socket with 1007 (docs/PROTOCOL.md); in JSON it can only be inside a string.
+ */
+export function wire(frame) {
+  return JSON.stringify(frame).replace(/\uFFFD/g, '\\ufffd');
+}
+
 export class ChatSocket {
   /**
    * @param {{onEvent: function(object), onWelcome: function(object), onState: function(string), onSignedOut: function()}} handlers
@@ -92,7 +100,7 @@ export class ChatSocket {
 
   /** Fire and forget (typing, receipts): dropped when offline, the next sync repairs receipts. */
   send(frame) {
-    if (this.isOpen()) this.ws.send(JSON.stringify(frame));
+    if (this.isOpen()) this.ws.send(wire(frame));
   }
 
   /** A frame that expects an ack; rejects on an error frame, a disconnect or a timeout. */
@@ -102,7 +110,7 @@ export class ChatSocket {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => { this.pending.delete(id); reject(new Error('timeout')); }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      this.ws.send(JSON.stringify({ ...frame, id }));
+      this.ws.send(wire({ ...frame, id }));
     });
   }
 

@@ -41,6 +41,12 @@ public final class Main {
             + "form-action 'self'";
 
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    /** The longest request line api reads (longer: 414 uri_too_long). */
+    static final int MAX_REQUEST_LINE = 16 * 1024;
+    /** The most request header bytes api reads (more: 431 headers_too_large). */
+    static final int MAX_HEADERS = 16 * 1024;
+    /** Where the app is served, not routes: a browser opening any other path gets the app. */
+    private static final List<String> NOT_PAGES = List.of("/api", "/health", "/metrics", "/ws");
 
     private Main() {
     }
@@ -134,6 +140,10 @@ public final class Main {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(1024 * 1024)
+                // a request line up to 16 KiB (a presence query for its 200 ids is about 7.4 KB), headers
+                // up to 16 KiB; nginx's limits are above these, so api answers in between (PROTOCOL.md, "Limits")
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder()
+                        .maxPrologueLength(MAX_REQUEST_LINE).maxHeadersSize(MAX_HEADERS).build())
                 .directHandlers(d -> {
                     for (io.helidon.http.DirectHandler.EventType e : io.helidon.http.DirectHandler.EventType.values()) {
                         d.addHandler(e, problems.transportHandler());
@@ -200,6 +210,7 @@ public final class Main {
             res.send(meters.scrape());
         });
         byte[] openApi = resource("openapi.yaml");
+        routeTable.add("GET /api/openapi.yaml");
         r.get("/api/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openApi);
@@ -209,10 +220,32 @@ public final class Main {
                         routeTable.recorded("/api", people), routeTable.recorded("/api", groups),
                         routeTable.recorded("/api", invites), routeTable.recorded("/api", presence),
                         routeTable.recorded("/api", admin))
-                .any("/api", (req, res) -> notFound(problems, req, res))
-                .any("/api/*", (req, res) -> notFound(problems, req, res))
+                .any("/api", (req, res) -> notFound(problems, routeTable, req, res))
+                .any("/api/*", (req, res) -> notFound(problems, routeTable, req, res))
                 .register("/health", health)
                 .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
+        byte[] app = resource("web/index.html");
+        r.get("/*", (req, res) -> {
+            if (!isNavigation(req)) {
+                notFound(problems, routeTable, req, res); // a file that is not there, a program asking
+                return;
+            }
+            // a browser opening a path of its own (/login, /chat, a link pasted without its #…): the app
+            res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.send(app);
+        });
+    }
+
+    /** A browser opening a page: GET accepting HTML, outside the API, health, metrics and the socket. */
+    static boolean isNavigation(io.helidon.webserver.http.ServerRequest req) {
+        String path = req.path().path();
+        for (String prefix : NOT_PAGES) {
+            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                return false;
+            }
+        }
+        return req.headers().first(HeaderNames.ACCEPT).map(a -> a.toLowerCase(java.util.Locale.ROOT).contains("text/html")).orElse(false);
     }
 
     /** Tells operators this instance is alive (the admin nodes list), every few seconds. */
@@ -252,9 +285,17 @@ public final class Main {
         }
     }
 
-    private static void notFound(Problems problems, io.helidon.webserver.http.ServerRequest req,
+    /** No route for this method and path: 405 with {@code Allow} when the path has routes for other methods, else 404. */
+    private static void notFound(Problems problems, RouteTable routes, io.helidon.webserver.http.ServerRequest req,
                                  io.helidon.webserver.http.ServerResponse res) {
-        problems.send(req, res, new ChatException(ErrorCode.NOT_FOUND,
-                "No route " + req.prologue().method().text() + " " + req.path().path() + "."));
+        String method = req.prologue().method().text();
+        java.util.Set<String> allowed = routes.methodsFor(req.path().path());
+        if (!allowed.isEmpty() && !allowed.contains(method)) {
+            res.header(HeaderNames.ALLOW, String.join(", ", allowed));
+            problems.send(req, res, new ChatException(ErrorCode.METHOD_NOT_ALLOWED,
+                    method + " is not allowed on " + req.path().path() + "; allowed: " + String.join(", ", allowed) + "."));
+            return;
+        }
+        problems.send(req, res, new ChatException(ErrorCode.NOT_FOUND, "No route " + method + " " + req.path().path() + "."));
     }
 }

@@ -23,6 +23,8 @@ import java.util.logging.Logger;
 public final class Problems {
     private static final Logger LOG = Logger.getLogger(Problems.class.getName());
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** Helidon's message when a request's headers are over its limit. */
+    private static final String HEADER_SIZE_EXCEEDED = "Header size exceeded";
 
     private final Json json;
     private final ApiMeters meters;
@@ -79,7 +81,10 @@ public final class Problems {
      * request): the same problem document, so no client ever has to parse anything else.
      */
     public io.helidon.http.DirectHandler transportHandler() {
-        return (request, event, status, headers, message) -> {
+        return (request, event, given, headers, message) -> {
+            // Helidon 4.1.2 refuses headers over its limit as a plain 400 with this message
+            Status status = given.code() == 400 && HEADER_SIZE_EXCEEDED.equals(message)
+                    ? Status.create(431, "Request Header Fields Too Large") : given;
             ErrorCode code = switch (status.code()) {
                 case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
                 case 414 -> ErrorCode.URI_TOO_LONG;

@@ -24,6 +24,44 @@ final class RouteTable {
         return rules -> service.routing(recorder(prefix, rules));
     }
 
+    /** Records a route registered without a recorder. */
+    void add(String route) {
+        routes.add(route);
+    }
+
+    /**
+     * The methods that have a route for {@code path} (a request path, no query), in the order GET,
+     * POST, PUT, PATCH, DELETE; empty when no route has this path. A pattern's {@code {name}} stands
+     * for one non-empty segment.
+     */
+    java.util.Set<String> methodsFor(String path) {
+        String[] segments = path.split("/", -1);
+        java.util.Set<String> found = new java.util.TreeSet<>(java.util.Comparator.comparingInt(ORDER::indexOf));
+        for (String route : routes()) {
+            int space = route.indexOf(' ');
+            if (matches(route.substring(space + 1).split("/", -1), segments)) {
+                found.add(route.substring(0, space));
+            }
+        }
+        return found;
+    }
+
+    private static final List<String> ORDER = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+
+    private static boolean matches(String[] pattern, String[] segments) {
+        if (pattern.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            boolean parameter = p.length() > 2 && p.startsWith("{") && p.endsWith("}");
+            if (parameter ? segments[i].isEmpty() : !p.equals(segments[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     List<String> routes() {
         synchronized (routes) {
             return List.copyOf(routes);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,6 +83,107 @@ class BadInputIT {
         HttpResponse<String> missing = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/nope.js")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
+    }
+
+    @Test
+    void anUnsupportedMethodOnAnExistingPathIs405WithAllow(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        UUID any = UUID.randomUUID();
+        HttpResponse<String> put = send(stack, "PUT", "/api/conversations/" + any, ana.token, "{}");
+        assertEquals(405, put.statusCode(), put.body());
+        assertEquals("GET, PATCH, DELETE", put.headers().firstValue("Allow").orElse(""));
+        assertProblemBody(put, 405, "method_not_allowed");
+        HttpResponse<String> delete = send(stack, "DELETE", "/api/presence", ana.token, null);
+        assertEquals("GET", delete.headers().firstValue("Allow").orElse(""));
+        assertProblemBody(delete, 405, "method_not_allowed");
+        HttpResponse<String> get = send(stack, "GET", "/api/auth/login", null, null);
+        assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+        assertProblemBody(get, 405, "method_not_allowed");
+        // anonymous or not, the route's methods are the same; a path with no route at all stays 404
+        assertProblemBody(send(stack, "POST", "/api/openapi.yaml", null, "{}"), 405, "method_not_allowed");
+        assertProblemBody(send(stack, "PUT", "/api/conversations/" + any + "/nothing", ana.token, "{}"), 404, "not_found");
+        assertProblemBody(send(stack, "DELETE", "/api/conversations/", ana.token, null), 404, "not_found");
+    }
+
+    @Test
+    void browsersOpeningAnyPageGetTheAppAndProgramsAProblem(ChatServers.Stack stack) throws Exception {
+        String html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"; // what a browser's navigation accepts
+        for (String page : List.of("/login", "/chat", "/chat/5b1c9a0e-0000-0000-0000-000000000000", "/settings?tab=profile")) {
+            HttpResponse<String> res = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + page))
+                    .header("Accept", html).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), page);
+            assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page);
+            assertTrue(res.body().contains("<script type=\"module\" src=\"/js/app.js\"></script>"), page + ": the app, its files by absolute path");
+            assertTrue(res.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"), page);
+        }
+        // under /api, and for anything not asking for HTML, a missing thing is a problem document
+        HttpResponse<String> api = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/no/such/route"))
+                .header("Accept", html).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblemBody(api, 404, "not_found");
+        HttpResponse<String> program = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/login"))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertProblemBody(program, 404, "not_found");
+        HttpResponse<String> script = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/js/nope.js"))
+                .header("Accept", "*/*").build(), HttpResponse.BodyHandlers.ofString());
+        assertProblemBody(script, 404, "not_found");
+        HttpResponse<String> health = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/health/nope"))
+                .header("Accept", html).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, health.statusCode());
+    }
+
+    @Test
+    void presenceTakesItsDocumentedMaximumOf200IdsAndMoreIsAClearProblem(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        List<String> ids = new java.util.ArrayList<>(List.of(ana.id.toString()));
+        while (ids.size() < 200) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        String path = "/api/presence?users=" + String.join("%2C", ids); // commas escaped, as URLSearchParams does: the longer form
+        assertTrue(path.length() > 7_400, "the request line is " + path.length());
+        TestClient.Response ok = ana.get(path);
+        assertEquals(200, ok.status(), ok.raw());
+        assertEquals(ana.id.toString(), ok.body().at("/presence/0/user").asText(), ok.raw());
+
+        ids.add(UUID.randomUUID().toString());
+        assertProblem(ana.get("/api/presence?users=" + String.join(",", ids)), 400, "validation_failed");
+        while (ids.size() < 600) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        // far over: refused before routing, for the request line's length
+        assertProblem(ana.get("/api/presence?users=" + String.join(",", ids)), 414, "uri_too_long");
+    }
+
+    @Test
+    void headersOverTheLimitAre431AndARequestLineOverItIs414(ChatServers.Stack stack) throws Exception {
+        HttpResponse<String> headers = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/me"))
+                .header("X-Padding", "x".repeat(Main.MAX_HEADERS)).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblemBody(headers, 431, "headers_too_large");
+        HttpResponse<String> line = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/users?q="
+                + "a".repeat(Main.MAX_REQUEST_LINE))).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblemBody(line, 414, "uri_too_long");
+        // just under: routed as usual
+        HttpResponse<String> under = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/users?q="
+                + "a".repeat(Main.MAX_REQUEST_LINE - 100))).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblemBody(under, 401, "unauthenticated");
+    }
+
+    private static HttpResponse<String> send(ChatServers.Stack stack, String method, String path, String token, String json)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return TestClient.HTTP.send(b.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertProblemBody(HttpResponse<String> res, int status, String code) throws Exception {
+        assertEquals(status, res.statusCode(), res.body());
+        assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), res.headers().toString());
+        assertEquals(code, TestClient.MAPPER.readTree(res.body()).path("code").asText(), res.body());
     }
 
     @Test

@@ -182,6 +182,59 @@ class WsFuzzIT {
         }
     }
 
+    @Test
+    void textThatIsNotUtf8IsClosedWith1007AndFrameIdsFollowOneRule(ChatServers.Stack stack) throws Exception {
+        TestClient eve = TestClient.signUp(stack.apiUrl(), "eve");
+        int port = stack.nodeA().port();
+        // RFC 6455, 8.1: a text frame that is not UTF-8 fails the connection with 1007
+        try (RawWebSocket ws = welcomed(port, eve)) {
+            ws.frame(true, 0, RawWebSocket.TEXT, new byte[]{'{', (byte) 0xC3, 0x28, '}'}, true);
+            RawWebSocket.Outcome o = ws.awaitEnd(Duration.ofSeconds(3));
+            assertTrue(o != null && o.kind().equals("close") && o.code() == 1007, "closed with 1007: " + o);
+        }
+        // also when the bad bytes sit inside a JSON string of an otherwise valid frame, and across fragments
+        try (RawWebSocket ws = welcomed(port, eve)) {
+            byte[] head = "{\"type\":\"ping\",\"id\":\"a".getBytes(StandardCharsets.US_ASCII);
+            ws.frame(false, 0, RawWebSocket.TEXT, head, true);
+            ws.frame(true, 0, RawWebSocket.CONTINUATION, new byte[]{(byte) 0xFF, '"', '}'}, true);
+            RawWebSocket.Outcome o = ws.awaitEnd(Duration.ofSeconds(3));
+            assertTrue(o != null && o.kind().equals("close") && o.code() == 1007, "closed with 1007: " + o);
+        }
+        // U+FFFD meant by the client travels escaped, and a valid multi-byte text is answered as usual
+        try (RawWebSocket ws = welcomed(port, eve)) {
+            ws.text("{\"type\":\"ping\",\"id\":\"\\ufffd-é-💥\"}");
+            RawWebSocket.Outcome o = answer(ws);
+            assertTrue(o != null && o.kind().equals("text") && o.text().contains("\"pong\"") && o.text().contains("\uFFFD-é-💥"),
+                    "pong with the id: " + o);
+        }
+        // a frame id over 64 characters is refused in a ping as in every other frame, and the socket stays
+        try (RawWebSocket ws = welcomed(port, eve)) {
+            ws.text("{\"type\":\"ping\",\"id\":\"" + "x".repeat(65) + "\"}");
+            RawWebSocket.Outcome o = answer(ws);
+            assertTrue(o != null && o.kind().equals("text"), "an answer: " + o);
+            JsonNode error = TestClient.MAPPER.readTree(o.text());
+            assertEquals("error", error.path("type").asText(), o.text());
+            assertEquals("validation_failed", error.path("code").asText(), o.text());
+            assertEquals("", error.path("id").asText("missing"), o.text());
+            ws.text("{\"type\":\"ping\",\"id\":\"" + "y".repeat(64) + "\"}");
+            RawWebSocket.Outcome pong = answer(ws);
+            assertTrue(pong != null && pong.text() != null && pong.text().contains("\"id\":\"" + "y".repeat(64) + "\""),
+                    "64 characters are fine, on the same socket: " + pong);
+        }
+    }
+
+    /** The answer to the frame just sent (a pong or an error frame, or the end), past events such as presence. */
+    private static RawWebSocket.Outcome answer(RawWebSocket ws) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            RawWebSocket.Outcome o = ws.next(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (o == null || !o.kind().equals("text") || o.text().contains("\"type\":\"pong\"") || o.text().contains("\"type\":\"error\"")) {
+                return o;
+            }
+        }
+        return null;
+    }
+
     private static RawWebSocket welcomed(int port, TestClient who) throws Exception {
         RawWebSocket ws = RawWebSocket.open(port, who.token, 0);
         RawWebSocket.Outcome welcome = ws.next(Duration.ofSeconds(5));

@@ -34,6 +34,8 @@ import java.util.logging.Logger;
 final class ChatEndpoint implements WsListener {
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
     static final String ACCESS_COOKIE = "chat_access";
+    /** What invalid UTF-8 in a text frame becomes once decoded: the replacement character. */
+    private static final char NOT_UTF_8 = '\uFFFD';
 
     private final NodeConfig config;
     private final AccessTokens tokens;
@@ -123,6 +125,12 @@ final class ChatEndpoint implements WsListener {
         if (!partial.isEmpty()) {
             whole = partial.append(text).toString();
             partial.setLength(0);
+        }
+        if (whole.indexOf(NOT_UTF_8) >= 0) {
+            // Helidon decodes text frames leniently, turning bytes that are not UTF-8 into U+FFFD; a
+            // client that means U+FFFD escapes it in its JSON ("\ufffd"), as the web client does
+            session.close(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
+            return;
         }
         ClientFrame frame = ClientFrame.parse(mapper, whole);
         if (!session.allowFrame()) {

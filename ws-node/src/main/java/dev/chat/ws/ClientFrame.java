@@ -13,6 +13,9 @@ import java.util.UUID;
  * The node checks shape only (it has no database); api validates content and authorises.
  */
 sealed interface ClientFrame {
+    /** The longest frame id a client may send (it is echoed in the reply). */
+    int MAX_ID_LENGTH = 64;
+
     /** The client's frame id, echoed in the reply ("" if it sent none). */
     String id();
 
@@ -42,7 +45,12 @@ sealed interface ClientFrame {
             return new Invalid("", "malformed_json", "A frame must be a JSON object.");
         }
         JsonNode idNode = node.get("id");
-        String id = idNode != null && idNode.isTextual() && idNode.textValue().length() <= 64 ? idNode.textValue() : "";
+        boolean validId = idNode != null && idNode.isTextual() && idNode.textValue().length() <= MAX_ID_LENGTH;
+        String id = validId ? idNode.textValue() : "";
+        if (!validId && idNode != null && !idNode.isNull()) {
+            // an id that cannot be echoed is refused in every frame, ping too (never answered with another id)
+            return new Invalid("", "validation_failed", "'id' must be a string of at most " + MAX_ID_LENGTH + " characters.");
+        }
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual()) {
             return new Invalid(id, "validation_failed", "'type' is required and must be a string.");

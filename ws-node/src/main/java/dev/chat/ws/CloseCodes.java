@@ -6,6 +6,8 @@ public final class CloseCodes {
     public static final int GOING_AWAY = 1001;
     /** A framing error the node itself detects (e.g. a ping over 125 bytes). */
     public static final int PROTOCOL_ERROR = 1002;
+    /** A text frame that is not valid UTF-8 (RFC 6455, 8.1). */
+    public static final int INVALID_PAYLOAD = 1007;
     /** A frame larger than the limit. */
     public static final int TOO_BIG = 1009;
     /** The broker is unreachable right now: reconnect with backoff. */

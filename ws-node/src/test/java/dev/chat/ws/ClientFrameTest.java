@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClientFrameTest {
     private final ObjectMapper mapper = new ObjectMapper();
@@ -31,8 +32,17 @@ class ClientFrameTest {
         assertEquals("c-3", unknown.id());
         ClientFrame.Invalid wrongType = (ClientFrame.Invalid) ClientFrame.parse(mapper, "{\"type\":7,\"id\":9}");
         assertEquals("", wrongType.id(), "a non-string id is not echoed");
-        assertEquals(new ClientFrame.Ping(""), ClientFrame.parse(mapper, "{\"type\":\"ping\",\"id\":\"" + "x".repeat(65) + "\"}"),
-                "an over-long id is not echoed back");
+        assertEquals("validation_failed", wrongType.code(), "a non-string id is refused");
+        ClientFrame longPing = ClientFrame.parse(mapper, "{\"type\":\"ping\",\"id\":\"" + "x".repeat(65) + "\"}");
+        assertEquals(new ClientFrame.Invalid("", "validation_failed", "'id' must be a string of at most 64 characters."), longPing,
+                "a ping with an over-long id is refused, not answered under another id");
+        ClientFrame.Invalid longSend = (ClientFrame.Invalid) ClientFrame.parse(mapper, "{\"type\":\"send\",\"id\":\"" + "x".repeat(65)
+                + "\",\"conversation\":\"" + java.util.UUID.randomUUID() + "\"}");
+        assertEquals("validation_failed", longSend.code());
+        assertTrue(longSend.detail().contains("64"), longSend.detail());
+        assertEquals(new ClientFrame.Ping("x".repeat(64)), ClientFrame.parse(mapper, "{\"type\":\"ping\",\"id\":\"" + "x".repeat(64) + "\"}"),
+                "64 characters are allowed");
+        assertEquals(new ClientFrame.Ping(""), ClientFrame.parse(mapper, "{\"type\":\"ping\"}"), "a ping may have no id");
     }
 
     @Test
