@@ -1,8 +1,8 @@
 package dev.chat.ws;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.handoff.FrameType;
 
 import java.util.UUID;
@@ -34,44 +34,71 @@ sealed interface ClientFrame {
     record Invalid(String id, String code, String detail) implements ClientFrame {
     }
 
+    /**
+     * Reads only what the node needs ({@code type}, {@code id}, {@code conversation}) with a
+     * streaming parser, skipping the rest without building a tree: the frame goes to api as it
+     * came, and api reads it whole. Malformed JSON anywhere in the frame is still refused.
+     */
     static ClientFrame parse(ObjectMapper mapper, String text) {
-        JsonNode node;
-        try {
-            node = mapper.readTree(text);
-        } catch (Exception e) {
+        String id = "";
+        boolean badId = false;
+        String type = null;
+        String conversation = "";
+        try (JsonParser p = mapper.getFactory().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return new Invalid("", "malformed_json", "A frame must be a JSON object.");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "id" -> {
+                        boolean isText = value == JsonToken.VALUE_STRING && p.getText().length() <= MAX_ID_LENGTH;
+                        id = isText ? p.getText() : "";
+                        badId = !isText && value != JsonToken.VALUE_NULL;
+                    }
+                    case "type" -> type = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "conversation" -> conversation = value.isScalarValue() ? p.getText() : "";
+                    default -> {
+                        // not the node's business
+                    }
+                }
+                if (value.isStructStart()) {
+                    p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT) {
+                return new Invalid("", "malformed_json", "The frame is not valid JSON.");
+            }
+        } catch (java.io.IOException e) {
             return new Invalid("", "malformed_json", "The frame is not valid JSON.");
         }
-        if (node == null || !node.isObject()) {
-            return new Invalid("", "malformed_json", "A frame must be a JSON object.");
-        }
-        JsonNode idNode = node.get("id");
-        boolean validId = idNode != null && idNode.isTextual() && idNode.textValue().length() <= MAX_ID_LENGTH;
-        String id = validId ? idNode.textValue() : "";
-        if (!validId && idNode != null && !idNode.isNull()) {
+        if (badId) {
             // an id that cannot be echoed is refused in every frame, ping too (never answered with another id)
             return new Invalid("", "validation_failed", "'id' must be a string of at most " + MAX_ID_LENGTH + " characters.");
         }
-        JsonNode type = node.get("type");
-        if (type == null || !type.isTextual()) {
+        if (type == null) {
             return new Invalid(id, "validation_failed", "'type' is required and must be a string.");
         }
-        if (type.textValue().equals("ping")) {
+        if (type.equals("ping")) {
             return new Ping(id);
         }
-        return FrameType.fromWire(type.textValue())
+        String frameId = id;
+        String conv = conversation;
+        return FrameType.fromWire(type)
                 .filter(FrameType::fromClients)
-                .<ClientFrame>map(t -> forApi(id, t, (ObjectNode) node))
-                .orElseGet(() -> new Invalid(id, "unknown_frame", "Unknown frame type."));
+                .<ClientFrame>map(ft -> forApi(frameId, ft, conv))
+                .orElseGet(() -> new Invalid(frameId, "unknown_frame", "Unknown frame type."));
     }
 
-    private static ClientFrame forApi(String id, FrameType type, ObjectNode node) {
+    private static ClientFrame forApi(String id, FrameType type, String conv) {
         if (id.isEmpty()) {
             return new Invalid(id, "validation_failed", "'id' is required: the reply echoes it.");
         }
-        JsonNode conv = node.get("conversation");
         UUID conversation;
         try {
-            conversation = UUID.fromString(conv == null ? "" : conv.asText());
+            conversation = UUID.fromString(conv);
         } catch (IllegalArgumentException e) {
             return new Invalid(id, "validation_failed", "'conversation' must be a conversation id.");
         }
