@@ -120,10 +120,10 @@ public final class Main {
                 limiter, config.limits().uploadsPerUser());
         // batches written at once: each holds a connection while it writes; leave the rest to REST and the relay
         int writers = Math.max(2, config.dbPoolSize() / 4);
-        Messaging messaging = new Messaging(db, conversations, attachments, outbox, json, apiMeters, limiter,
-                config.limits().sendsPerUser(), writers);
-        Reactions reactions = new Reactions(conversations, outbox, json);
         Receipts receipts = new Receipts(db, conversations, outbox, json, writers);
+        Messaging messaging = new Messaging(db, conversations, attachments, outbox, json, apiMeters, limiter,
+                config.limits().sendsPerUser(), writers, receipts);
+        Reactions reactions = new Reactions(conversations, outbox, json);
         ChatSettings settings = new ChatSettings(conversations, outbox, json);
         GroupStore groupStore = new GroupStore();
         GroupService groupService = new GroupService(db, outbox, groupStore, users, conversations, auth, json);

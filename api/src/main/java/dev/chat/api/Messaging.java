@@ -37,8 +37,12 @@ public final class Messaging {
     /** Plain sends are written in batches (group commit); richer ones one by one. */
     private final GroupCommit<Queued> batches;
 
+    /** Tells a group's members when a send moved their minimum cursor (the sender has read what it sent). */
+    private final Receipts receipts;
+
     public Messaging(Db db, ConversationStore conversations, AttachmentStore attachments, Outbox outbox, Json json,
-                     ApiMeters meters, RateLimiter limiter, RateLimits.Rate sendsPerUser, int writers) {
+                     ApiMeters meters, RateLimiter limiter, RateLimits.Rate sendsPerUser, int writers, Receipts receipts) {
+        this.receipts = receipts;
         this.batches = new GroupCommit<>("sends", writers, 256, 20_000, this::writeBatch);
         this.attachments = attachments;
         this.limiter = limiter;
@@ -96,6 +100,7 @@ public final class Messaging {
     private ConversationStore.Sent sendAlone(UUID sender, UUID conversation, String clientMsgId, Draft draft) {
         String text = draft.text();
         ConversationStore.Sent sent;
+        java.util.Map<UUID, Receipts.Minimum> minimums = new java.util.HashMap<>();
         try {
             sent = outbox.inTransaction(t -> {
                 var tx = t.db();
@@ -116,6 +121,8 @@ public final class Messaging {
                                 draft.attachment(), draft.replyTo())
                         .orElseThrow(DuplicateRace::new);
                 if (s.created()) {
+                    // in a group, the sender's cursors moving can move everyone's minimum
+                    minimums.putAll(Receipts.groupMinimums(tx, new String[] {conversation.toString()}));
                     // One statement: the sender has read what they sent, on every device (no event:
                     // their other sessions see message.created with their own senderId), and a new
                     // message brings an archived chat back to everyone's inbox.
@@ -144,6 +151,9 @@ public final class Messaging {
         if (sent.created()) {
             meters.messageAccepted();
             LOG.log(java.util.logging.Level.FINE, "message {0} stored in {1}", new Object[] {sent.message().seq(), conversation});
+            if (!minimums.isEmpty()) {
+                receipts.announceMinimums(minimums);
+            }
         }
         return sent;
     }
@@ -178,11 +188,17 @@ public final class Messaging {
         List<Queued> items = List.copyOf(unique.values());
         java.util.Map<Queued, Object> outcomes;
         boolean together = true;
+        java.util.Map<UUID, Receipts.Minimum> minimums = new java.util.HashMap<>();
         try {
-            Outbox.Committed<java.util.Map<Queued, Object>> committed = outbox.inTransactionLater(t -> writeTogether(t, items));
+            Outbox.Committed<java.util.Map<Queued, Object>> committed = outbox.inTransactionLater(t -> writeTogether(t, items, minimums));
             outcomes = committed.result();
-            if (!committed.pending().isEmpty()) {
-                Thread.ofVirtual().name("sends-publish").start(() -> outbox.publishNow(committed.pending()));
+            if (!committed.pending().isEmpty() || !minimums.isEmpty()) {
+                Thread.ofVirtual().name("sends-publish").start(() -> {
+                    outbox.publishNow(committed.pending());
+                    if (!minimums.isEmpty()) {
+                        receipts.announceMinimums(minimums);
+                    }
+                });
             }
         } catch (RuntimeException e) {
             if (!(e instanceof BatchRace)) {
@@ -222,7 +238,7 @@ public final class Messaging {
     }
 
     /** The batch's statements; returns each item's {@link ConversationStore.Sent} or its {@link ChatException}. */
-    private java.util.Map<Queued, Object> writeTogether(Outbox.Tx t, List<Queued> items) {
+    private java.util.Map<Queued, Object> writeTogether(Outbox.Tx t, List<Queued> items, java.util.Map<UUID, Receipts.Minimum> minimums) {
         var tx = t.db();
         int n = items.size();
         String[] convs = new String[n];
@@ -258,11 +274,20 @@ public final class Messaging {
         // circle), give every send its seq: one after another in the order they came
         String[] touched = fresh.stream().map(q -> q.conversation().toString()).distinct().sorted().toArray(String[]::new);
         java.util.Map<UUID, long[]> next = new java.util.HashMap<>();
+        List<String> groups = new java.util.ArrayList<>();
         for (io.helidon.dbclient.DbRow r : tx.query(
-                "SELECT id, last_seq, archived FROM conversations WHERE id = ANY (?::uuid[]) ORDER BY id FOR UPDATE", (Object) touched).toList()) {
+                "SELECT id, last_seq, archived, kind FROM conversations WHERE id = ANY (?::uuid[]) ORDER BY id FOR UPDATE",
+                (Object) touched).toList()) {
             if (!Boolean.TRUE.equals(Db.value(r, "archived"))) {
                 next.put(Db.uuid(r, "id"), new long[] {Db.longValue(r, "last_seq")});
+                if (!"direct".equals(Db.string(r, "kind"))) {
+                    groups.add(Db.uuid(r, "id").toString());
+                }
             }
+        }
+        if (!groups.isEmpty()) {
+            // the senders' cursors move below: in a group that can move everyone's minimum
+            minimums.putAll(Receipts.groupMinimums(tx, groups.toArray(String[]::new)));
         }
         List<Queued> stored = new java.util.ArrayList<>();
         List<Long> seqs = new java.util.ArrayList<>();

@@ -198,7 +198,7 @@ public final class Receipts implements AutoCloseable {
     }
 
     /** The minimum cursors of the group conversations (not direct chats) among {@code conversations}. */
-    private static Map<UUID, Minimum> groupMinimums(DbExecute tx, String[] conversations) {
+    static Map<UUID, Minimum> groupMinimums(DbExecute tx, String[] conversations) {
         Map<UUID, Minimum> out = new HashMap<>();
         for (DbRow r : tx.query("""
                 SELECT cm.conversation_id, min(cm.delivered_seq) AS d, min(cm.read_seq) AS r
@@ -211,8 +211,11 @@ public final class Receipts implements AutoCloseable {
         return out;
     }
 
-    /** Tells every member of each group conversation whose minimum moved past what it was before the batch. */
-    private void announceMinimums(Map<UUID, Minimum> before) {
+    /**
+     * Tells every member of each group conversation whose minimum moved past what it was before a
+     * batch (of cursor moves, or of sends: a sender has read what it sent). Call after the commit.
+     */
+    void announceMinimums(Map<UUID, Minimum> before) {
         try {
             outbox.inTransaction(t -> {
                 DbExecute tx = t.db();

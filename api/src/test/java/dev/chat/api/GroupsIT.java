@@ -97,6 +97,28 @@ class GroupsIT {
         assertNull(anaWs.poll("receipt.updated", Duration.ofMillis(300)), "the sender got the minimum, not cyd's cursors");
     }
 
+    /** A sender has read what it sent: when the last reader of a channel sends, that moves everyone's minimum. */
+    @Test
+    void theLastReaderSendingMovesTheMinimumLive(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
+        String g = ana.post("/api/groups", "{\"name\":\"Relay\"}").body().get("id").asText();
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}");
+        UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
+        bobWs.next("welcome", WAIT);
+        assertEquals(201, bob.send(general, UUID.randomUUID().toString(), "first").status());
+        ana.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
+        assertNull(bobWs.poll("receipts.advanced", Duration.ofMillis(300)), "cyd has not read it");
+        // cyd never reads it, but answers: her send means she has read everything up to it
+        assertEquals(201, cyd.send(general, UUID.randomUUID().toString(), "second").status());
+        JsonNode advanced = bobWs.next("receipts.advanced", WAIT);
+        assertEquals(1, advanced.at("/data/readSeq").asLong(), "bob's message is read by all");
+        assertEquals(1, channelEntry(bob, "general").get("peerReadSeq").asLong());
+    }
+
     @Test
     void anOfflineMemberLearnsOfTheGroupBySyncAndTypingReachesChannelMembersOnly(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
