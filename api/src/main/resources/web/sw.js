@@ -1,9 +1,10 @@
 // App-shell service worker: the UI opens without network. Network first (so a new version is
 // picked up as soon as the server is reachable), the cached copy when offline. The API and the
 // WebSocket are never cached here: data lives in IndexedDB, managed by the app.
-const CACHE = 'chat-shell-v2';
+const CACHE = 'chat-shell-v3';
 const SHELL = ['/', '/index.html', '/style.css', '/favicon.svg', '/js/app.js', '/js/api.js', '/js/socket.js', '/js/ui.js', '/js/store.js',
-  '/js/attachments.js', '/js/voice.js', '/js/reactions.js'];
+  '/js/attachments.js', '/js/voice.js', '/js/reactions.js',
+  '/js/cursor.js'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -80,6 +80,7 @@ export const api = {
   send: (id, clientMsgId, text, extra = {}) => request('POST', `/api/conversations/${enc(id)}/messages`,
     { clientMsgId, ...(text ? { text } : {}), ...extra }),
   read: (id, seq) => request('POST', `/api/conversations/${enc(id)}/read`, { seq }),
+  delivered: (id, seq) => request('POST', `/api/conversations/${enc(id)}/delivered`, { seq }),
   change: (id, change) => request('PATCH', `/api/conversations/${enc(id)}`, change),
   clear: (id) => request('POST', `/api/conversations/${enc(id)}/clear`),
   deleteChat: (id) => request('DELETE', `/api/conversations/${enc(id)}`),

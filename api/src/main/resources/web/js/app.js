@@ -9,6 +9,7 @@ import { Store } from './store.js';
 import * as attachments from './attachments.js';
 import { VoiceRecorder, recordingSupported, voicePlayer, clock } from './voice.js';
 import { reactionChips, withPending, ReactionPicker } from './reactions.js';
+import { advance, readUpTo } from './cursor.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -55,6 +56,46 @@ const versions = {
     clearTimeout(this.timer);
     this.timer = 0;
     if (state.me) localStorage.setItem(this.key(), JSON.stringify(Object.fromEntries(this.map)));
+  },
+};
+
+// ------------------------------------------------------------------ contiguous cursors
+/**
+ * Per conversation, the highest seq this device holds with nothing missing below it (the rule is
+ * cursor.js), kept on the device: sync starts from it after every welcome, so a message missed live
+ * (4, while 5 came) is fetched rather than skipped, and it is what `delivered` reports.
+ */
+const cursors = {
+  map: new Map(),
+  timer: 0,
+  key: () => `chat.cursors.${state.me?.id}`,
+  load() {
+    try { this.map = new Map(Object.entries(JSON.parse(localStorage.getItem(this.key()) || '{}'))); } catch { this.map = new Map(); }
+  },
+  /** The conversation's cursor now, moved up through what is held (undefined: the chat is unknown). */
+  update(id) {
+    const c = state.conversations.get(id);
+    if (!c) return this.map.get(id);
+    // a chat this device has no cursor for yet starts where my account already received it
+    // (some device of mine holds that much): a new device does not fetch every chat's history
+    const old = this.map.has(id) ? this.map.get(id) : (c.deliveredSeq || 0);
+    const now = advance(old, c.clearedSeq || 0, state.messages.get(id) || new Map());
+    if (now !== this.map.get(id)) {
+      this.map.set(id, now);
+      if (!this.timer) this.timer = setTimeout(() => this.save(), 250);
+    }
+    return now;
+  },
+  save() {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    if (state.me) localStorage.setItem(this.key(), JSON.stringify(Object.fromEntries(this.map)));
+  },
+  forget() {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    this.map = new Map();
+    localStorage.removeItem(this.key());
   },
 };
 
@@ -154,6 +195,7 @@ $('logout').addEventListener('click', async () => {
     versions.timer = 0;
     versions.map = new Map();
     localStorage.removeItem(versions.key());
+    cursors.forget();
   }
   cancelRecording();
   clearStaged();
@@ -195,6 +237,7 @@ const newestOf = (held) => { let max = 0; for (const seq of held.keys()) if (seq
 /** Fills the state from IndexedDB: the inbox, messages and typed-but-unsent messages, before any network. */
 async function openDeviceCopy() {
   versions.load();
+  cursors.load();
   try {
     state.store = await Store.open(state.me.id);
     const [conversations, outbox, reactions] = await Promise.all([
@@ -242,7 +285,7 @@ function writeConversations() {
     console.warn('inbox cache write failed', e);
   }
 }
-addEventListener('pagehide', () => { writeConversations(); state.store?.flush(); versions.save(); });
+addEventListener('pagehide', () => { writeConversations(); state.store?.flush(); versions.save(); cursors.save(); });
 
 // ------------------------------------------------------------------ connection and sync
 /** Presence is only shown while connected: offline, what we knew may no longer be true. */
@@ -265,12 +308,19 @@ async function onWelcome(welcome) {
   try {
     const { conversations } = await api.conversations();
     const seen = new Set();
-    for (const c of conversations) { state.conversations.set(c.id, c); seen.add(c.id); }
+    receipts.reported.clear(); // what the server holds of my cursors now: report only what goes beyond
+    for (const c of conversations) {
+      state.conversations.set(c.id, c);
+      seen.add(c.id);
+      receipts.reported.set(c.id, { delivered: c.deliveredSeq || 0, read: c.readSeq || 0 });
+    }
     for (const id of [...state.conversations.keys()]) if (!seen.has(id)) state.conversations.delete(id);
-    // a device that holds a message has received it: fetch what is new everywhere (this is what
-    // turns an offline recipient's messages "delivered" when they come back), paged
+    // a device that holds a message has received it: fetch everything above the contiguous cursor,
+    // holes included (this is what turns an offline recipient's messages "delivered" when they
+    // come back), paged; then report the cursors
     for (const c of state.conversations.values()) {
-      if (c.lastSeq > heldUpTo(c)) await catchUp(c.id);
+      if (c.lastSeq > cursors.update(c.id)) await catchUp(c.id);
+      reportReceipts(c.id);
     }
     // edits, deletes and reactions made while this device was away
     for (const c of state.conversations.values()) {
@@ -286,16 +336,9 @@ async function onWelcome(welcome) {
   }
 }
 
-/** The highest seq this device holds of a conversation (or was told it already received). */
-function heldUpTo(c) {
-  const held = state.messages.get(c.id);
-  const top = held && held.size ? newestOf(held) : 0;
-  return Math.max(top, state.loaded.has(c.id) ? 0 : Math.max(c.deliveredSeq, c.clearedSeq));
-}
-
-/** Fetches everything above what this device holds, page by page. */
+/** Fetches everything above the contiguous cursor (any hole first), page by page. */
 async function catchUp(id) {
-  let after = heldUpTo(state.conversations.get(id));
+  let after = cursors.update(id);
   for (;;) {
     const page = await api.history(id, { after, limit: 100 });
     page.messages.forEach((m) => putMessage(m));
@@ -413,6 +456,7 @@ $('announcement-dismiss').addEventListener('click', () => { $('announcement').hi
 function putMessage(m, persist = true) {
   if (!state.messages.has(m.conversation)) state.messages.set(m.conversation, new Map());
   state.messages.get(m.conversation).set(m.seq, m);
+  cursors.update(m.conversation);
   if (persist && state.store) state.store.putSoon('messages', m);
   const pend = state.pending.get(m.conversation);
   if (pend && m.senderId === state.me.id) {
@@ -424,14 +468,23 @@ function putMessage(m, persist = true) {
 function onMessage(m) {
   putMessage(m);
   const c = state.conversations.get(m.conversation);
-  if (!c) { api.conversations().then(({ conversations }) => { conversations.forEach((x) => state.conversations.set(x.id, x)); renderInbox(); }); return; }
+  if (!c) {
+    api.conversations().then(({ conversations }) => {
+      conversations.forEach((x) => state.conversations.set(x.id, x));
+      cursors.update(m.conversation);
+      reportReceipts(m.conversation);
+      renderInbox();
+    });
+    return;
+  }
   if (m.seq >= c.lastSeq) { c.lastSeq = m.seq; c.lastMessage = m; c.updatedAt = m.at; c.archived = false; }
   if (m.senderId === state.me.id) {
+    // the server moved my cursors with my send (and reports them); this device's cursor is its own
     c.readSeq = Math.max(c.readSeq, m.seq); c.deliveredSeq = Math.max(c.deliveredSeq, m.seq);
   } else {
     state.typing.get(m.conversation)?.delete(m.senderId);
     if (m.conversation === state.current && document.visibilityState === 'visible') markRead();
-    else state.socket.send({ type: 'delivered', id: 'd' + m.seq, conversation: m.conversation, seq: m.seq });
+    else reportReceipts(m.conversation); // delivered: the contiguous cursor, once per window, never per message
     notify(c, m);
   }
   c.unreadCount = Math.max(0, c.lastSeq - c.readSeq);
@@ -534,6 +587,7 @@ function onConversationUpdated(view) {
   const old = state.messages.get(view.id);
   if (old) for (const seq of [...old.keys()]) if (seq <= view.clearedSeq) old.delete(seq);
   state.conversations.set(view.id, view);
+  cursors.update(view.id); // what was cleared counts as held
   repaint('inbox', view.id === state.current && 'conversation');
 }
 
@@ -544,6 +598,11 @@ function onReceipt(r) {
     c.readSeq = Math.max(c.readSeq, r.readSeq);
     c.deliveredSeq = Math.max(c.deliveredSeq, r.deliveredSeq);
     c.unreadCount = Math.max(0, c.lastSeq - c.readSeq); // read on another device clears it here
+    const reported = receipts.reported.get(r.conversation);
+    if (reported) { // the server holds them: this device need not report them
+      reported.read = Math.max(reported.read, r.readSeq);
+      reported.delivered = Math.max(reported.delivered, r.deliveredSeq);
+    }
   } else {
     c.peerReadSeq = Math.max(c.peerReadSeq, r.readSeq);
     c.peerDeliveredSeq = Math.max(c.peerDeliveredSeq, r.deliveredSeq);
@@ -809,29 +868,56 @@ $('back').addEventListener('click', () => {
   renderInbox();
 });
 
+/** The open chat is on screen: everything in it is seen, up to the contiguous cursor (a hole is not read). */
 function markRead() {
   const c = state.conversations.get(state.current);
-  if (!c || c.readSeq >= c.lastSeq || document.visibilityState !== 'visible') return;
-  c.readSeq = c.lastSeq;
-  c.deliveredSeq = Math.max(c.deliveredSeq, c.lastSeq);
-  c.unreadCount = 0;
+  if (!c || document.visibilityState !== 'visible') return;
+  const seen = readUpTo(c.lastSeq, cursors.update(c.id) ?? 0);
+  if (seen <= c.readSeq) return;
+  c.readSeq = seen;
+  c.deliveredSeq = Math.max(c.deliveredSeq, seen);
+  c.unreadCount = Math.max(0, c.lastSeq - c.readSeq);
   c.mentionCount = 0;
   repaint('inbox');
-  reportRead(c.id);
+  reportReceipts(c.id);
 }
 
-/** Read positions are reported debounced: a burst of messages read costs one frame. */
-const readTimers = new Map();
-function reportRead(id) {
-  clearTimeout(readTimers.get(id));
-  readTimers.set(id, setTimeout(() => {
-    readTimers.delete(id);
-    const c = state.conversations.get(id);
-    if (!c) return;
-    const frame = { type: 'read', conversation: id, seq: c.readSeq };
-    if (state.socket && state.socket.isOpen()) state.socket.send({ ...frame, id: 'r' + c.readSeq });
-    else api.read(id, c.readSeq).catch(() => {});
-  }, 300));
+/**
+ * Receipts are cursors, reported per conversation at most once per window: `delivered` is the
+ * contiguous cursor, `read` the highest seq seen (never above it). A burst of 100 messages costs
+ * one frame, not 100. reported holds what the server has of my cursors (from the welcome's sync,
+ * my own receipt.updated and what this device sent since), so nothing already there is sent.
+ */
+const RECEIPT_WINDOW_MS = 300;
+const receipts = { reported: new Map(), timers: new Map() };
+function reportReceipts(id) {
+  if (receipts.timers.has(id)) return; // the frame of this window will carry the newest cursors
+  receipts.timers.set(id, setTimeout(() => {
+    receipts.timers.delete(id);
+    sendReceipt(id);
+  }, RECEIPT_WINDOW_MS));
+}
+
+function sendReceipt(id) {
+  const c = state.conversations.get(id);
+  const cursor = cursors.update(id);
+  if (!c || cursor == null) return;
+  if (!receipts.reported.has(id)) receipts.reported.set(id, { delivered: 0, read: 0 });
+  const reported = receipts.reported.get(id);
+  const read = readUpTo(c.readSeq, cursor);
+  let frame = null;
+  if (read > reported.read) frame = { type: 'read', conversation: id, seq: read }; // read implies delivered
+  else if (cursor > Math.max(reported.delivered, reported.read)) frame = { type: 'delivered', conversation: id, seq: cursor };
+  if (!frame) return;
+  if (frame.type === 'read') reported.read = frame.seq;
+  reported.delivered = Math.max(reported.delivered, frame.seq);
+  if (state.socket && state.socket.isOpen()) {
+    state.socket.send({ ...frame, id: frame.type[0] + frame.seq });
+  } else {
+    // lost with the network: the next welcome starts again from what the server holds
+    (frame.type === 'read' ? api.read(id, frame.seq) : api.delivered(id, frame.seq)).catch(() => {});
+  }
+  if (cursor > reported.delivered) reportReceipts(id); // the delivered cursor went past what was read: next window
 }
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.current) markRead(); });
 
