@@ -434,6 +434,7 @@ function onEvent(ev) {
     case 'conversation.created': state.conversations.set(ev.data.id, ev.data); repaint('inbox'); refreshPresence().then(() => repaint('inbox')).catch(() => {}); break;
     case 'conversation.updated': onConversationUpdated(ev.data); break;
     case 'receipt.updated': onReceipt(ev.data); break;
+    case 'receipts.advanced': onReceiptsAdvanced(ev.data); break;
     case 'typing': onTyping(ev); break;
     case 'presence': state.presence.set(ev.data.user, ev.data); repaint('inbox', 'header'); break;
     case 'contact.updated': onContact(ev.data); break;
@@ -591,6 +592,12 @@ function onConversationUpdated(view) {
   repaint('inbox', view.id === state.current && 'conversation');
 }
 
+/**
+ * A member's cursors moved. Mine (any device): my unread count follows, and the server holds them,
+ * so this device need not report them. The peer's in a direct chat: my ticks. In a group another
+ * member's cursors never move my ticks (the server sends them only in direct chats anyway): ticks
+ * there say "everyone", and come from receipts.advanced.
+ */
 function onReceipt(r) {
   const c = state.conversations.get(r.conversation);
   if (!c) return;
@@ -603,11 +610,22 @@ function onReceipt(r) {
       reported.read = Math.max(reported.read, r.readSeq);
       reported.delivered = Math.max(reported.delivered, r.deliveredSeq);
     }
-  } else {
+  } else if (c.kind === 'direct') {
     c.peerReadSeq = Math.max(c.peerReadSeq, r.readSeq);
     c.peerDeliveredSeq = Math.max(c.peerDeliveredSeq, r.deliveredSeq);
+  } else {
+    return;
   }
   repaint('inbox', r.conversation === state.current && 'messages');
+}
+
+/** In a group's channel, everyone (the minimum over all members) has now received / read this far: my ticks. */
+function onReceiptsAdvanced(a) {
+  const c = state.conversations.get(a.conversation);
+  if (!c) return;
+  c.peerDeliveredSeq = Math.max(c.peerDeliveredSeq || 0, a.deliveredSeq || 0);
+  c.peerReadSeq = Math.max(c.peerReadSeq || 0, a.readSeq || 0);
+  repaint('inbox', a.conversation === state.current && 'messages');
 }
 
 function onTyping(ev) {
