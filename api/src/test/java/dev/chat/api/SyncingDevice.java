@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * One person's device in one conversation, doing what the web client does: it stores messages by
  * seq from live frames; when its socket is lost it reconnects (to the URL the supplier gives) and,
- * once welcomed, syncs by REST from the newest message it holds with nothing missing below.
+ * once welcomed, syncs by REST from the newest message it holds with nothing missing below (the
+ * web client's rule, {@link CursorRule}).
  */
 final class SyncingDevice {
     final TestClient user;
@@ -78,12 +79,12 @@ final class SyncingDevice {
         }
     }
 
-    /** Everything above the newest message held with nothing missing below it, page by page. */
+    /**
+     * Everything above the newest message held with nothing missing below it, page by page: the
+     * web client's own rule (cursor.js, run under node), not a copy of it.
+     */
     void sync() {
-        long after = 0;
-        while (held.contains(after + 1)) {
-            after++;
-        }
+        long after = CursorRule.contiguous(0, held);
         for (;;) {
             JsonNode page = user.get("/api/conversations/" + chat + "/messages?after=" + after + "&limit=100").body();
             page.path("messages").forEach(m -> held.add(m.path("seq").asLong()));
