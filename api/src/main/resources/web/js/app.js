@@ -9,7 +9,7 @@ import { Store } from './store.js';
 import * as attachments from './attachments.js';
 import { VoiceRecorder, recordingSupported, voicePlayer, clock } from './voice.js';
 import { reactionChips, withPending, ReactionPicker } from './reactions.js';
-import { advance, readUpTo } from './cursor.js';
+import { advance, contiguous, readUpTo } from './cursor.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -248,7 +248,11 @@ async function openDeviceCopy() {
     for (const m of messages) {
       if (m.seq > (state.conversations.get(m.conversation)?.clearedSeq || 0)) putMessage(m, false);
     }
-    for (const [id, held] of state.messages) held.hasMore = oldestOf(held) > (state.conversations.get(id)?.clearedSeq || 0) + 1;
+    for (const [id, held] of state.messages) {
+      held.hasMore = oldestOf(held) > (state.conversations.get(id)?.clearedSeq || 0) + 1;
+      // the cursor never claims more than the device's copy holds (a write lost with a closed tab)
+      if (cursors.map.has(id)) cursors.map.set(id, Math.min(cursors.map.get(id), contiguous(oldestOf(held) - 1, held)));
+    }
     for (const p of outbox) {
       if (!state.pending.has(p.conversation)) state.pending.set(p.conversation, []);
       if (!state.pending.get(p.conversation).some((x) => x.clientMsgId === p.clientMsgId)) {
@@ -480,8 +484,10 @@ function onMessage(m) {
   }
   if (m.seq >= c.lastSeq) { c.lastSeq = m.seq; c.lastMessage = m; c.updatedAt = m.at; c.archived = false; }
   if (m.senderId === state.me.id) {
-    // the server moved my cursors with my send (and reports them); this device's cursor is its own
+    // the server moved my cursors with my send: nothing to report for it (this device's cursor is its own)
     c.readSeq = Math.max(c.readSeq, m.seq); c.deliveredSeq = Math.max(c.deliveredSeq, m.seq);
+    const reported = receipts.reported.get(m.conversation);
+    if (reported) { reported.read = Math.max(reported.read, m.seq); reported.delivered = Math.max(reported.delivered, m.seq); }
   } else {
     state.typing.get(m.conversation)?.delete(m.senderId);
     if (m.conversation === state.current && document.visibilityState === 'visible') markRead();
