@@ -3,13 +3,12 @@ package dev.chat.api;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
@@ -57,9 +56,14 @@ final class CursorRule {
     }
 
     private static void start() throws IOException {
-        URL rule = CursorRule.class.getResource("/web/js/cursor.js");
-        if (rule == null) {
-            throw new IllegalStateException("web/js/cursor.js is not on the test class path");
+        // the file exactly as the web client gets it (from the class path: target/classes, or the
+        // packaged jar in the integration-test phase), handed to node as a data: URL
+        byte[] source;
+        try (InputStream in = CursorRule.class.getResourceAsStream("/web/js/cursor.js")) {
+            if (in == null) {
+                throw new IllegalStateException("web/js/cursor.js is not on the test class path");
+            }
+            source = in.readAllBytes();
         }
         String script = """
                 const { contiguous } = await import(process.argv[1]);
@@ -69,12 +73,7 @@ final class CursorRule {
                   process.stdout.write(contiguous(q.from, new Set(q.held)) + '\\n');
                 });
                 """;
-        String url;
-        try {
-            url = Path.of(rule.toURI()).toUri().toString();
-        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            url = rule.toString();
-        }
+        String url = "data:text/javascript;base64," + Base64.getEncoder().encodeToString(source);
         ProcessBuilder pb = new ProcessBuilder(System.getProperty("chat.it.node", "node"), "--input-type=module", "-e", script, url)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
