@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Receipts are cursors that tell the truth. A browser that got message 5 live but never 4 holds
  * nothing past 3 with no gap: it reports delivered and read only up to 3, and after its socket is
- * lost it syncs from 3, so 4 shows without a reload. In a channel, my message turns read only when
- * every other member has read it, live.
+ * lost it syncs from 3, so 4 shows without a reload. A burst of messages is reported in a few
+ * frames, at most one per conversation per window, not one per message. In a channel, my message
+ * turns read only when every other member has read it, live.
  */
 @ExtendWith(Browsers.class)
 class CursorReceiptsIT {
@@ -163,6 +164,73 @@ class CursorReceiptsIT {
         assertEquals(List.of("sending", "sent", "delivered", "read"), statuses,
                 "the ticks tell each step, in order, and read only once all have read");
         Browsers.screenshot(ana.page, "channel-read-by-all-ana");
+    }
+
+    /** Opens a socket in the page (its cookie), sends n messages in a row, resolves with the number of acks. */
+    private static final String SEND_BURST = """
+            async ({ chat, n }) => {
+              const ws = new WebSocket(`wss://${location.host}/ws`);
+              let acks = 0;
+              let done;
+              const allAcked = new Promise((resolve) => { done = resolve; });
+              await new Promise((resolve, reject) => {
+                ws.onerror = reject;
+                ws.onmessage = (e) => {
+                  const f = JSON.parse(e.data);
+                  if (f.type === 'welcome') resolve();
+                  if (f.type === 'ack' && ++acks === n) done();
+                };
+              });
+              for (let i = 1; i <= n; i++) {
+                ws.send(JSON.stringify({ type: 'send', id: 'b' + i, conversation: chat,
+                  clientMsgId: 'burst-' + i + '-' + chat.slice(0, 8), text: 'burst ' + i }));
+              }
+              await Promise.race([allAcked, new Promise((resolve) => setTimeout(resolve, 10000))]);
+              ws.close();
+              return acks;
+            }""";
+
+    @Test
+    void aBurstOfMessagesIsReportedDeliveredInAFewFramesNotOneEach(Browsers browsers) throws Exception {
+        String bobName = Browsers.uniqueName("bob");
+        Page bobPage = browsers.newPerson();
+        // Bob's frames, with when they left his page
+        List<long[]> receipts = new CopyOnWriteArrayList<>(); // {nanoTime, seq} of his delivered/read frames
+        AtomicReference<String> chat = new AtomicReference<>("");
+        bobPage.routeWebSocket(Pattern.compile(".*/ws$"), ws -> {
+            WebSocketRoute server = ws.connectToServer();
+            ws.onMessage(frame -> {
+                JsonNode f = parse(frame.text());
+                if (List.of("delivered", "read").contains(f.path("type").asText()) && chat.get().equals(f.path("conversation").asText())) {
+                    receipts.add(new long[] {System.nanoTime(), f.path("seq").asLong()});
+                }
+                server.send(frame.text());
+            });
+        });
+        ChatPage bob = ChatPage.signUp(bobPage, bobName, "Bob");
+        ChatPage ana = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
+        ana.startChat(bobName);
+        chat.set(ana.conversationId());
+        assertThat(bob.conversation("Ana")).isVisible(); // in Bob's inbox, not open: his device delivers, nobody reads
+
+        // Ana sends 30 messages at once over a socket of her own
+        int burst = 30;
+        Object acks = ana.page.evaluate(SEND_BURST, java.util.Map.of("chat", chat.get(), "n", burst));
+        assertEquals(burst, ((Number) acks).intValue(), "every message of the burst was accepted");
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (receipts.isEmpty() || receipts.get(receipts.size() - 1)[1] < burst) {
+            assertTrue(System.currentTimeMillis() < deadline, "Bob's device reports delivered up to " + burst);
+            bob.page.waitForTimeout(100);
+        }
+        assertThat(ana.messageAt(burst)).hasAttribute("data-status", "delivered"); // seq 1..30: the chat had no other message
+        bob.page.waitForTimeout(1000); // nothing more is on its way
+        assertTrue(receipts.size() <= 10, "a burst of " + burst + " messages costs a few frames, not one each: " + receipts.size());
+        for (int i = 1; i < receipts.size(); i++) {
+            long gapMillis = (receipts.get(i)[0] - receipts.get(i - 1)[0]) / 1_000_000;
+            // the window is 300 ms; the route adds its own jitter to when a frame is seen here
+            assertTrue(gapMillis >= 200, "at most one receipt frame per conversation per window, but two came " + gapMillis + " ms apart");
+        }
+        assertEquals(burst, receipts.get(receipts.size() - 1)[1], "the last one reports the whole burst");
     }
 
     private static JsonNode parse(String text) {
