@@ -136,13 +136,18 @@ final class SessionRegistry {
      */
     private final ConcurrentHashMap<UUID, java.time.Instant> revoked = new ConcurrentHashMap<>();
 
-    /** An admin ended this user's sessions: close them now, and refuse their older tokens from now on. */
+    /**
+     * An admin ended this user's sessions: close those of tokens issued up to {@code at}, and refuse
+     * such tokens from now on. A socket opened with a token of a login after {@code at} stays.
+     */
     void revoke(UUID user, java.time.Instant at, java.time.Duration tokenTtl) {
         revoked.merge(user, at, (a, b) -> a.isAfter(b) ? a : b);
         java.time.Instant stale = java.time.Instant.now().minus(tokenTtl);
         revoked.values().removeIf(i -> i.isBefore(stale));
         for (ClientSession s : List.copyOf(of(user))) {
-            s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+            if (isRevoked(s.user())) {
+                s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+            }
         }
     }
 
