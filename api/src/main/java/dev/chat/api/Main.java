@@ -136,7 +136,7 @@ public final class Main {
                 })
                 .shutdownHook(false)
                 .routing(r -> routing(r, problems, routeTable, meters, adminService,
-                        new AuthService(db, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
+                        new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
                         new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
                         new AttachmentService(attachments, auth, json),
                         new PeopleService(db, users, outbox, auth, json),

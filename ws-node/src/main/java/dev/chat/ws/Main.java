@@ -182,8 +182,12 @@ public final class Main {
                                Duration tokenTtl) {
         long acceptedAt = envelope.at().toEpochMilli();
         if (envelope.type() == EventType.SESSION_REVOKED) {
-            registry.revoke(UUID.fromString(envelope.data().path("user").asText()),
-                    java.time.Instant.parse(envelope.data().path("revokedAt").asText()), tokenTtl);
+            UUID user = UUID.fromString(envelope.data().path("user").asText());
+            if (envelope.data().hasNonNull("session")) {
+                registry.endSession(user, UUID.fromString(envelope.data().path("session").asText()), tokenTtl);
+            } else {
+                registry.revoke(user, java.time.Instant.parse(envelope.data().path("revokedAt").asText()), tokenTtl);
+            }
             return 0;
         }
         if (envelope.type() == EventType.ANNOUNCEMENT) {

@@ -131,10 +131,12 @@ final class SessionRegistry {
     }
 
     /**
-     * Revoked sessions, per user: the instant before which their tokens are refused here. Kept as
+     * Revoked sessions, per user: the instant up to which their tokens are refused here. Kept as
      * long as a token issued before it could still be valid; every node hears every revocation.
      */
     private final ConcurrentHashMap<UUID, java.time.Instant> revoked = new ConcurrentHashMap<>();
+    /** Sessions ended by logout (the family named by a token's {@code sid}), and until when to refuse them. */
+    private final ConcurrentHashMap<UUID, java.time.Instant> ended = new ConcurrentHashMap<>();
 
     /**
      * An admin ended this user's sessions: close those of tokens issued up to {@code at}, and refuse
@@ -151,8 +153,21 @@ final class SessionRegistry {
         }
     }
 
-    /** Whether this token was issued before its user's sessions were revoked. */
+    /** One session (login) of this user was logged out: close its sockets, refuse its tokens until they expire. */
+    void endSession(UUID user, UUID session, java.time.Duration tokenTtl) {
+        java.time.Instant now = java.time.Instant.now();
+        ended.put(session, now.plus(tokenTtl));
+        ended.values().removeIf(until -> until.isBefore(now));
+        for (ClientSession s : List.copyOf(of(user))) {
+            if (session.equals(s.user().session())) {
+                s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+            }
+        }
+    }
+
+    /** Whether this token was issued before its user's sessions were revoked, or its session was logged out. */
     boolean isRevoked(dev.chat.tokens.AccessClaims claims) {
-        return claims.revokedBy(revoked.get(claims.userId()));
+        return claims.revokedBy(revoked.get(claims.userId()))
+                || claims.session() != null && ended.containsKey(claims.session());
     }
 }
