@@ -251,6 +251,10 @@ public final class AuthService implements HttpService {
         if (len < 8 || len > 128) {
             throw ChatException.validation("'password' must be 8 to 128 characters long.");
         }
+        if (Passwords.isCommon(raw)) {
+            throw new ChatException(ErrorCode.WEAK_PASSWORD, "This password is one of the most commonly used ones, "
+                    + "which are guessed first: choose another (a few unrelated words make a strong one).");
+        }
         return raw;
     }
 

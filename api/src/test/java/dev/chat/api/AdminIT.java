@@ -65,6 +65,9 @@ class AdminIT {
             assertEquals(AdminBootstrap.Outcome.ALREADY_ADMIN, AdminBootstrap.ensure(db, "bea", null));
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> AdminBootstrap.ensure(db, "nobody", null), "a new admin needs a password");
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> AdminBootstrap.ensure(db, "nobody", "password1"), "not a commonly used password");
+            assertEquals(0, count(stack, "SELECT count(*) FROM users WHERE username = 'nobody'"));
         } finally {
             client.close();
         }

@@ -192,6 +192,28 @@ class AuthIT {
         return TestClient.request(stack.apiUrl(), "POST", "/api/auth/refresh", null, "{\"refreshToken\":\"" + token + "\"}");
     }
 
+    /** Commonly used passwords are refused at sign-up (any case), with a code programs can test and a detail people can act on. */
+    @Test
+    void commonPasswordsAreRefusedAtSignUp(ChatServers.Stack stack) throws Exception {
+        for (String weak : List.of("12345678", "password1", "qwertyuiop", "PassWord1")) {
+            TestClient.Response r = TestClient.request(stack.apiUrl(), "POST", "/api/auth/signup", null,
+                    "{\"username\":\"dee\",\"password\":\"" + weak + "\",\"session\":\"bearer\"}");
+            assertEquals(400, r.status(), weak + ": " + r.raw());
+            assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+            assertEquals("weak_password", r.body().path("code").asText(), weak);
+            assertTrue(r.body().path("detail").asText().contains("most commonly used"), r.body().path("detail").asText());
+        }
+        try (Connection c = stack.sql(); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM users WHERE username = 'dee'")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "no account was made");
+        }
+        TestClient.Response strong = TestClient.request(stack.apiUrl(), "POST", "/api/auth/signup", null,
+                "{\"username\":\"dee\",\"password\":\"violet tractor harbour\",\"session\":\"bearer\"}");
+        assertEquals(201, strong.status(), strong.raw());
+        assertEquals(200, TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null,
+                "{\"username\":\"dee\",\"password\":\"violet tractor harbour\"}").status());
+    }
+
     @Test
     void refreshWithoutAnySessionIsUnauthenticated(ChatServers.Stack stack) {
         var res = TestClient.request(stack.apiUrl(), "POST", "/api/auth/refresh", null, null);
