@@ -169,14 +169,12 @@ public final class AuthService implements HttpService {
      * invalid or expired, with no refresh token to go by, is {@code 401}.
      */
     private void logout(ServerRequest req, ServerResponse res) {
-        Optional<String> refreshToken = req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional();
+        java.util.List<String> refreshTokens = new java.util.ArrayList<>();
+        req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional().ifPresent(refreshTokens::add);
         // a body is optional (browsers send none; some clients send an empty one with a JSON type)
         if (req.headers().contentType().isPresent() && req.content().hasEntity()
                 && req.headers().contentLength().orElse(1) > 0) {
-            Optional<String> fromBody = json.body(req).optionalString("refreshToken", 1, 200);
-            if (fromBody.isPresent()) {
-                refreshToken = fromBody;
-            }
+            json.body(req).optionalString("refreshToken", 1, 200).ifPresent(refreshTokens::add);
         }
         java.util.Map<UUID, UUID> sessions = new java.util.HashMap<>(); // family -> user
         Optional<String> access = Authenticator.token(req);
@@ -188,18 +186,21 @@ public final class AuthService implements HttpService {
                 }
             } catch (dev.chat.tokens.InvalidTokenException e) {
                 boolean bearerHeader = req.headers().first(HeaderNames.AUTHORIZATION).isPresent();
-                if (bearerHeader && refreshToken.isEmpty()) {
+                if (bearerHeader && refreshTokens.isEmpty()) {
                     throw new ChatException(ErrorCode.UNAUTHENTICATED, "The access token is invalid or expired: "
                             + "to log out, send the refresh token as {\"refreshToken\": \"…\"}.");
                 }
             }
         }
-        Optional<String> presented = refreshToken;
-        outbox.inTransaction(t -> {
-            presented.flatMap(r -> users.familyOf(t.db(), sha256(r))).ifPresent(f -> sessions.put(f.family(), f.userId()));
-            sessions.forEach((family, user) -> endSession(t, user, family));
-            return null;
-        });
+        if (!sessions.isEmpty() || !refreshTokens.isEmpty()) {
+            outbox.inTransaction(t -> {
+                for (String r : refreshTokens) {
+                    users.familyOf(t.db(), sha256(r)).ifPresent(f -> sessions.put(f.family(), f.userId()));
+                }
+                sessions.forEach((family, user) -> endSession(t, user, family));
+                return null;
+            });
+        }
         sessions.values().forEach(auth.guard()::forget);
         res.headers().addCookie(expired(Authenticator.ACCESS_COOKIE, "/"));
         res.headers().addCookie(expired(Authenticator.REFRESH_COOKIE, "/api/auth"));

@@ -141,6 +141,23 @@ class AuthIT {
         assertEquals(200, refresh(stack, otherDevice.path("refreshToken").asText()).status(), "and its refresh token");
     }
 
+    /** A logout naming two sessions (the refresh cookie of one, another's refresh token in the body) ends both. */
+    @Test
+    void logoutEndsEverySessionItNames(ChatServers.Stack stack) throws Exception {
+        TestClient.signUp(stack.apiUrl(), "ana");
+        String inCookie = bearerLogin(stack).path("refreshToken").asText();
+        String inBody = bearerLogin(stack).path("refreshToken").asText();
+        String untouched = bearerLogin(stack).path("refreshToken").asText();
+        HttpResponse<String> out = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/auth/logout"))
+                .header("Cookie", "chat_refresh=" + inCookie).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"refreshToken\":\"" + inBody + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, out.statusCode(), out.body());
+        assertEquals(401, refresh(stack, inCookie).status(), "the cookie's session is ended");
+        assertEquals(401, refresh(stack, inBody).status(), "the body's session is ended");
+        assertEquals(200, refresh(stack, untouched).status(), "a session not named is untouched");
+    }
+
     /** Logging out with nothing that names a session: a bad bearer token or a malformed body is refused, nothing changes. */
     @Test
     void logoutWithABadTokenOrBodyIsAProblemAndEndsNothing(ChatServers.Stack stack) throws Exception {
