@@ -157,8 +157,21 @@ function setAuthMode(signup) {
   $('auth-switch-text').textContent = signup ? 'Already have an account?' : 'New here?';
   $('auth-switch').textContent = signup ? 'Log in instead' : 'Create an account';
   $('password').autocomplete = signup ? 'new-password' : 'current-password';
+  $('password-rule').hidden = !signup; // the rule is said before anyone types
   $('auth-error').textContent = '';
+  showPasswordError('');
 }
+
+/** A problem with the password itself, shown beside the field (and announced), not at the foot of the form. */
+function showPasswordError(message) {
+  const error = $('password-error');
+  error.textContent = message;
+  error.hidden = !message;
+  error.setAttribute('role', message ? 'alert' : 'none');
+  if (message) $('password').setAttribute('aria-invalid', 'true');
+  else $('password').removeAttribute('aria-invalid');
+}
+$('password').addEventListener('input', () => showPasswordError(''));
 
 $('auth-switch').addEventListener('click', () => setAuthMode(!signingUp));
 $('auth-form').addEventListener('submit', async (e) => {
@@ -168,6 +181,7 @@ $('auth-form').addEventListener('submit', async (e) => {
   const button = $('auth-submit');
   button.disabled = true;
   $('auth-error').textContent = '';
+  showPasswordError('');
   try {
     const session = signingUp
       ? await api.signup(username, password, $('displayName').value.trim())
@@ -178,7 +192,14 @@ $('auth-form').addEventListener('submit', async (e) => {
     showApp();
     confirmSession(); // the full profile (its role shows the admin console link)
   } catch (err) {
-    $('auth-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server. Check your connection.';
+    const aboutPassword = err instanceof ApiError && signingUp
+      && (err.code === 'weak_password' || (err.code === 'validation_failed' && err.message.includes("'password'")));
+    if (aboutPassword) {
+      showPasswordError(err.message);
+      $('password').focus();
+    } else {
+      $('auth-error').textContent = err instanceof ApiError ? err.message : 'Cannot reach the server. Check your connection.';
+    }
   } finally {
     button.disabled = false;
   }

@@ -3,22 +3,26 @@ package dev.chat.api;
 import dev.chat.tokens.AccessClaims;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * What a valid token alone cannot tell: whether its account is still enabled, whether its
- * sessions were revoked after it was issued, and the account's current role. Read from
- * PostgreSQL and kept for {@link #FRESH_FOR_NANOS} per user, so a disable or a forced logout
- * takes hold on every api instance within a second, at one primary-key lookup per user per second.
+ * sessions were revoked after it was issued, whether its own session was ended by a logout, and
+ * the account's current role. Read from PostgreSQL and kept for {@link #FRESH_FOR_NANOS} per user,
+ * so a disable, a forced logout or a logout takes hold on every api instance within a second (at
+ * once on the instance that made it), at one primary-key lookup per user per second.
  */
 public final class AccountGuard {
     static final long FRESH_FOR_NANOS = 1_000_000_000L;
     private static final int MAX_ENTRIES = 100_000;
 
     /** The account's standing, as of {@code readAt}. */
-    record Standing(String role, boolean disabled, Instant revokedAt, long readAt) {
+    record Standing(String role, boolean disabled, Instant revokedAt, Set<UUID> endedSessions, long readAt) {
     }
 
     private final Db db;
@@ -35,7 +39,7 @@ public final class AccountGuard {
         if (s.disabled()) {
             throw new ChatException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
         }
-        if (claims.revokedBy(s.revokedAt())) {
+        if (claims.revokedBy(s.revokedAt()) || claims.session() != null && s.endedSessions().contains(claims.session())) {
             throw new ChatException(ErrorCode.UNAUTHENTICATED, "This session was ended; log in again.");
         }
         return s;
@@ -53,9 +57,15 @@ public final class AccountGuard {
             return Optional.of(cached);
         }
         Optional<Standing> read = db.client().execute()
-                .get("SELECT role, disabled, sessions_revoked_at FROM users WHERE id = ?::uuid", user)
+                .get("""
+                        SELECT role, disabled, sessions_revoked_at,
+                               (SELECT string_agg(e.family::text, ',') FROM ended_sessions e
+                                WHERE e.user_id = u.id AND e.expires_at > now()) AS ended
+                        FROM users u WHERE id = ?::uuid""", user)
                 .map(r -> new Standing(Db.string(r, "role"), (Boolean) Db.value(r, "disabled"),
-                        Db.isNull(r, "sessions_revoked_at") ? null : Db.instant(r, "sessions_revoked_at"), now));
+                        Db.isNull(r, "sessions_revoked_at") ? null : Db.instant(r, "sessions_revoked_at"),
+                        Db.isNull(r, "ended") ? Set.of() : Arrays.stream(Db.string(r, "ended").split(","))
+                                .map(UUID::fromString).collect(Collectors.toUnmodifiableSet()), now));
         if (cache.size() > MAX_ENTRIES) {
             cache.clear(); // a crude bound: entries are cheap to read again
         }

@@ -31,6 +31,9 @@ public final class AdminBootstrap {
         if (password != null && (password.length() < 8 || password.length() > 128)) {
             throw new IllegalArgumentException("a password is 8 to 128 characters");
         }
+        if (password != null && Passwords.isCommon(password)) {
+            throw new IllegalArgumentException("that password is one of the most commonly used ones: choose another");
+        }
         return db.inTransaction(tx -> {
             var existing = tx.get("SELECT role FROM users WHERE username = ? FOR UPDATE", name);
             if (existing.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.chat.api;
 
+import dev.chat.fanout.Envelope;
+import dev.chat.fanout.EventType;
 import dev.chat.tokens.AccessTokens;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.SetCookie;
@@ -30,6 +32,12 @@ import java.util.regex.Pattern;
  * tokens; a spent token presented again after {@value #REUSE_GRACE_SECONDS} s means someone holds a
  * copy, and the whole family is revoked (the thief and the victim both log in again). Within those
  * seconds it is another tab of the same browser that lost the race: 401, nothing revoked.
+ *
+ * <p>Every access token names its session (the family, claim {@code sid}). Logging out, or a
+ * family revoked for reuse, ends the session: its refresh tokens are deleted, api refuses its
+ * access tokens (at once here, within a second on other instances, see {@link AccountGuard}), and
+ * every ws-node closes its sockets and refuses its tokens ({@code session.revoked} with
+ * {@code data.session}).
  */
 public final class AuthService implements HttpService {
     static final Pattern USERNAME = Pattern.compile("[a-z0-9_.]{3,32}");
@@ -39,6 +47,7 @@ public final class AuthService implements HttpService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Db db;
+    private final Outbox outbox;
     private final UserStore users;
     private final AccessTokens tokens;
     private final Authenticator auth;
@@ -47,8 +56,9 @@ public final class AuthService implements HttpService {
     private final RateLimiter limiter;
     private final RateLimits limits;
 
-    public AuthService(Db db, UserStore users, AccessTokens tokens, Authenticator auth, Json json, boolean secureCookies,
-                       RateLimiter limiter, RateLimits limits) {
+    public AuthService(Db db, Outbox outbox, UserStore users, AccessTokens tokens, Authenticator auth, Json json,
+                       boolean secureCookies, RateLimiter limiter, RateLimits limits) {
+        this.outbox = outbox;
         this.limiter = limiter;
         this.limits = limits;
         this.db = db;
@@ -122,10 +132,14 @@ public final class AuthService implements HttpService {
         byte[] hash = sha256(presented);
         String successor = newRefreshToken();
         // spending the token and storing its successor commit together, or neither does
-        Optional<UserStore.Account> renewed = db.inTransaction(tx -> {
+        java.util.concurrent.atomic.AtomicReference<UUID> family = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<UUID> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        Optional<UserStore.Account> renewed = outbox.inTransaction(t -> {
+            var tx = t.db();
             Optional<UserStore.Presented> p = users.spendRefreshToken(tx, hash, REUSE_GRACE_SECONDS);
             if (p.isPresent() && p.get().use() == UserStore.Use.REUSED) {
-                users.revokeFamily(tx, p.get().family());
+                endSession(t, p.get().userId(), p.get().family());
+                ended.set(p.get().userId());
                 LOG.warning(() -> "a spent refresh token was presented again for user " + p.get().userId()
                         + ": that session is revoked on every device that shared it");
             }
@@ -134,38 +148,90 @@ public final class AuthService implements HttpService {
                     .filter(a -> !a.disabled());
             account.ifPresent(a -> users.insertRefreshToken(tx, sha256(successor), a.id(), p.get().family(),
                     Instant.now().plus(REFRESH_TTL)));
+            account.ifPresent(a -> family.set(p.get().family()));
             return account;
         });
+        if (ended.get() != null) {
+            auth.guard().forget(ended.get());
+        }
         if (renewed.isPresent()) {
-            sendSession(res, Status.OK_200, renewed.get(), bearer, successor);
+            sendSession(res, Status.OK_200, renewed.get(), bearer, successor, family.get());
             return;
         }
         throw new ChatException(ErrorCode.UNAUTHENTICATED, "The session has ended; log in again.");
     }
 
+    /**
+     * Ends the caller's session, whichever way it is named: the refresh cookie (browsers), a
+     * {@code refreshToken} in a JSON body (bearer clients; works after the access token expired),
+     * or the access token (cookie or {@code Authorization: Bearer}). Every one of them given is
+     * ended. An unknown or already ended session is no error (204); a bearer header that is
+     * invalid or expired, with no refresh token to go by, is {@code 401}.
+     */
     private void logout(ServerRequest req, ServerResponse res) {
-        req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional()
-                .ifPresent(t -> db.inTransaction(tx -> {
-                    users.revokeFamilyOf(tx, sha256(t));
-                    return null;
-                }));
+        java.util.List<String> refreshTokens = new java.util.ArrayList<>();
+        req.headers().cookies().first(Authenticator.REFRESH_COOKIE).asOptional().ifPresent(refreshTokens::add);
+        // a body is optional (browsers send none; some clients send an empty one with a JSON type)
+        if (req.headers().contentType().isPresent() && req.content().hasEntity()
+                && req.headers().contentLength().orElse(1) > 0) {
+            json.body(req).optionalString("refreshToken", 1, 200).ifPresent(refreshTokens::add);
+        }
+        java.util.Map<UUID, UUID> sessions = new java.util.HashMap<>(); // family -> user
+        Optional<String> access = Authenticator.token(req);
+        if (access.isPresent()) {
+            try {
+                dev.chat.tokens.AccessClaims claims = tokens.verify(access.get());
+                if (claims.session() != null) {
+                    sessions.put(claims.session(), claims.userId());
+                }
+            } catch (dev.chat.tokens.InvalidTokenException e) {
+                boolean bearerHeader = req.headers().first(HeaderNames.AUTHORIZATION).isPresent();
+                if (bearerHeader && refreshTokens.isEmpty()) {
+                    throw new ChatException(ErrorCode.UNAUTHENTICATED, "The access token is invalid or expired: "
+                            + "to log out, send the refresh token as {\"refreshToken\": \"…\"}.");
+                }
+            }
+        }
+        if (!sessions.isEmpty() || !refreshTokens.isEmpty()) {
+            outbox.inTransaction(t -> {
+                for (String r : refreshTokens) {
+                    users.familyOf(t.db(), sha256(r)).ifPresent(f -> sessions.put(f.family(), f.userId()));
+                }
+                sessions.forEach((family, user) -> endSession(t, user, family));
+                return null;
+            });
+        }
+        sessions.values().forEach(auth.guard()::forget);
         res.headers().addCookie(expired(Authenticator.ACCESS_COOKIE, "/"));
         res.headers().addCookie(expired(Authenticator.REFRESH_COOKIE, "/api/auth"));
         res.status(Status.NO_CONTENT_204).send();
     }
 
+    /**
+     * Ends one session (a family of refresh tokens): its refresh tokens go, its access tokens are
+     * refused by api until they would have expired, and every ws-node closes its sockets.
+     */
+    private void endSession(Outbox.Tx t, UUID user, UUID family) {
+        Instant now = Instant.now();
+        users.endSession(t.db(), user, family, now.plus(tokens.ttl()));
+        t.announce(Envelope.broadcast(EventType.SESSION_REVOKED, now, json.object().put("user", user.toString())
+                .put("session", family.toString()).put("revokedAt", now.toString())));
+    }
+
     /** A new session (login, sign-up): a new family of refresh tokens. */
     private void startSession(ServerResponse res, Status status, UserStore.Account account, boolean bearer) {
         String refresh = newRefreshToken();
+        UUID family = UUID.randomUUID();
         db.inTransaction(tx -> {
-            users.insertRefreshToken(tx, sha256(refresh), account.id(), UUID.randomUUID(), Instant.now().plus(REFRESH_TTL));
+            users.insertRefreshToken(tx, sha256(refresh), account.id(), family, Instant.now().plus(REFRESH_TTL));
             return null;
         });
-        sendSession(res, status, account, bearer, refresh);
+        sendSession(res, status, account, bearer, refresh, family);
     }
 
-    private void sendSession(ServerResponse res, Status status, UserStore.Account account, boolean bearer, String refresh) {
-        String access = tokens.issue(account.id(), account.username(), account.role());
+    private void sendSession(ServerResponse res, Status status, UserStore.Account account, boolean bearer, String refresh,
+                             UUID family) {
+        String access = tokens.issue(account.id(), account.username(), account.role(), family);
         Instant accessExpiry = Instant.now().plus(tokens.ttl());
         if (bearer) {
             json.send(res, status, new Views.Session(account.view(), access, refresh, accessExpiry));
@@ -185,6 +251,10 @@ public final class AuthService implements HttpService {
         int len = raw.codePointCount(0, raw.length());
         if (len < 8 || len > 128) {
             throw ChatException.validation("'password' must be 8 to 128 characters long.");
+        }
+        if (Passwords.isCommon(raw)) {
+            throw new ChatException(ErrorCode.WEAK_PASSWORD, "This password is one of the most commonly used ones, "
+                    + "which are guessed first: choose another (a few unrelated words make a strong one).");
         }
         return raw;
     }

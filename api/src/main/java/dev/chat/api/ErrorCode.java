@@ -7,6 +7,7 @@ package dev.chat.api;
 public enum ErrorCode {
     MALFORMED_JSON(400, "Malformed JSON"),
     VALIDATION_FAILED(400, "Invalid request"),
+    WEAK_PASSWORD(400, "Password too common"),
     UNAUTHENTICATED(401, "Authentication required"),
     BAD_CREDENTIALS(401, "Wrong username or password"),
     ACCOUNT_DISABLED(401, "Account disabled"),

@@ -155,7 +155,7 @@ public final class Main {
                         .maxPayloadSize(1024 * 1024) // a batch of frames is at most 512 KiB
                         .routing(r -> r.register(internal)))
                 .routing(r -> routing(r, problems, routeTable, meters, adminService,
-                        new AuthService(db, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
+                        new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
                         new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
                         new AttachmentService(attachments, auth, json),
                         new PeopleService(db, users, outbox, auth, json),

@@ -72,13 +72,25 @@ public final class UserStore {
         return Optional.of(new Presented(Db.uuid(r, "user_id"), Db.uuid(r, "family"), use));
     }
 
-    /** Ends a session: every token of the family the given token belongs to. */
-    public void revokeFamilyOf(DbExecute db, byte[] hash) {
-        db.delete("DELETE FROM refresh_tokens WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = ?)", hash);
+    /** A session named by one of its refresh tokens (spent ones too, while they are kept). */
+    public record Session(UUID userId, UUID family) {
     }
 
-    public void revokeFamily(DbExecute db, UUID family) {
+    public Optional<Session> familyOf(DbExecute db, byte[] hash) {
+        return db.get("SELECT user_id, family FROM refresh_tokens WHERE token_hash = ?", hash)
+                .map(r -> new Session(Db.uuid(r, "user_id"), Db.uuid(r, "family")));
+    }
+
+    /**
+     * Ends a session: deletes every refresh token of the family, and records it as ended until
+     * {@code accessTokensExpire} (the last of its access tokens is refused until then).
+     */
+    public void endSession(DbExecute db, UUID user, UUID family, java.time.Instant accessTokensExpire) {
         db.delete("DELETE FROM refresh_tokens WHERE family = ?::uuid", family);
+        db.delete("DELETE FROM ended_sessions WHERE user_id = ?::uuid AND expires_at < now()", user);
+        db.insert("""
+                INSERT INTO ended_sessions (family, user_id, expires_at) SELECT ?::uuid, id, ? FROM users WHERE id = ?::uuid
+                ON CONFLICT (family) DO NOTHING""", family, java.sql.Timestamp.from(accessTokensExpire), user);
     }
 
     private static Account account(DbRow r) {

@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,7 +52,11 @@ class AuthIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, replay.statusCode());
 
+        String access = cookie(jar, "chat_access");
         assertEquals(204, browser.send(json(stack, "/api/auth/logout", null), HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> copiedCookie = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/me"))
+                .header("Cookie", "chat_access=" + access).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, copiedCookie.statusCode(), "a copy of the logged-out session's access cookie is refused too");
         HttpResponse<String> afterLogout = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/auth/refresh"))
                 .header("Cookie", "chat_refresh=" + newRefresh).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -89,6 +95,109 @@ class AuthIT {
         assertEquals(401, refresh(stack, current).status(), "logging out with any token of the session ends all of it");
     }
 
+    /**
+     * A bearer client logs out with its access token (header), its refresh token (body) or both:
+     * each way ends that session and nothing else. The refresh token is refused; the access token
+     * is refused by this api instance at once and by another within a second; its sockets on both
+     * nodes are closed with 4401 within a second, and it cannot open new ones.
+     */
+    @Test
+    void bearerLogoutEndsItsSessionEverywhereInEveryForm(ChatServers.Stack stack) throws Exception {
+        TestClient.signUp(stack.apiUrl(), "ana");
+        JsonNode otherDevice = bearerLogin(stack);
+        TestClient other = client(stack, otherDevice);
+        TestClient.Socket otherSocket = other.connect(stack.wsUrlA());
+        otherSocket.next("welcome", WAIT);
+        for (String form : List.of("header", "body", "both")) {
+            JsonNode session = bearerLogin(stack);
+            String refreshToken = session.path("refreshToken").asText();
+            TestClient ana = client(stack, session);
+            TestClient.Socket onA = ana.connect(stack.wsUrlA());
+            TestClient.Socket onB = ana.connect(stack.wsUrlB());
+            onA.next("welcome", WAIT);
+            onB.next("welcome", WAIT);
+            assertEquals(200, ana.via(stack.apiUrlB()).get("/api/me").status(), "instance B has the account's standing cached");
+
+            TestClient.Response out = TestClient.request(stack.apiUrl(), "POST", "/api/auth/logout",
+                    form.equals("body") ? null : ana.token,
+                    form.equals("header") ? null : "{\"refreshToken\":\"" + refreshToken + "\"}");
+            long answered = System.nanoTime();
+            assertEquals(204, out.status(), form + ": " + out.raw());
+            TestClient.Response here = ana.get("/api/me");
+            assertEquals(401, here.status(), form + ": the access token is refused at once by the instance that logged out");
+            assertEquals("unauthenticated", here.body().path("code").asText());
+            assertEquals(4401, onA.closeCode.get(1, TimeUnit.SECONDS), form + ": node A closed the session's socket");
+            assertEquals(4401, onB.closeCode.get(1, TimeUnit.SECONDS), form + ": node B closed the session's socket");
+            int elsewhere = awaitStatus(ana.via(stack.apiUrlB()), 401, answered, 1000);
+            assertEquals(401, elsewhere, form + ": the other api instance refuses the access token within a second");
+            assertEquals(401, refresh(stack, refreshToken).status(), form + ": the refresh token is revoked");
+            TestClient.Socket again = ana.connect(stack.wsUrlB());
+            assertEquals(4401, again.closeCode.get(2, TimeUnit.SECONDS), form + ": the access token cannot open a socket");
+            assertEquals(204, TestClient.request(stack.apiUrl(), "POST", "/api/auth/logout", null,
+                    "{\"refreshToken\":\"" + refreshToken + "\"}").status(), form + ": logging out twice is no error");
+        }
+        assertFalse(otherSocket.closeCode.isDone(), "another device's socket stays open");
+        assertEquals(200, other.get("/api/me").status(), "another device's access token still works");
+        assertEquals(200, refresh(stack, otherDevice.path("refreshToken").asText()).status(), "and its refresh token");
+    }
+
+    /** A logout naming two sessions (the refresh cookie of one, another's refresh token in the body) ends both. */
+    @Test
+    void logoutEndsEverySessionItNames(ChatServers.Stack stack) throws Exception {
+        TestClient.signUp(stack.apiUrl(), "ana");
+        String inCookie = bearerLogin(stack).path("refreshToken").asText();
+        String inBody = bearerLogin(stack).path("refreshToken").asText();
+        String untouched = bearerLogin(stack).path("refreshToken").asText();
+        HttpResponse<String> out = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/api/auth/logout"))
+                .header("Cookie", "chat_refresh=" + inCookie).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"refreshToken\":\"" + inBody + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, out.statusCode(), out.body());
+        assertEquals(401, refresh(stack, inCookie).status(), "the cookie's session is ended");
+        assertEquals(401, refresh(stack, inBody).status(), "the body's session is ended");
+        assertEquals(200, refresh(stack, untouched).status(), "a session not named is untouched");
+    }
+
+    /** Logging out with nothing that names a session: a bad bearer token or a malformed body is refused, nothing changes. */
+    @Test
+    void logoutWithABadTokenOrBodyIsAProblemAndEndsNothing(ChatServers.Stack stack) throws Exception {
+        TestClient.signUp(stack.apiUrl(), "ana");
+        JsonNode session = bearerLogin(stack);
+        TestClient.Response badHeader = TestClient.request(stack.apiUrl(), "POST", "/api/auth/logout", "not-a-token", null);
+        assertEquals(401, badHeader.status(), badHeader.raw());
+        assertEquals("unauthenticated", badHeader.body().path("code").asText());
+        assertTrue(badHeader.contentType().startsWith("application/problem+json"), badHeader.contentType());
+        assertTrue(badHeader.body().path("detail").asText().contains("refreshToken"), "says how to log out instead");
+        TestClient.Response badBody = TestClient.request(stack.apiUrl(), "POST", "/api/auth/logout", session.path("accessToken").asText(),
+                "{\"refreshToken\":42}");
+        assertEquals(400, badBody.status(), badBody.raw());
+        assertEquals(200, client(stack, session).get("/api/me").status(), "the session is untouched");
+        assertEquals(200, refresh(stack, session.path("refreshToken").asText()).status());
+    }
+
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(5);
+
+    private static TestClient client(ChatServers.Stack stack, JsonNode session) {
+        return TestClient.withToken(stack.apiUrl(), session.at("/user/username").asText(), session.path("accessToken").asText(),
+                java.util.UUID.fromString(session.at("/user/id").asText()));
+    }
+
+    /**
+     * Polls GET /api/me until it answers {@code status}, the last time once {@code withinMs} since
+     * {@code start} have passed; the last status.
+     */
+    static int awaitStatus(TestClient c, int status, long start, long withinMs) throws InterruptedException {
+        while (true) {
+            boolean lastChance = (System.nanoTime() - start) / 1_000_000 >= withinMs;
+            int got = c.get("/api/me").status();
+            if (got == status || lastChance) {
+                return got;
+            }
+            long left = withinMs - (System.nanoTime() - start) / 1_000_000;
+            Thread.sleep(Math.max(0, Math.min(50, left)));
+        }
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode bearerLogin(ChatServers.Stack stack) {
         var r = TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null,
                 "{\"username\":\"ana\",\"password\":\"correct horse battery\",\"session\":\"bearer\"}");
@@ -98,6 +207,28 @@ class AuthIT {
 
     private static TestClient.Response refresh(ChatServers.Stack stack, String token) {
         return TestClient.request(stack.apiUrl(), "POST", "/api/auth/refresh", null, "{\"refreshToken\":\"" + token + "\"}");
+    }
+
+    /** Commonly used passwords are refused at sign-up (any case), with a code programs can test and a detail people can act on. */
+    @Test
+    void commonPasswordsAreRefusedAtSignUp(ChatServers.Stack stack) throws Exception {
+        for (String weak : List.of("12345678", "password1", "qwertyuiop", "PassWord1")) {
+            TestClient.Response r = TestClient.request(stack.apiUrl(), "POST", "/api/auth/signup", null,
+                    "{\"username\":\"dee\",\"password\":\"" + weak + "\",\"session\":\"bearer\"}");
+            assertEquals(400, r.status(), weak + ": " + r.raw());
+            assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+            assertEquals("weak_password", r.body().path("code").asText(), weak);
+            assertTrue(r.body().path("detail").asText().contains("most commonly used"), r.body().path("detail").asText());
+        }
+        try (Connection c = stack.sql(); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM users WHERE username = 'dee'")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "no account was made");
+        }
+        TestClient.Response strong = TestClient.request(stack.apiUrl(), "POST", "/api/auth/signup", null,
+                "{\"username\":\"dee\",\"password\":\"violet tractor harbour\",\"session\":\"bearer\"}");
+        assertEquals(201, strong.status(), strong.raw());
+        assertEquals(200, TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null,
+                "{\"username\":\"dee\",\"password\":\"violet tractor harbour\"}").status());
     }
 
     @Test

@@ -61,7 +61,9 @@ public enum EventType {
     ANNOUNCEMENT("announcement", true, true),
     /**
      * An account's sessions were revoked (disabled, forced logout); every node closes that user's
-     * sockets and refuses tokens issued before {@code data.revokedAt}. Never sent to clients.
+     * sockets of tokens issued up to {@code data.revokedAt} and refuses such tokens. With
+     * {@code data.session}, only that session (login) was ended (logout): its sockets are closed and
+     * tokens naming it ({@code sid}) refused. Never sent to clients.
      */
     SESSION_REVOKED("session.revoked", false, true);
 

@@ -30,6 +30,8 @@ public final class AccessTokens {
     public static final int MIN_SECRET_BYTES = 32;
     private static final String ISSUER = "chat-api";
     private static final String AUDIENCE = "chat";
+    private static final String ISSUED_AT_MS = "iat_ms";
+    private static final String SESSION = "sid";
 
     private final MACSigner signer;
     private final MACVerifier verifier;
@@ -62,19 +64,33 @@ public final class AccessTokens {
         return ttl;
     }
 
-    /** A signed token for this user, valid for {@link #ttl()} from now. */
+    /** A signed token for this user, valid for {@link #ttl()} from now, of no session. */
     public String issue(UUID userId, String username, String role) {
+        return issue(userId, username, role, null);
+    }
+
+    /**
+     * A signed token for this user and session (the login's refresh-token family, {@code sid}),
+     * valid for {@link #ttl()} from now. Besides {@code iat} (whole seconds, as JWT has it) it
+     * carries {@code iat_ms}, the issue time in milliseconds, so that a token issued in the same
+     * second as, but after, a revocation of the user's sessions is not taken for an older one.
+     */
+    public String issue(UUID userId, String username, String role, UUID session) {
         Instant now = clock.instant();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
                 .subject(userId.toString())
                 .claim("usr", username)
                 .claim("role", role)
                 .issueTime(Date.from(now))
+                .claim(ISSUED_AT_MS, now.toEpochMilli())
                 .expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
+                .jwtID(UUID.randomUUID().toString());
+        if (session != null) {
+            builder.claim(SESSION, session.toString());
+        }
+        JWTClaimsSet claims = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(signer);
@@ -121,7 +137,18 @@ public final class AccessTokens {
             if (username == null || role == null || claims.getSubject() == null || iat == null) {
                 throw new InvalidTokenException("incomplete claims");
             }
-            return new AccessClaims(UUID.fromString(claims.getSubject()), username, role, iat.toInstant(), exp.toInstant());
+            Long iatMs = claims.getLongClaim(ISSUED_AT_MS);
+            Instant issued = iat.toInstant();
+            if (iatMs != null) {
+                // the precise time must lie in the second iat names; otherwise the token is not ours
+                if (iatMs / 1000 != issued.getEpochSecond()) {
+                    throw new InvalidTokenException("inconsistent issue time");
+                }
+                issued = Instant.ofEpochMilli(iatMs);
+            }
+            String sid = claims.getStringClaim(SESSION);
+            return new AccessClaims(UUID.fromString(claims.getSubject()), username, role, issued, exp.toInstant(),
+                    sid == null ? null : UUID.fromString(sid));
         } catch (JOSEException | ParseException | IllegalArgumentException e) {
             throw new InvalidTokenException("unverifiable token", e);
         }

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,32 @@ class AccessTokensTest {
         assertEquals(USER, claims.userId());
         assertEquals("ana", claims.username());
         assertEquals("user", claims.role());
+    }
+
+    @Test
+    void aTokenCarriesItsSessionAndItsIssueTimeToTheMillisecond() {
+        Instant at = Instant.parse("2026-01-01T00:00:07.250Z");
+        UUID session = UUID.fromString("0e5d1c2b-3a49-4f8e-9d7c-6b5a4f3e2d1c");
+        AccessTokens tokens = new AccessTokens(SECRET, Duration.ofMinutes(15), Clock.fixed(at, ZoneOffset.UTC));
+        AccessClaims claims = tokens.verify(tokens.issue(USER, "ana", "user", session));
+        assertEquals(session, claims.session());
+        assertEquals(at, claims.issuedAt());
+        assertEquals(null, tokens.verify(tokens.issue(USER, "ana", "user")).session());
+    }
+
+    /** A forced logout at .100 of a second ends the tokens issued before it, not those issued at .400 of it. */
+    @Test
+    void aRevocationEndsOnlyTokensIssuedUpToItsMillisecond() {
+        Instant revokedAt = Instant.parse("2026-01-01T00:00:07.100Z");
+        AccessClaims before = new AccessTokens(SECRET, Duration.ofMinutes(15), Clock.fixed(revokedAt.minusMillis(60), ZoneOffset.UTC))
+                .verify(new AccessTokens(SECRET, Duration.ofMinutes(15), Clock.fixed(revokedAt.minusMillis(60), ZoneOffset.UTC))
+                        .issue(USER, "ana", "user"));
+        AccessTokens after = new AccessTokens(SECRET, Duration.ofMinutes(15), Clock.fixed(revokedAt.plusMillis(300), ZoneOffset.UTC));
+        AccessClaims later = after.verify(after.issue(USER, "ana", "user"));
+        assertTrue(before.revokedBy(revokedAt));
+        assertTrue(new AccessClaims(USER, "ana", "user", revokedAt, revokedAt.plusSeconds(60)).revokedBy(revokedAt));
+        assertFalse(later.revokedBy(revokedAt), "issued 300 ms after the revocation, in the same second");
+        assertFalse(later.revokedBy(null));
     }
 
     @Test

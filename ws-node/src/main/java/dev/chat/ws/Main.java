@@ -159,8 +159,12 @@ public final class Main {
         if (event.type() == EventType.SESSION_REVOKED) {
             try {
                 var data = mapper.readTree(event.frame()).path("data");
-                registry.revoke(UUID.fromString(data.path("user").asText()),
-                        java.time.Instant.parse(data.path("revokedAt").asText()), tokenTtl);
+                UUID user = UUID.fromString(data.path("user").asText());
+                if (data.hasNonNull("session")) {
+                    registry.endSession(user, UUID.fromString(data.path("session").asText()), tokenTtl);
+                } else {
+                    registry.revoke(user, java.time.Instant.parse(data.path("revokedAt").asText()), tokenTtl);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "unreadable session revocation dropped: {0}", e.getMessage());
             }

@@ -131,23 +131,43 @@ final class SessionRegistry {
     }
 
     /**
-     * Revoked sessions, per user: the instant before which their tokens are refused here. Kept as
+     * Revoked sessions, per user: the instant up to which their tokens are refused here. Kept as
      * long as a token issued before it could still be valid; every node hears every revocation.
      */
     private final ConcurrentHashMap<UUID, java.time.Instant> revoked = new ConcurrentHashMap<>();
+    /** Sessions ended by logout (the family named by a token's {@code sid}), and until when to refuse them. */
+    private final ConcurrentHashMap<UUID, java.time.Instant> ended = new ConcurrentHashMap<>();
 
-    /** An admin ended this user's sessions: close them now, and refuse their older tokens from now on. */
+    /**
+     * An admin ended this user's sessions: close those of tokens issued up to {@code at}, and refuse
+     * such tokens from now on. A socket opened with a token of a login after {@code at} stays.
+     */
     void revoke(UUID user, java.time.Instant at, java.time.Duration tokenTtl) {
         revoked.merge(user, at, (a, b) -> a.isAfter(b) ? a : b);
         java.time.Instant stale = java.time.Instant.now().minus(tokenTtl);
         revoked.values().removeIf(i -> i.isBefore(stale));
         for (ClientSession s : List.copyOf(of(user))) {
-            s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+            if (isRevoked(s.user())) {
+                s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+            }
         }
     }
 
-    /** Whether this token was issued before its user's sessions were revoked. */
+    /** One session (login) of this user was logged out: close its sockets, refuse its tokens until they expire. */
+    void endSession(UUID user, UUID session, java.time.Duration tokenTtl) {
+        java.time.Instant now = java.time.Instant.now();
+        ended.put(session, now.plus(tokenTtl));
+        ended.values().removeIf(until -> until.isBefore(now));
+        for (ClientSession s : List.copyOf(of(user))) {
+            if (session.equals(s.user().session())) {
+                s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+            }
+        }
+    }
+
+    /** Whether this token was issued before its user's sessions were revoked, or its session was logged out. */
     boolean isRevoked(dev.chat.tokens.AccessClaims claims) {
-        return claims.revokedBy(revoked.get(claims.userId()));
+        return claims.revokedBy(revoked.get(claims.userId()))
+                || claims.session() != null && ended.containsKey(claims.session());
     }
 }
