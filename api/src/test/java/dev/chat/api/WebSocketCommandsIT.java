@@ -300,7 +300,9 @@ class WebSocketCommandsIT {
         TestClient.Socket ws = ana.connect(stack.wsUrlA());
         ws.next("welcome", WAIT);
         for (int i = 0; i < 300; i++) {
-            ws.ws.sendText("{\"type\":\"typing\",\"id\":\"t" + i + "\",\"conversation\":\"" + chat + "\",\"state\":\"start\"}", true);
+            // one send at a time: the JDK client fails a send started before the last one finished
+            ws.ws.sendText("{\"type\":\"typing\",\"id\":\"t" + i + "\",\"conversation\":\"" + chat + "\",\"state\":\"start\"}", true)
+                    .join();
         }
         assertEquals("rate_limited", ws.next("error", WAIT).get("code").asText());
         Thread.sleep(1500);
