@@ -158,19 +158,24 @@ public final class Receipts implements AutoCloseable {
         Outbox.Committed<Map<Member, Object>> committed = outbox.inTransactionLater(t -> {
             DbExecute tx = t.db();
             before.putAll(groupMinimums(tx, touched));
-            Set<Member> moved = new java.util.HashSet<>();
+            // which members' cursors moved, and whether the read one did (o: the row before the update)
+            Map<Member, Boolean> moved = new HashMap<>();
             for (DbRow r : tx.query("""
                     UPDATE conversation_members m
                     SET delivered_seq = GREATEST(m.delivered_seq, LEAST(v.d, c.last_seq)),
                         read_seq = GREATEST(m.read_seq, LEAST(v.r, c.last_seq))
                     FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[]) AS v(conv, usr, d, r)
                     JOIN conversations c ON c.id = v.conv
+                    JOIN conversation_members o ON o.conversation_id = v.conv AND o.user_id = v.usr
                     WHERE m.conversation_id = v.conv AND m.user_id = v.usr
                       AND (m.delivered_seq < LEAST(v.d, c.last_seq) OR m.read_seq < LEAST(v.r, c.last_seq))
-                    RETURNING m.conversation_id, m.user_id""", convs, users, delivered, read).toList()) {
-                moved.add(new Member(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id")));
+                    RETURNING m.conversation_id, m.user_id, o.read_seq < LEAST(v.r, c.last_seq) AS read_moved""",
+                    convs, users, delivered, read).toList()) {
+                moved.put(new Member(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id")),
+                        Boolean.TRUE.equals(Db.value(r, "read_moved")));
             }
             Map<Member, Object> cursors = new HashMap<>();
+            List<Envelope> events = new ArrayList<>();
             for (DbRow r : tx.query("""
                     SELECT cm.conversation_id, cm.user_id, cm.delivered_seq, cm.read_seq, c.kind
                     FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
@@ -180,14 +185,31 @@ public final class Receipts implements AutoCloseable {
                 Cursor cursor = new Cursor(member.conversation(), member.user(), Db.longValue(r, "delivered_seq"),
                         Db.longValue(r, "read_seq"));
                 cursors.put(member, cursor);
-                if (moved.contains(member)) {
-                    List<UUID> to = "direct".equals(Db.string(r, "kind"))
-                            ? conversations.members(tx, member.conversation()) : List.of(member.user());
+                Boolean readMoved = moved.get(member);
+                if (readMoved != null) {
+                    // who shows it: in a direct chat the peer (its ticks); the reader's own devices
+                    // only when the read cursor moved (their unread count). In a group a delivered
+                    // cursor alone shows nowhere but in the minimum (receipts.advanced).
+                    List<UUID> to;
+                    if ("direct".equals(Db.string(r, "kind"))) {
+                        List<UUID> members = conversations.members(tx, member.conversation());
+                        to = readMoved ? members : members.stream().filter(u -> !u.equals(member.user())).toList();
+                    } else {
+                        to = readMoved ? List.of(member.user()) : List.of();
+                    }
+                    if (to.isEmpty()) {
+                        continue;
+                    }
                     String trace = targets.get(member) == null ? null : targets.get(member).trace;
-                    t.announce(dev.chat.telemetry.RequestId.with(trace, () -> Envelope.of(EventType.RECEIPT_UPDATED,
+                    events.add(dev.chat.telemetry.RequestId.with(trace, () -> Envelope.of(EventType.RECEIPT_UPDATED,
                             member.conversation(), null, Instant.now(), json.tree(cursor), to)));
                 }
             }
+            t.announceAll(events);
+            // only where someone's cursor moved can the minimum have moved
+            Set<UUID> movedIn = new java.util.HashSet<>();
+            moved.keySet().forEach(m -> movedIn.add(m.conversation()));
+            before.keySet().retainAll(movedIn);
             return cursors;
         });
         outbox.publishNow(committed.pending());

@@ -97,6 +97,37 @@ class GroupsIT {
         assertNull(anaWs.poll("receipt.updated", Duration.ofMillis(300)), "the sender got the minimum, not cyd's cursors");
     }
 
+    /** In a channel a delivered cursor shows only in the minimum: no event to anyone until that moves. */
+    @Test
+    void aDeliveredCursorInAChannelIsNewsOnlyWhenTheMinimumMoves(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
+        String g = ana.post("/api/groups", "{\"name\":\"Quiet\"}").body().get("id").asText();
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
+        ana.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}");
+        UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
+        TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
+        TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
+        bobWs.next("welcome", WAIT);
+        cydWs.next("welcome", WAIT);
+        assertEquals(201, ana.send(general, UUID.randomUUID().toString(), "hi").status());
+        bobWs.next("message.created", WAIT);
+        cydWs.next("message.created", WAIT);
+
+        bobWs.send("{\"type\":\"delivered\",\"id\":\"d1\",\"conversation\":\"" + general + "\",\"seq\":1}");
+        assertNull(bobWs.poll("receipt.updated", Duration.ofMillis(500)), "my delivered cursor changes nothing I see");
+        assertNull(cydWs.poll("receipts.advanced", Duration.ofMillis(100)), "cyd's device has not got it yet");
+        assertEquals(1, bob.get("/api/conversations").body().at("/conversations/0/deliveredSeq").asLong(), "yet it is kept");
+
+        cydWs.send("{\"type\":\"delivered\",\"id\":\"d2\",\"conversation\":\"" + general + "\",\"seq\":1}");
+        for (TestClient.Socket ws : java.util.List.of(bobWs, cydWs)) {
+            JsonNode advanced = ws.next("receipts.advanced", WAIT);
+            assertEquals(1, advanced.at("/data/deliveredSeq").asLong(), "delivered to all");
+            assertEquals(0, advanced.at("/data/readSeq").asLong(), "read by nobody but the sender");
+        }
+    }
+
     /** A sender has read what it sent: when the last reader of a channel sends, that moves everyone's minimum. */
     @Test
     void theLastReaderSendingMovesTheMinimumLive(ChatServers.Stack stack) throws Exception {
