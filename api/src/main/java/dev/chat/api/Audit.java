@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /** The audit log: one row per admin action, written in the transaction of the action itself. */
 final class Audit {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = dev.chat.fanout.Mappers.create();
 
     /** One action: who did what to what, when and why. */
     record Entry(long id, Instant at, Actor actor, String action, String targetType, String targetId, String reason,

@@ -27,7 +27,7 @@ public final class Json {
     private final ObjectMapper mapper;
 
     public Json() {
-        this.mapper = new ObjectMapper()
+        this.mapper = dev.chat.fanout.Mappers.create()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

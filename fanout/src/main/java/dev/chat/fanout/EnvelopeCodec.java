@@ -33,7 +33,7 @@ public final class EnvelopeCodec {
     }
 
     public EnvelopeCodec() {
-        this(new ObjectMapper());
+        this(Mappers.create());
     }
 
     /** The client frame, encoded once, with the routing data beside it. */

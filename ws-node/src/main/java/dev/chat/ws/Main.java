@@ -86,7 +86,7 @@ public final class Main {
     }
 
     public static Running start(NodeConfig config) {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = dev.chat.fanout.Mappers.create();
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), Duration.ofMinutes(15));
         AtomicReference<SessionRegistry> registryRef = new AtomicReference<>();
         NodeSubscriber subscriber = new NodeSubscriber(config.amqp(), config.nodeId(),
