@@ -44,16 +44,27 @@ public record Envelope(int v, UUID id, EventType type, UUID conversation, Long s
 
     /** A new envelope of the current version with a fresh id. */
     public static Envelope of(EventType type, UUID conversation, Long seq, Instant at, JsonNode data, List<UUID> to) {
-        return new Envelope(VERSION, UUID.randomUUID(), type, conversation, seq, at, data, to, null, RequestId.current());
+        return new Envelope(VERSION, eventId(), type, conversation, seq, at, data, to, null, RequestId.current());
     }
 
     /** An event for every node (see {@link EventType#broadcast()}). */
     public static Envelope broadcast(EventType type, Instant at, JsonNode data) {
-        return new Envelope(VERSION, UUID.randomUUID(), type, null, null, at, data, List.of(), null, RequestId.current());
+        return new Envelope(VERSION, eventId(), type, null, null, at, data, List.of(), null, RequestId.current());
     }
 
     /** A reply for one session of one user. */
     public static Envelope toSession(EventType type, UUID user, UUID session, Instant at, JsonNode data) {
-        return new Envelope(VERSION, UUID.randomUUID(), type, null, null, at, data, List.of(user), session, RequestId.current());
+        return new Envelope(VERSION, eventId(), type, null, null, at, data, List.of(user), session, RequestId.current());
+    }
+
+    /**
+     * A random (version 4) id for an event. Event ids only tell duplicates apart and are no secret,
+     * so they come from a fast generator rather than the secure one behind {@link UUID#randomUUID()}.
+     */
+    static UUID eventId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 }

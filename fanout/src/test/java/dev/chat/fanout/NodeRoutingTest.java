@@ -60,4 +60,15 @@ class NodeRoutingTest {
         assertThrows(MalformedEnvelopeException.class, () -> NodeSubscriber.event(
                 new Envelope(2, false, Topology.EVENTS_EXCHANGE, "u." + UUID.randomUUID()), unknown, new byte[0]));
     }
+
+    @Test
+    void eventIdsAreVersionFourUuidsAndDistinct() {
+        java.util.Set<UUID> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            UUID id = dev.chat.fanout.Envelope.eventId();
+            assertEquals(4, id.version());
+            assertEquals(2, id.variant());
+            assertTrue(seen.add(id));
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package dev.chat.telemetry;
 
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -21,9 +20,12 @@ public final class RequestId {
         return CURRENT.get();
     }
 
-    /** A fresh id: 16 hex digits, enough to be unique in a day of logs. */
+    /**
+     * A fresh id: up to 16 hex digits, enough to be unique in a day of logs. Not a secret, so not
+     * from the secure generator (one per WebSocket frame showed in the node's profile).
+     */
     public static String fresh() {
-        return Long.toHexString(UUID.randomUUID().getMostSignificantBits());
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 
     /** An id taken from outside (a header, a frame) if it is sane; otherwise a fresh one. */
