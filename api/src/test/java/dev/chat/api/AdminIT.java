@@ -193,6 +193,8 @@ class AdminIT {
         TestClient.Response login = TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null,
                 "{\"username\":\"ana\",\"password\":\"correct horse battery\",\"session\":\"bearer\"}");
         assertEquals(200, login.status(), "the account itself is fine");
+        assertEquals(200, TestClient.request(stack.apiUrl(), "GET", "/api/me",
+                login.body().path("accessToken").asText(), null).status(), "and the new session works at once");
     }
 
     @Test
@@ -330,6 +332,7 @@ class AdminIT {
         }
         return c;
     }
+
 
     static long count(ChatServers.Stack stack, String query) throws Exception {
         try (Connection sql = stack.sql(); var rs = sql.createStatement().executeQuery(query)) {

@@ -76,7 +76,7 @@ class BrokerRestartIT {
             double caughtUp = (System.nanoTime() - restartStarted) / 1e9;
             done.set(true);
 
-            // the socket path works again: a command from bob is acknowledged through the broker
+            // the socket path works again: a send frame from bob is acknowledged
             TestClient.Socket ws = bob.connect(stack.wsUrlA());
             ws.next("welcome", Duration.ofSeconds(20));
             ws.send("{\"type\":\"send\",\"id\":\"after\",\"conversation\":\"" + chat + "\",\"clientMsgId\":\"broker-after-1\",\"text\":\"back\"}");
@@ -92,6 +92,7 @@ class BrokerRestartIT {
             System.out.println("bob's device, restart at " + (restartStarted - deviceBorn) / 1_000_000 + " ms: " + bobDevice.trail);
             assertEquals(List.of(), missing, () -> "every accepted message reached bob; the device: " + bobDevice.trail
                     + "; the restart began at " + (restartStarted - deviceBorn) / 1_000_000 + " ms");
+            assertEquals(0, bobDevice.heldTwice(), () -> "a message bob's device holds twice: " + bobDevice.trail);
             assertTrue(ack.path("seq").asLong() > 0);
             for (String url : List.of(stack.apiUrl(), "http://127.0.0.1:" + stack.nodeA().port(), "http://127.0.0.1:" + stack.nodeB().port())) {
                 HttpResponse<String> ready = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(),

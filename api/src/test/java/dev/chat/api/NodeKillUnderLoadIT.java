@@ -46,6 +46,7 @@ class NodeKillUnderLoadIT {
             devices.forEach(d -> readers.submit(() -> d.run(done)));
 
             AtomicLong killedAt = new AtomicLong();
+            java.util.Map<Integer, Integer> retries = new java.util.concurrent.ConcurrentSkipListMap<>();
             long start = System.nanoTime();
             Parallel.run(4, MESSAGES, i -> {
                 if (i == KILL_AT) {
@@ -53,6 +54,10 @@ class NodeKillUnderLoadIT {
                     killedAt.set(System.nanoTime());
                 }
                 assertEquals(201, ana.send(chat, String.format("load-%06d", i), "m" + i).status());
+                if (i % 100 == 50) {
+                    // a sender whose answer was lost sends again with the same client id: one message
+                    retries.put(i, ana.send(chat, String.format("load-%06d", i), "m" + i).status()); // asserted below
+                }
             });
             double sendSeconds = (System.nanoTime() - start) / 1e9;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -65,19 +70,46 @@ class NodeKillUnderLoadIT {
             long reconnected = devices.stream().filter(d -> d.reconnects.get() > 0).count();
             long worstReconnect = devices.stream().mapToLong(d -> d.worstReconnectMillis.get()).max().orElse(-1);
             int duplicates = devices.stream().mapToInt(d -> d.liveDuplicates.get()).sum();
+            int heldTwice = devices.stream().mapToInt(SyncingDevice::heldTwice).sum();
+            long lost = devices.stream().mapToLong(d -> java.util.stream.LongStream.rangeClosed(1, MESSAGES)
+                    .filter(s -> !d.stored.containsKey(s)).count()).sum();
             System.out.printf("kill -9 of a ws-node under load: %d messages to %d clients (%d on the killed node) in %.1f s, "
                             + "killed at message %d; %d clients reconnected (worst: lost socket to synced %d ms); "
-                            + "%d of %d clients hold all %d messages; %d duplicate live frames dropped by seq%n",
+                            + "%d of %d clients hold all %d messages; %d lost, %d held twice; "
+                            + "%d live frames whose seq was already held, dropped by seq%n",
                     MESSAGES, CLIENTS, CLIENTS / 2, sendSeconds, KILL_AT, reconnected, worstReconnect, complete, CLIENTS, MESSAGES,
-                    duplicates);
+                    lost, heldTwice, duplicates);
+            List<Long> expectedSeqs = new ArrayList<>();
+            List<String> expectedIds = new ArrayList<>();
+            for (int s = 1; s <= MESSAGES; s++) {
+                expectedSeqs.add((long) s);
+            }
+            for (int i = 1; i <= MESSAGES; i++) { // Parallel.run counts from 1
+                expectedIds.add(String.format("load-%06d", i));
+            }
+            assertEquals(0, lost, "messages some client never got");
+            assertEquals(0, heldTwice, "messages some client holds twice");
+            // what PostgreSQL holds: each client id once, seqs 1..N
+            java.util.Map<Long, String> rows = new java.util.TreeMap<>();
+            try (java.sql.Connection sql = stack.sql(); java.sql.PreparedStatement st = sql.prepareStatement(
+                    "SELECT seq, client_msg_id FROM messages WHERE conversation_id = ?::uuid")) {
+                st.setString(1, chat.toString());
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+            }
+            assertEquals(expectedSeqs, new ArrayList<>(rows.keySet()), "stored seqs 1..N, no gap");
+            assertEquals(expectedIds, rows.values().stream().sorted().toList(), "each client id stored once");
             for (int i = 0; i < devices.size(); i++) {
                 SyncingDevice d = devices.get(i);
-                List<Long> expected = new ArrayList<>();
-                for (long s = 1; s <= MESSAGES; s++) {
-                    expected.add(s);
-                }
-                assertEquals(expected, new ArrayList<>(d.held), d.user.username + (i % 2 == 0 ? " (on the killed node)" : ""));
+                String who = d.user.username + (i % 2 == 0 ? " (on the killed node)" : "") + "; " + d.trail;
+                // the device's store by seq is exactly what the database holds: nothing lost, nothing twice
+                assertEquals(rows, new java.util.TreeMap<>(d.stored), who);
+                assertEquals(0, d.heldTwice(), "held twice: " + who);
             }
+            retries.forEach((i, status) -> assertEquals(200, status, "the retry of message " + i + " answers the first send"));
             assertEquals(CLIENTS / 2, reconnected, "the clients of the killed node, and only they, reconnected");
             assertTrue(killedAt.get() > 0);
         } finally {

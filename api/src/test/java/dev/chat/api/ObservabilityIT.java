@@ -103,10 +103,15 @@ class ObservabilityIT {
             assertEquals(201, sent.statusCode());
             assertEquals(requestId, sent.headers().firstValue("X-Request-Id").orElse(""), "echoed to the caller");
             bobWs.next("message.created", WAIT);
-            Thread.sleep(300); // the node logs right after handing the frame out
             String tag = "\"requestId\":\"" + requestId + "\"";
             assertTrue(lines.stream().anyMatch(l -> l.contains(tag) && l.contains("\"logger\":\"dev.chat.api.")),
                     "api logged the request with its id");
+            // the node logs right after handing the frame out: wait for that line, up to a deadline
+            long logged = System.nanoTime() + WAIT.toNanos();
+            while (lines.stream().noneMatch(l -> l.contains(tag) && l.contains("\"logger\":\"dev.chat.ws.") && l.contains("message.created"))
+                    && System.nanoTime() < logged) {
+                Thread.sleep(20);
+            }
             assertTrue(lines.stream().anyMatch(l -> l.contains(tag) && l.contains("\"logger\":\"dev.chat.ws.")
                     && l.contains("message.created")), "the ws-node logged the delivery with the same id");
 

@@ -39,7 +39,6 @@ class SlowConsumerIT {
         // ... and bob reads nothing more
         TestClient.Socket reader = cyd.connect(stack.wsUrlA());
         reader.next("welcome", Duration.ofSeconds(5));
-        long heapBefore = usedHeap();
 
         long start = System.nanoTime();
         Parallel.run(4, MESSAGES, i -> assertEquals(201, ana.send(channel, String.format("slow-%06d", i), TEXT).status()));
@@ -66,10 +65,9 @@ class SlowConsumerIT {
             taken++;
         }
         slow.close();
-        long heapAfter = usedHeap();
         System.out.printf("slow consumer: %d messages of %d chars sent in %.1f s; the reader on the same node had all of them "
-                        + "after %.1f s (%d duplicates); the slow client took %d frames, then: %s; heap in use %d -> %d MiB%n",
-                MESSAGES, TEXT.length(), sendSeconds, readerSeconds, duplicates, taken, end, heapBefore >> 20, heapAfter >> 20);
+                        + "after %.1f s (%d duplicates); the slow client took %d frames, then: %s%n",
+                MESSAGES, TEXT.length(), sendSeconds, readerSeconds, duplicates, taken, end);
 
         assertEquals(MESSAGES, got.size(), "the reader got every message");
         assertEquals(0, duplicates);
@@ -79,13 +77,5 @@ class SlowConsumerIT {
         assertTrue(end.kind().equals("close") && end.code() == 4429 || end.kind().equals("eof") || end.kind().equals("reset"),
                 "closed as too slow: " + end);
         assertTrue(taken < MESSAGES, "the slow client did not take everything: " + taken);
-    }
-
-    private static long usedHeap() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 }

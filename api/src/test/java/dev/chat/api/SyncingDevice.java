@@ -22,7 +22,12 @@ final class SyncingDevice {
     final TestClient user;
     final UUID chat;
     final NavigableSet<Long> held = new ConcurrentSkipListSet<>();
+    /** The device's store, as the web client keeps it: seq -> the message (its sender's client id). */
+    final java.util.concurrent.ConcurrentMap<Long, String> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Live frames whose seq was held already: dropped by seq (allowed: delivery is at-least-once). */
     final AtomicInteger liveDuplicates = new AtomicInteger();
+    /** Arrivals (live or synced) whose seq was held already with another message in it. */
+    final AtomicInteger conflicts = new AtomicInteger();
     final AtomicInteger reconnects = new AtomicInteger();
     final AtomicLong worstReconnectMillis = new AtomicLong(-1);
     private final Supplier<String> reconnectTo;
@@ -45,7 +50,7 @@ final class SyncingDevice {
             try {
                 JsonNode f = ws.frames.poll(100, TimeUnit.MILLISECONDS);
                 if (f != null && "message.created".equals(f.path("type").asText()) && chat.toString().equals(f.at("/data/conversation").asText())) {
-                    if (!held.add(f.at("/data/seq").asLong())) {
+                    if (!store(f.at("/data/seq").asLong(), f.at("/data/clientMsgId").asText())) {
                         liveDuplicates.incrementAndGet();
                     }
                 } else if (f == null && ws.closeCode.isDone()) {
@@ -87,13 +92,31 @@ final class SyncingDevice {
         long after = CursorRule.contiguous(0, held);
         for (;;) {
             JsonNode page = user.get("/api/conversations/" + chat + "/messages?after=" + after + "&limit=100").body();
-            page.path("messages").forEach(m -> held.add(m.path("seq").asLong()));
+            page.path("messages").forEach(m -> store(m.path("seq").asLong(), m.path("clientMsgId").asText()));
             if (!page.path("hasMore").asBoolean() || page.path("messages").isEmpty()) {
                 note("synced; newest held " + (held.isEmpty() ? 0 : held.last()));
                 return;
             }
             after = page.path("messages").get(page.path("messages").size() - 1).path("seq").asLong();
         }
+    }
+
+    /** Stores a message by seq; false when the seq was held already (then it is not stored again). */
+    private boolean store(long seq, String clientMsgId) {
+        String before = stored.putIfAbsent(seq, clientMsgId);
+        if (before != null && !before.equals(clientMsgId)) {
+            conflicts.incrementAndGet();
+        }
+        held.add(seq);
+        return before == null;
+    }
+
+    /**
+     * How many messages this device holds more than once: a message (by its client id) stored under
+     * more than one seq, or a seq that arrived again carrying another message.
+     */
+    int heldTwice() {
+        return stored.size() - (int) stored.values().stream().distinct().count() + conflicts.get();
     }
 
     private void note(String what) {
