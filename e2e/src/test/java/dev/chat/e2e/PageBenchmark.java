@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ class PageBenchmark {
         out.append(String.format(Locale.ROOT, "  after paging up 2,000 messages: JS heap %.1f MiB, %d DOM nodes, %d messages in the DOM%n",
                 paged.heapMiB, paged.nodes, paged.messages));
         System.out.print(out);
-        Files.writeString(Path.of("target", "benchmark-page.txt"), out.toString());
+        Files.writeString(Path.of("target", "benchmark-page.txt"), out.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Browsers.screenshot(page, "benchmark-long-chat");
     }
 
