@@ -165,8 +165,9 @@ public final class Receipts implements AutoCloseable {
                     SET delivered_seq = GREATEST(m.delivered_seq, LEAST(v.d, c.last_seq)),
                         read_seq = GREATEST(m.read_seq, LEAST(v.r, c.last_seq))
                     FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[]) AS v(conv, usr, d, r)
-                    JOIN conversations c ON c.id = v.conv
-                    JOIN conversation_members o ON o.conversation_id = v.conv AND o.user_id = v.usr
+                    CROSS JOIN LATERAL (SELECT last_seq FROM conversations WHERE id = v.conv) c
+                    CROSS JOIN LATERAL (SELECT read_seq FROM conversation_members
+                                        WHERE conversation_id = v.conv AND user_id = v.usr) o
                     WHERE m.conversation_id = v.conv AND m.user_id = v.usr
                       AND (m.delivered_seq < LEAST(v.d, c.last_seq) OR m.read_seq < LEAST(v.r, c.last_seq))
                     RETURNING m.conversation_id, m.user_id, o.read_seq < LEAST(v.r, c.last_seq) AS read_moved""",
@@ -177,9 +178,12 @@ public final class Receipts implements AutoCloseable {
             Map<Member, Object> cursors = new HashMap<>();
             List<Envelope> events = new ArrayList<>();
             for (DbRow r : tx.query("""
-                    SELECT cm.conversation_id, cm.user_id, cm.delivered_seq, cm.read_seq, c.kind
-                    FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
-                    WHERE (cm.conversation_id, cm.user_id) IN (SELECT * FROM unnest(?::uuid[], ?::uuid[]))""",
+                    SELECT x.conversation_id, x.user_id, x.delivered_seq, x.read_seq, x.kind
+                    FROM unnest(?::uuid[], ?::uuid[]) AS v(conv, usr)
+                    CROSS JOIN LATERAL (
+                        SELECT cm.conversation_id, cm.user_id, cm.delivered_seq, cm.read_seq, c.kind
+                        FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
+                        WHERE cm.conversation_id = v.conv AND cm.user_id = v.usr) x""",
                     convs, users).toList()) {
                 Member member = new Member(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id"));
                 Cursor cursor = new Cursor(member.conversation(), member.user(), Db.longValue(r, "delivered_seq"),
