@@ -442,6 +442,7 @@ function onEvent(ev) {
     case 'typing': onTyping(ev); break;
     case 'presence': state.presence.set(ev.data.user, ev.data); repaint('inbox', 'header'); break;
     case 'contact.updated': onContact(ev.data); break;
+    case 'user.updated': onUserUpdated(ev.data); break;
     case 'announcement': showAnnouncement(ev.data); break;
     case 'group.updated':
     case 'group.deleted':
@@ -648,6 +649,22 @@ function onContact(person) {
     if (c.peer && c.peer.id === person.id) { c.peer.alias = person.alias; c.peer.contact = person.contact; }
   }
   repaint('inbox', 'header');
+}
+
+/** Someone I talk to (or I) changed their display name: every place it shows follows at once. */
+function onUserUpdated(u) {
+  if (!u || !u.id) return;
+  for (const c of state.conversations.values()) {
+    if (c.peer && c.peer.id === u.id) c.peer.displayName = u.displayName;
+  }
+  if (state.names.has(u.id)) state.names.set(u.id, u.displayName || u.username);
+  if (state.me && u.id === state.me.id) {
+    state.me.displayName = u.displayName;
+    localStorage.setItem(ME_KEY, JSON.stringify(state.me));
+    $('me-name').textContent = u.displayName || u.username;
+    $('me-avatar').textContent = initials(u.displayName || u.username);
+  }
+  repaint('inbox', 'header', 'messages');
 }
 
 // ------------------------------------------------------------------ inbox

@@ -257,6 +257,28 @@ class NewUserIT {
         assertTrue(Boolean.TRUE.equals(phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")), "nothing sideways");
     }
 
+    /** Bob renames himself: Ana's header and inbox follow at once, without a reload. */
+    @Test
+    void aNewDisplayNameShowsLiveForTheOtherPerson(Browsers browsers) {
+        String bobName = Browsers.uniqueName("bob");
+        ChatPage bob = ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
+        ChatPage ana = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
+        ana.startChat(bobName);
+        ana.send("Hello there");
+        assertThat(ana.page.locator("#peer-name")).hasText("Bob");
+        assertThat(bob.conversation("Ana")).isVisible();
+
+        bob.page.getByLabel("Edit profile").click();
+        bob.page.locator("#profile").getByLabel("Display name", EXACT).fill("Robert the Bruce");
+        bob.page.locator("#profile").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(bob.page.locator("#me-name")).hasText("Robert the Bruce");
+
+        assertThat(ana.page.locator("#peer-name")).hasText("Robert the Bruce");
+        assertThat(ana.conversation("Robert the Bruce")).isVisible();
+        assertThat(ana.page.getByTestId("conversation-item").filter(new Locator.FilterOptions().setHasText("Bob"))).hasCount(0);
+        Browsers.screenshot(ana.page, "renamed-live-ana");
+    }
+
     private static double weight(Locator node) {
         return Double.parseDouble(String.valueOf(node.evaluate("n => getComputedStyle(n).fontWeight")));
     }
