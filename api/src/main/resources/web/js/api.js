@@ -95,6 +95,8 @@ export const api = {
   deleteChat: (id) => request('DELETE', `/api/conversations/${enc(id)}`),
   edit: (id, seq, text) => request('PATCH', `/api/conversations/${enc(id)}/messages/${seq}`, { text }),
   deleteMessage: (id, seq) => request('DELETE', `/api/conversations/${enc(id)}/messages/${seq}`),
+  /** "Delete for me": hidden on all my devices; answers the conversation (hiddenSeqs). */
+  hideMessage: (id, seq) => request('POST', `/api/conversations/${enc(id)}/messages/${seq}/hide`),
   presence: (ids) => request('GET', `/api/presence?users=${ids.map(enc).join(',')}`),
   setAlias: (userId, alias) => request('PUT', `/api/contacts/${enc(userId)}`, { alias: alias || null }),
   removeContact: (userId) => request('DELETE', `/api/contacts/${enc(userId)}`),

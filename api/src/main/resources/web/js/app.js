@@ -719,7 +719,7 @@ function fillList(list, conversations) {
     lastGroup = groupId;
     const online = c.peer && presenceOf(c.peer.id)?.state === 'online';
     const last = c.lastMessage;
-    const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + previewOf(last)) : 'No messages yet';
+    const preview = last ? (last.deleted || (c.hiddenSeqs || []).includes(last.seq) ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + previewOf(last)) : 'No messages yet';
     const item = el('button', {
       class: 'conversation-item' + (c.unreadCount > 0 && !c.muted ? ' unread' : ''), type: 'button', 'data-testid': 'conversation-item', 'data-id': c.id,
       'aria-current': String(c.id === state.current),
@@ -1057,7 +1057,9 @@ function renderMessages() {
   const pending = atEnd ? (state.pending.get(c.id) || []).map((p) => ({ ...p, senderId: state.me.id, pending: true })) : [];
   let lastDay = from > 0 ? dayLabel(list[from - 1].at) : null;
   let lastSender = from > 0 ? list[from - 1].senderId : null;
+  const hidden = new Set(c.hiddenSeqs || []); // deleted for me (on any of my devices)
   for (const m of [...list.slice(from, to), ...pending]) {
+    if (m.seq != null && !m.pending && hidden.has(m.seq)) continue;
     const day = dayLabel(m.at);
     if (day !== lastDay) { box.append(el('div', { class: 'day', role: 'separator' }, day)); lastDay = day; lastSender = null; }
     if (c.kind === 'channel' && m.senderId !== state.me.id && m.senderId !== lastSender) {
@@ -1201,20 +1203,27 @@ function bubble(c, m, grouped) {
     if (mine && (m.text || !m.attachment)) {
       actions.append(el('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'));
     }
-    if (mine) {
-      actions.append(el('button', { type: 'button', class: 'danger-action', 'aria-label': 'Delete message', onclick: () => confirmDelete(c, m) }, 'Delete'));
-    }
+    actions.append(el('button', { type: 'button', class: 'danger-action', 'aria-label': 'Delete message', onclick: () => confirmDelete(c, m, mine) }, 'Delete'));
     node.append(actions);
   }
   return node;
 }
 
-/** Deleting is never one click: the app's own dialog says what happens, for everyone. */
-async function confirmDelete(c, m) {
+/**
+ * Deleting is never one click: the app's own dialog says what each choice does. "Delete for me"
+ * (any message) hides it on all my devices only; "Delete for everyone" only for my own messages.
+ */
+async function confirmDelete(c, m, mine) {
   const others = c.kind === 'channel' ? 'everyone in the channel' : (c.peer ? nameOf(c.peer) : 'the other person');
-  const yes = await ask({ title: 'Delete message?', message: `Delete this message for everyone? It is removed for ${others} too, and this cannot be undone.`,
-    actions: [{ label: 'Delete for everyone', value: true, danger: true }] });
-  if (yes) api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError);
+  const choice = await ask({
+    title: 'Delete message?',
+    message: mine ? `"Delete for me" hides it on your devices only. "Delete for everyone" removes it for ${others} too. Neither can be undone.`
+      : `It disappears from all your devices; ${others} still ${c.kind === 'channel' ? 'see' : 'sees'} it. This cannot be undone.`,
+    actions: mine ? [{ label: 'Delete for me', value: 'me' }, { label: 'Delete for everyone', value: 'everyone', danger: true }]
+      : [{ label: 'Delete for me', value: 'me', danger: true }],
+  });
+  if (choice === 'everyone') api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError);
+  if (choice === 'me') api.hideMessage(c.id, m.seq).then(onConversationUpdated).catch(alertError);
 }
 
 /** The quote of the message replied to, above the reply: a click shows the original. */

@@ -89,12 +89,16 @@ class NewUserIT {
         }
     }
 
-    /** Delete asks first, in the app's own dialog, and says it is for everyone; only my messages offer it. */
+    /**
+     * Delete asks first, in the app's own dialog: "Delete for me" (any message: gone on all my
+     * devices, the other person keeps it) and "Delete for everyone" (only my own messages).
+     */
     @Test
     void deletingAMessageAsksFirstAndNoBrowserDialogsAppear(Browsers browsers) {
         String bobName = Browsers.uniqueName("bob");
         ChatPage bob = ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
-        ChatPage ana = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
+        String anaName = Browsers.uniqueName("ana");
+        ChatPage ana = ChatPage.signUp(browsers.newPerson(), anaName, "Ana");
         List<String> nativeDialogs = new ArrayList<>();
         ana.page.onDialog(d -> { nativeDialogs.add(d.type() + ": " + d.message()); d.dismiss(); });
         ana.startChat(bobName);
@@ -104,14 +108,40 @@ class NewUserIT {
         assertThat(bob.message("Oops, wrong chat")).isVisible();
         bob.send("No worries");
         assertThat(ana.message("No worries")).isVisible();
-        assertThat(ana.message("No worries").getByLabel("Delete message", EXACT)).hasCount(0);
+        bob.send("Lunch at noon?");
+        assertThat(ana.message("Lunch at noon?")).isVisible();
+        ChatPage anaPhone = ChatPage.logIn(browsers.newPerson(390, 844), anaName);
+        anaPhone.open("Bob");
+        assertThat(anaPhone.message("No worries")).isVisible();
+
+        // Bob's message: only "Delete for me"
+        Locator worries = ana.message("No worries");
+        worries.hover();
+        worries.getByLabel("Delete message", EXACT).click();
+        assertThat(ana.askDialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete for me"))).isVisible();
+        assertThat(ana.askDialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete for everyone"))).hasCount(0);
+        Browsers.screenshot(ana.page, "delete-for-me-ask");
+        ana.answer("Delete for me");
+        assertThat(ana.message("No worries")).hasCount(0);
+        assertThat(anaPhone.message("No worries")).hasCount(0);
+        assertThat(anaPhone.message("Lunch at noon?")).isVisible();
+        Browsers.screenshot(anaPhone.page, "delete-for-me-ana-phone");
+        bob.page.waitForTimeout(500);
+        assertThat(bob.message("No worries")).isVisible();
+        assertThat(bob.message("No worries")).not().containsText("deleted");
+        ana.page.reload();
+        ana.awaitConnected();
+        ana.open("Bob");
+        assertThat(ana.message("Lunch at noon?")).isVisible();
+        assertThat(ana.message("No worries")).hasCount(0);
 
         // Escape answers no: nothing is deleted
         Locator oops = ana.message("Oops, wrong chat");
         oops.hover();
         oops.getByLabel("Delete message", EXACT).click();
         assertThat(ana.askDialog()).isVisible();
-        assertThat(ana.askDialog()).containsText("for everyone");
+        assertThat(ana.askDialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete for everyone"))).isVisible();
+        assertThat(ana.askDialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete for me"))).isVisible();
         assertTrue(Boolean.TRUE.equals(ana.page.evaluate("() => document.activeElement.closest('[data-testid=ask]') !== null")),
                 "the focus is in the dialog");
         Browsers.screenshot(ana.page, "delete-message-ask");
@@ -148,7 +178,7 @@ class NewUserIT {
         ana.page.getByLabel("Chat options").click();
         ana.page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Clear history")).click();
         ana.answer("Cancel");
-        assertThat(ana.message("No worries")).isVisible();
+        assertThat(ana.message("Lunch at noon?")).isVisible();
         assertEquals(List.of(), nativeDialogs, "no prompt() or confirm() of the browser");
     }
 
