@@ -25,8 +25,15 @@ export function refusedForGood(e) {
 
 let refreshing = null;
 
-/** Renews the access cookie; resolves true when the session is still valid. */
-export function refreshSession() {
+/**
+ * Renews the access cookie; resolves true when the session is still valid. patient: a refused
+ * refresh is tried once more after 500 ms (another tab may have just rotated the cookie); a
+ * visitor with no session at all is not kept waiting for that.
+ */
+export function refreshSession(patient = true) {
+  if (!patient) {
+    return refreshing || fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' }).then((r) => r.ok).catch(() => false);
+  }
   if (!refreshing) {
     const attempt = () => fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
       .then((r) => r.ok)
@@ -39,7 +46,7 @@ export function refreshSession() {
   return refreshing;
 }
 
-export async function request(method, path, body, retried = false) {
+export async function request(method, path, body, retried = false, patient = true) {
   const init = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -47,7 +54,7 @@ export async function request(method, path, body, retried = false) {
   }
   const res = await fetch(path, init);
   if (res.status === 401 && !retried && !path.startsWith('/api/auth/')) {
-    if (await refreshSession()) return request(method, path, body, true);
+    if (await refreshSession(patient)) return request(method, path, body, true);
   }
   if (!res.ok) {
     let problem = null;
@@ -63,6 +70,8 @@ const enc = encodeURIComponent;
 
 export const api = {
   me: () => request('GET', '/api/me'),
+  /** Who is signed in on this browser, when the device knows of no one: a definite no answers at once. */
+  whoAmI: () => request('GET', '/api/me', undefined, false, false),
   signup: (username, password, displayName) =>
     request('POST', '/api/auth/signup', { username, password, displayName: displayName || undefined }),
   login: (username, password) => request('POST', '/api/auth/login', { username, password }),
@@ -86,6 +95,8 @@ export const api = {
   deleteChat: (id) => request('DELETE', `/api/conversations/${enc(id)}`),
   edit: (id, seq, text) => request('PATCH', `/api/conversations/${enc(id)}/messages/${seq}`, { text }),
   deleteMessage: (id, seq) => request('DELETE', `/api/conversations/${enc(id)}/messages/${seq}`),
+  /** "Delete for me": hidden on all my devices; answers the conversation (hiddenSeqs). */
+  hideMessage: (id, seq) => request('POST', `/api/conversations/${enc(id)}/messages/${seq}/hide`),
   presence: (ids) => request('GET', `/api/presence?users=${ids.map(enc).join(',')}`),
   setAlias: (userId, alias) => request('PUT', `/api/contacts/${enc(userId)}`, { alias: alias || null }),
   removeContact: (userId) => request('DELETE', `/api/contacts/${enc(userId)}`),

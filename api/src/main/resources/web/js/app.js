@@ -4,7 +4,7 @@
 // User content is only ever inserted as text (textContent), never as HTML.
 import { api, ApiError, refusedForGood } from './api.js';
 import { ChatSocket } from './socket.js';
-import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick, formatSize, svg } from './ui.js';
+import { el, clear, initials, hue, dayLabel, timeLabel, lastSeenLabel, tick, formatSize, svg, ask, safeLink } from './ui.js';
 import { Store } from './store.js';
 import * as attachments from './attachments.js';
 import { VoiceRecorder, recordingSupported, voicePlayer, clock } from './voice.js';
@@ -112,7 +112,7 @@ async function start() {
     return;
   }
   try {
-    state.me = await api.me();
+    state.me = await api.whoAmI();
     localStorage.setItem(ME_KEY, JSON.stringify(state.me));
     showApp();
   } catch (e) {
@@ -463,6 +463,7 @@ function onEvent(ev) {
     case 'typing': onTyping(ev); break;
     case 'presence': state.presence.set(ev.data.user, ev.data); repaint('inbox', 'header'); break;
     case 'contact.updated': onContact(ev.data); break;
+    case 'user.updated': onUserUpdated(ev.data); break;
     case 'announcement': showAnnouncement(ev.data); break;
     case 'group.updated':
     case 'group.deleted':
@@ -671,6 +672,22 @@ function onContact(person) {
   repaint('inbox', 'header');
 }
 
+/** Someone I talk to (or I) changed their display name: every place it shows follows at once. */
+function onUserUpdated(u) {
+  if (!u || !u.id) return;
+  for (const c of state.conversations.values()) {
+    if (c.peer && c.peer.id === u.id) c.peer.displayName = u.displayName;
+  }
+  if (state.names.has(u.id)) state.names.set(u.id, u.displayName || u.username);
+  if (state.me && u.id === state.me.id) {
+    state.me.displayName = u.displayName;
+    localStorage.setItem(ME_KEY, JSON.stringify(state.me));
+    $('me-name').textContent = u.displayName || u.username;
+    $('me-avatar').textContent = initials(u.displayName || u.username);
+  }
+  repaint('inbox', 'header', 'messages');
+}
+
 // ------------------------------------------------------------------ inbox
 const nameOf = (peer) => peer.alias || peer.displayName || peer.username;
 /** A message in one line: its text, what it carries ("Photo", "Voice message (0:04)", "notes.pdf"), or both. */
@@ -723,13 +740,13 @@ function fillList(list, conversations) {
     lastGroup = groupId;
     const online = c.peer && presenceOf(c.peer.id)?.state === 'online';
     const last = c.lastMessage;
-    const preview = last ? (last.deleted ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + previewOf(last)) : 'No messages yet';
+    const preview = last ? (last.deleted || (c.hiddenSeqs || []).includes(last.seq) ? 'Message deleted' : (last.senderId === state.me.id ? 'You: ' : '') + previewOf(last)) : 'No messages yet';
     const item = el('button', {
-      class: 'conversation-item', type: 'button', 'data-testid': 'conversation-item', 'data-id': c.id,
+      class: 'conversation-item' + (c.unreadCount > 0 && !c.muted ? ' unread' : ''), type: 'button', 'data-testid': 'conversation-item', 'data-id': c.id,
       'aria-current': String(c.id === state.current),
       onclick: () => openConversation(c.id),
     },
-      c.peer ? avatar(c.peer, online) : groupAvatar(c.group),
+      c.peer ? avatar(c.peer, online) : groupAvatar(c),
       el('span', { class: 'text' },
         el('span', { class: 'title' }, titleOf(c), c.group && c.pinned ? el('span', { class: 'group-name' }, ' · ' + c.group.name) : null),
         el('span', { class: 'preview' }, preview)),
@@ -747,10 +764,15 @@ function fillList(list, conversations) {
   }
 }
 
-function groupAvatar(group) {
-  const a = el('span', { class: 'avatar group', 'aria-hidden': 'true' }, initials(group.name));
-  a.style.setProperty('--hue', hue(group.id));
+/** A channel's avatar: '#' and the channel's initial, in the channel's own colour (two channels of a group differ). */
+function groupAvatar(c) {
+  const a = el('span', { class: 'avatar group', 'aria-hidden': 'true' }, channelLabel(c));
+  a.style.setProperty('--hue', hue(c.id));
   return a;
+}
+
+function channelLabel(c) {
+  return c.name ? '#' + [...c.name][0].toUpperCase() : initials(c.group.name);
 }
 
 function avatar(peer, online) {
@@ -977,10 +999,10 @@ function renderHeader() {
   if (!c) return;
   $('peer-name').textContent = titleOf(c);
   const avatarEl = $('peer-avatar');
-  const label = initials(c.peer ? nameOf(c.peer) : c.group.name);
+  const label = c.peer ? initials(nameOf(c.peer)) : channelLabel(c);
   avatarEl.firstChild && avatarEl.firstChild.nodeType === 3 ? avatarEl.firstChild.textContent = label
     : avatarEl.prepend(document.createTextNode(label));
-  avatarEl.style.setProperty('--hue', hue(c.peer ? c.peer.id : c.group.id));
+  avatarEl.style.setProperty('--hue', hue(c.peer ? c.peer.id : c.id));
   const p = c.peer && presenceOf(c.peer.id);
   $('peer-dot').className = 'presence-dot' + (p?.state === 'online' ? ' online' : '');
   renderTyping();
@@ -1004,7 +1026,6 @@ function typists(id) {
 }
 
 function statusLine(c) {
-  if (typists(c.id).length) return '';
   if (c.kind === 'channel') return `${c.group.name} · ${c.memberCount} member${c.memberCount === 1 ? '' : 's'}`;
   const p = presenceOf(c.peer.id);
   if (!p || p.state === 'unknown') return '@' + c.peer.username;
@@ -1020,7 +1041,7 @@ function renderTyping() {
   $('typing').textContent = !typing ? ''
     : users.length === 1 ? `${first} is typing…`
       : `${first} and ${users.length - 1} other${users.length > 2 ? 's' : ''} are typing…`;
-  $('peer-status').textContent = typing ? 'typing…' : statusLine(c);
+  $('peer-status').textContent = statusLine(c); // typing shows once: above the composer
 }
 
 /**
@@ -1057,7 +1078,9 @@ function renderMessages() {
   const pending = atEnd ? (state.pending.get(c.id) || []).map((p) => ({ ...p, senderId: state.me.id, pending: true })) : [];
   let lastDay = from > 0 ? dayLabel(list[from - 1].at) : null;
   let lastSender = from > 0 ? list[from - 1].senderId : null;
+  const hidden = new Set(c.hiddenSeqs || []); // deleted for me (on any of my devices)
   for (const m of [...list.slice(from, to), ...pending]) {
+    if (m.seq != null && !m.pending && hidden.has(m.seq)) continue;
     const day = dayLabel(m.at);
     if (day !== lastDay) { box.append(el('div', { class: 'day', role: 'separator' }, day)); lastDay = day; lastSender = null; }
     if (c.kind === 'channel' && m.senderId !== state.me.id && m.senderId !== lastSender) {
@@ -1201,12 +1224,27 @@ function bubble(c, m, grouped) {
     if (mine && (m.text || !m.attachment)) {
       actions.append(el('button', { type: 'button', 'aria-label': 'Edit message', onclick: () => startEdit(m) }, 'Edit'));
     }
-    if (mine) {
-      actions.append(el('button', { type: 'button', 'aria-label': 'Delete message', onclick: () => api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError) }, 'Delete'));
-    }
+    actions.append(el('button', { type: 'button', class: 'danger-action', 'aria-label': 'Delete message', onclick: () => confirmDelete(c, m, mine) }, 'Delete'));
     node.append(actions);
   }
   return node;
+}
+
+/**
+ * Deleting is never one click: the app's own dialog says what each choice does. "Delete for me"
+ * (any message) hides it on all my devices only; "Delete for everyone" only for my own messages.
+ */
+async function confirmDelete(c, m, mine) {
+  const others = c.kind === 'channel' ? 'everyone in the channel' : (c.peer ? nameOf(c.peer) : 'the other person');
+  const choice = await ask({
+    title: 'Delete message?',
+    message: mine ? `"Delete for me" hides it on your devices only. "Delete for everyone" removes it for ${others} too. Neither can be undone.`
+      : `It disappears from all your devices; ${others} still ${c.kind === 'channel' ? 'see' : 'sees'} it. This cannot be undone.`,
+    actions: mine ? [{ label: 'Delete for me', value: 'me' }, { label: 'Delete for everyone', value: 'everyone', danger: true }]
+      : [{ label: 'Delete for me', value: 'me', danger: true }],
+  });
+  if (choice === 'everyone') api.deleteMessage(c.id, m.seq).then(onMessageChanged).catch(alertError);
+  if (choice === 'me') api.hideMessage(c.id, m.seq).then(onConversationUpdated).catch(alertError);
 }
 
 /** The quote of the message replied to, above the reply: a click shows the original. */
@@ -1221,8 +1259,26 @@ function quote(c, r) {
   }, el('span', { class: 'quote-name' }, who), el('span', { class: 'quote-text' }, what));
 }
 
-/** Message text with @mentions highlighted, as text nodes and <mark>s (never HTML). */
+/**
+ * Message text as nodes (never HTML): http(s) links become <a> elements that open in a new tab
+ * without the opener or referrer, @mentions <mark>s, the rest text nodes.
+ */
 function withMentions(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/https?:\/\/[^\s<>"'`]+/gi)) {
+    let url = match[0].replace(/[.,;:!?)\]}]+$/, '');
+    const href = safeLink(url);
+    if (!href) continue;
+    if (match.index > last) parts.push(...mentionsIn(text.slice(last, match.index)));
+    parts.push(el('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'link-in-message' }, url));
+    last = match.index + url.length;
+  }
+  if (last < text.length) parts.push(...mentionsIn(text.slice(last)));
+  return parts;
+}
+
+function mentionsIn(text) {
   const parts = [];
   let last = 0;
   for (const match of text.matchAll(/(^|[^\w@])(@[a-z0-9_.]{3,32})/gi)) {
@@ -1820,15 +1876,19 @@ $('menu').addEventListener('click', async (e) => {
     if (action === 'pin') view = await api.change(c.id, { pinned: !c.pinned });
     if (action === 'mute') view = await api.change(c.id, { muted: !c.muted });
     if (action === 'archive') view = await api.change(c.id, { archived: !c.archived });
-    if (action === 'clear' && confirm('Clear this chat\u2019s history for you?')) view = await api.clear(c.id);
+    if (action === 'clear' && await ask({ title: 'Clear history?', message: 'Clear this chat\u2019s history for you? The other people keep theirs.',
+      actions: [{ label: 'Clear history', value: true, danger: true }] })) view = await api.clear(c.id);
     if (action === 'alias') {
       if (!c.peer) return;
-      const alias = prompt(`Your name for @${c.peer.username} (empty to remove):`, c.peer.alias || '');
-      if (alias !== null) onContact(await api.setAlias(c.peer.id, alias.trim()));
+      const answer = await ask({ title: c.peer.contact ? 'Rename contact' : 'Add to contacts',
+        message: `Your own name for @${c.peer.username}; only you see it. Leave it empty to remove it.`,
+        input: { label: 'Contact name', value: c.peer.alias || '', maxlength: 64 }, actions: [{ label: 'Save', value: true }] });
+      if (answer) onContact(await api.setAlias(c.peer.id, answer.value.trim()));
     }
     if (action === 'uncontact' && c.peer) onContact(await api.removeContact(c.peer.id));
     if (action === 'group' && c.group) openGroupPanel(c.group.id);
-    if (action === 'delete' && confirm('Delete this chat for you? The other person keeps it.')) {
+    if (action === 'delete' && await ask({ title: 'Delete chat?', message: 'Delete this chat for you? The other person keeps it.',
+      actions: [{ label: 'Delete chat', value: true, danger: true }] })) {
       await api.deleteChat(c.id);
       state.conversations.delete(c.id);
       state.messages.delete(c.id);
@@ -1892,15 +1952,18 @@ async function renderGroupPanel() {
   for (const ch of g.channels) {
     channels.append(el('li', { 'data-testid': 'channel' },
       el('span', { class: 'who' }, '#' + ch.name, ch.archived ? el('span', { class: 'role' }, ' archived') : null),
-      el('button', { type: 'button', 'aria-label': `Rename #${ch.name}`, onclick: () => {
-        const name = prompt(`New name for #${ch.name}:`, ch.name);
-        if (name) groupAction(() => api.updateChannel(panelGroup, ch.id, { name: name.trim().toLowerCase() }));
+      el('button', { type: 'button', 'aria-label': `Rename #${ch.name}`, onclick: async () => {
+        const answer = await ask({ title: `Rename #${ch.name}`, input: { label: 'Channel name', value: ch.name, maxlength: 32 },
+          actions: [{ label: 'Rename', value: true }] });
+        const name = answer?.value.trim().toLowerCase();
+        if (name) groupAction(() => api.updateChannel(panelGroup, ch.id, { name }));
       } }, 'Rename'),
       el('button', { type: 'button', 'aria-label': `${ch.archived ? 'Unarchive' : 'Archive'} #${ch.name}`,
         onclick: () => groupAction(() => api.updateChannel(panelGroup, ch.id, { archived: !ch.archived })) },
       ch.archived ? 'Unarchive' : 'Archive'),
-      el('button', { type: 'button', 'aria-label': `Delete #${ch.name}`, onclick: () => {
-        if (confirm(`Delete #${ch.name} and its history for everyone?`)) groupAction(() => api.deleteChannel(panelGroup, ch.id));
+      el('button', { type: 'button', 'aria-label': `Delete #${ch.name}`, onclick: async () => {
+        if (await ask({ title: `Delete #${ch.name}?`, message: `Delete #${ch.name} and its history for everyone?`,
+          actions: [{ label: 'Delete channel', value: true, danger: true }] })) groupAction(() => api.deleteChannel(panelGroup, ch.id));
       } }, 'Delete')));
   }
   if (admin) {
@@ -1926,8 +1989,9 @@ async function renderGroupPanel() {
           next === 'admin' ? 'Make admin' : 'Make member'));
       }
       if (g.myRole === 'owner') {
-        actions.push(el('button', { type: 'button', 'aria-label': `Make ${m.username} the owner`, onclick: () => {
-          if (confirm(`Make @${m.username} the owner? You will stay as an admin.`)) groupAction(() => api.transfer(panelGroup, m.id));
+        actions.push(el('button', { type: 'button', 'aria-label': `Make ${m.username} the owner`, onclick: async () => {
+          if (await ask({ title: 'Hand over the group?', message: `Make @${m.username} the owner? You will stay as an admin.`,
+            actions: [{ label: 'Make owner', value: true }] })) groupAction(() => api.transfer(panelGroup, m.id));
         } }, 'Make owner'));
       }
       if (admin && (m.role === 'member' || g.myRole === 'owner')) {
@@ -1970,8 +2034,9 @@ $('group-edit').addEventListener('submit', (e) => {
   groupAction(() => api.updateGroup(panelGroup, { name: $('group-edit-name').value.trim(),
     description: $('group-edit-description').value.trim() }));
 });
-$('delete-group').addEventListener('click', () => {
-  if (!confirm('Delete this group, its channels and their history for everyone?')) return;
+$('delete-group').addEventListener('click', async () => {
+  if (!await ask({ title: 'Delete group?', message: 'Delete this group, its channels and their history for everyone?',
+    actions: [{ label: 'Delete group', value: true, danger: true }] })) return;
   groupAction(async () => { await api.deleteGroup(panelGroup); $('group-panel').close(); });
 });
 $('make-invite').addEventListener('click', () => groupAction(async () => {
@@ -1984,8 +2049,9 @@ $('make-invite').addEventListener('click', () => groupAction(async () => {
   link.hidden = false;
   link.select();
 }));
-$('leave-group').addEventListener('click', () => {
-  if (!confirm('Leave this group?')) return;
+$('leave-group').addEventListener('click', async () => {
+  if (!await ask({ title: 'Leave group?', message: 'Leave this group? You can come back only with an invite.',
+    actions: [{ label: 'Leave group', value: true, danger: true }] })) return;
   groupAction(async () => {
     await api.removeMember(panelGroup, state.me.id);
     $('group-panel').close();

@@ -105,3 +105,51 @@ export function formatSize(bytes) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
   return `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
+
+/**
+ * The app's own question dialog, instead of the browser's prompt() and confirm(): a modal <dialog>
+ * (focus moves into it and comes back after; Escape or Cancel answers null; Enter takes the first
+ * action). actions: [{label, value, danger}]; with input ({label, value, maxlength}) the answer is
+ * {action, value}, without it the chosen action's value.
+ */
+export function ask({ title, message = '', input = null, actions = [{ label: 'OK', value: true }], cancelLabel = 'Cancel' }) {
+  return new Promise((resolve) => {
+    const back = document.activeElement;
+    let answer = null;
+    const field = input ? el('input', { id: 'ask-input', maxlength: String(input.maxlength || 64), autocomplete: 'off' }) : null;
+    if (field) field.value = input.value || '';
+    const buttons = actions.map((a) => el('button', { type: 'submit', value: String(a.value), class: a.danger ? 'primary danger' : 'primary' }, a.label));
+    const form = el('form', { method: 'dialog' },
+      el('h2', { id: 'ask-title' }, title),
+      message ? el('p', { id: 'ask-message', class: 'muted' }, message) : null,
+      field ? el('label', { for: 'ask-input' }, input.label) : null,
+      field,
+      el('div', { class: 'dialog-buttons ask-buttons' },
+        el('button', { type: 'button', class: 'link', onclick: () => dialog.close() }, cancelLabel), ...buttons));
+    const dialog = el('dialog', { class: 'profile ask', 'data-testid': 'ask', 'aria-labelledby': 'ask-title',
+      'aria-describedby': message ? 'ask-message' : null }, form);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const button = e.submitter || buttons[0];
+      const action = actions[buttons.indexOf(button)]?.value ?? actions[0].value;
+      answer = field ? { action, value: field.value } : action;
+      dialog.close();
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (back && back.isConnected && typeof back.focus === 'function') back.focus();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    if (field) { field.focus(); field.select(); } else buttons[0]?.focus();
+  });
+}
+
+/** An https or http link in message text, or null: nothing else ever becomes a link. */
+export function safeLink(text) {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch { return null; }
+}

@@ -55,6 +55,25 @@ public final class ChatSettings {
                 conversation, user));
     }
 
+    /**
+     * Hides one message from this member's own view ("delete for me"): the others keep it, every
+     * device of mine gets {@code conversation.updated} with it in {@code hiddenSeqs}. Hiding it
+     * again changes nothing.
+     */
+    public Views.Conversation hide(UUID user, UUID conversation, long seq) {
+        return apply(user, conversation, tx -> {
+            boolean visible = tx.get("""
+                    SELECT 1 FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?::uuid
+                    WHERE m.conversation_id = ?::uuid AND m.seq = ? AND m.seq > me.cleared_seq""", user, conversation, seq).isPresent();
+            if (!visible) {
+                throw new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No such message.");
+            }
+            tx.insert("""
+                    INSERT INTO hidden_messages (conversation_id, user_id, seq) VALUES (?::uuid, ?::uuid, ?)
+                    ON CONFLICT DO NOTHING""", conversation, user, seq);
+        });
+    }
+
     private Views.Conversation apply(UUID user, UUID conversation,
                                      java.util.function.Consumer<io.helidon.dbclient.DbTransaction> update) {
         Views.Conversation view = outbox.inTransaction(t -> {

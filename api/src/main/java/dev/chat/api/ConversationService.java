@@ -57,6 +57,8 @@ public final class ConversationService implements HttpService {
                 .patch("/conversations/{id}/messages/{seq}", this::edit)
                 .get("/conversations/{id}/messages/{seq}/readers", this::readers)
                 .delete("/conversations/{id}/messages/{seq}", this::deleteMessage)
+                .post("/conversations/{id}/messages/{seq}/hide",
+                        (req, res) -> json.ok(res, settings.hide(auth.require(req).userId(), conversationId(req), pathSeq(req))))
                 .put("/conversations/{id}/messages/{seq}/reactions/{emoji}", (req, res) -> react(req, res, true))
                 .delete("/conversations/{id}/messages/{seq}/reactions/{emoji}", (req, res) -> react(req, res, false))
                 .get("/conversations/{id}/changes", this::changes)

@@ -56,6 +56,8 @@ public final class ConversationStore {
                       AND (mn.user_id = me.user_id OR mn.user_id IS NULL)) AS mention_count,
                    u.id AS peer_id, u.username AS peer_username, u.display_name AS peer_display_name,
                    ct.alias AS peer_alias, ct.contact_id IS NOT NULL AS peer_is_contact, c.last_version,
+                   (SELECT array_to_json(array_agg(h.seq ORDER BY h.seq))::text FROM hidden_messages h
+                    WHERE h.conversation_id = c.id AND h.user_id = me.user_id AND h.seq > me.cleared_seq) AS hidden_seqs,
                    %s
             FROM conversation_members me
             JOIN conversations c ON c.id = me.conversation_id
@@ -259,7 +261,19 @@ public final class ConversationStore {
                 Db.longValue(r, "peer_delivered_seq"), Db.longValue(r, "peer_read_seq"), Math.max(0, lastSeq - readSeq),
                 !Db.isNull(r, "pinned_at"), Boolean.TRUE.equals(Db.value(r, "archived")),
                 Boolean.TRUE.equals(Db.value(r, "muted")), Db.longValue(r, "cleared_seq"), Db.longValue(r, "mention_count"),
-                Db.longValue(r, "last_version"));
+                Db.longValue(r, "last_version"), hiddenSeqs(Db.string(r, "hidden_seqs")));
+    }
+
+    /** The seqs this member hid from their own view ("delete for me"), ascending; empty when none. */
+    static List<Long> hiddenSeqs(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return List.of(AGGREGATES.readValue(json, Long[].class));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable hidden seqs from the database", e);
+        }
     }
 
     static Views.Message message(DbRow r) {

@@ -62,10 +62,36 @@ public final class PeopleService implements HttpService {
         if (displayName.isEmpty() && bio.isEmpty()) {
             throw ChatException.validation("Give 'displayName' and/or 'bio'.");
         }
-        db.client().execute().update("""
-                UPDATE users SET display_name = coalesce(?, display_name), bio = coalesce(?, bio) WHERE id = ?::uuid""",
-                displayName.orElse(null), bio.orElse(null), me.userId());
-        json.ok(res, profile(me.userId()));
+        UUID id = me.userId();
+        outbox.inTransaction(t -> {
+            var tx = t.db();
+            tx.update("""
+                    UPDATE users SET display_name = coalesce(?, display_name), bio = coalesce(?, bio) WHERE id = ?::uuid""",
+                    displayName.orElse(null), bio.orElse(null), id);
+            if (displayName.isPresent()) { // the name shows in others' inboxes, headers and sender lines: they get it live
+                var data = tx.get("SELECT id, username, display_name FROM users WHERE id = ?::uuid", id)
+                        .map(r -> json.object().put("id", id.toString()).put("username", Db.string(r, "username"))
+                                .put("displayName", Db.string(r, "display_name")))
+                        .orElseThrow();
+                t.announce(Envelope.of(EventType.USER_UPDATED, null, null, Instant.now(), data, audienceOf(tx, id)));
+            }
+            return null;
+        });
+        json.ok(res, profile(id));
+    }
+
+    /** Who sees this person's name: they (all their sessions), everyone who shares a conversation with them, and whoever keeps them as a contact. */
+    private static List<UUID> audienceOf(io.helidon.dbclient.DbTransaction tx, UUID user) {
+        java.util.LinkedHashSet<UUID> audience = new java.util.LinkedHashSet<>();
+        audience.add(user);
+        tx.query("""
+                SELECT other.user_id FROM conversation_members mine
+                JOIN conversation_members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
+                WHERE mine.user_id = ?::uuid
+                UNION
+                SELECT owner_id FROM contacts WHERE contact_id = ?::uuid""", user, user)
+                .forEach(r -> audience.add(Db.uuid(r, "user_id")));
+        return List.copyOf(audience);
     }
 
     private Views.Profile profile(UUID id) {

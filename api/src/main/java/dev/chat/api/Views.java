@@ -84,7 +84,7 @@ public final class Views {
                                long lastSeq, Message lastMessage, Instant updatedAt,
                                long deliveredSeq, long readSeq, long peerDeliveredSeq, long peerReadSeq,
                                long unreadCount, boolean pinned, boolean archived, boolean muted, long clearedSeq,
-                               long mentionCount, long lastVersion) {
+                               long mentionCount, long lastVersion, List<Long> hiddenSeqs) {
     }
 
     /** Who of the other members has read a message, and who has only received it. */

@@ -82,6 +82,7 @@ class AuthorizationMatrixIT {
         rule("PATCH /api/conversations/{id}/messages/{seq}", Access.MEMBER, "{\"text\":\"edited\"}");
         rule("DELETE /api/conversations/{id}/messages/{seq}", Access.MEMBER, null);
         rule("GET /api/conversations/{id}/messages/{seq}/readers", Access.MEMBER, null);
+        rule("POST /api/conversations/{id}/messages/{seq}/hide", Access.MEMBER, null);
         rule("PUT /api/conversations/{id}/messages/{seq}/reactions/{emoji}", Access.MEMBER, null);
         rule("DELETE /api/conversations/{id}/messages/{seq}/reactions/{emoji}", Access.MEMBER, null);
         rule("GET /api/conversations/{id}/changes", Access.MEMBER, null);

@@ -91,6 +91,48 @@ class ChatManagementIT {
     }
 
     @Test
+    void deleteForMeHidesAMessageOnAllMyDevicesOnly(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
+        UUID chat = ana.openDirect("bob");
+        bob.send(chat, UUID.randomUUID().toString(), "one");
+        ana.send(chat, UUID.randomUUID().toString(), "two");
+        TestClient.Socket anaOtherDevice = ana.connect(stack.wsUrlB());
+        anaOtherDevice.next("welcome", WAIT);
+
+        // any member may hide any message, for themselves
+        TestClient.Response hidden = ana.post("/api/conversations/" + chat + "/messages/1/hide", null);
+        assertEquals(200, hidden.status());
+        assertEquals("[1]", hidden.body().get("hiddenSeqs").toString());
+        JsonNode event = anaOtherDevice.next("conversation.updated", WAIT);
+        assertEquals("[1]", event.at("/data/hiddenSeqs").toString(), "my other devices learn of it");
+        assertEquals("[1]", inboxEntry(ana, chat).get("hiddenSeqs").toString());
+        assertEquals("[1]", ana.post("/api/conversations/" + chat + "/messages/1/hide", null).body().get("hiddenSeqs").toString(),
+                "hiding again changes nothing");
+        assertEquals("[1,2]", ana.post("/api/conversations/" + chat + "/messages/2/hide", null).body().get("hiddenSeqs").toString());
+
+        // the others keep it: their view, their history
+        assertEquals("[]", inboxEntry(bob, chat).get("hiddenSeqs").toString());
+        JsonNode bobs = bob.get("/api/conversations/" + chat + "/messages").body().get("messages");
+        assertEquals("one", bobs.get(0).get("text").asText());
+        assertFalse(bobs.get(0).get("deleted").asBoolean());
+
+        // refused: not a member, no such message, nonsense seq; nothing changes
+        TestClient.Response stranger = cyd.post("/api/conversations/" + chat + "/messages/1/hide", null);
+        assertEquals(404, stranger.status());
+        assertEquals("conversation_not_found", stranger.body().get("code").asText());
+        assertEquals("message_not_found", ana.post("/api/conversations/" + chat + "/messages/99/hide", null).body().get("code").asText());
+        assertEquals(404, ana.post("/api/conversations/" + chat + "/messages/zero/hide", null).status());
+        assertEquals("[1,2]", inboxEntry(ana, chat).get("hiddenSeqs").toString());
+
+        // clearing the history drops what it covers from the list
+        ana.post("/api/conversations/" + chat + "/clear", null);
+        assertEquals("[]", inboxEntry(ana, chat).get("hiddenSeqs").toString());
+        assertEquals("message_not_found", ana.post("/api/conversations/" + chat + "/messages/1/hide", null).body().get("code").asText());
+    }
+
+    @Test
     void editAndDeleteOwnMessagesLive(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");

@@ -30,8 +30,7 @@ class ChatManagementIT {
         assertThat(bob.message("See you at 6")).containsText("edited");
         assertThat(bob.page.getByTestId("message").filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("See you at 5"))).hasCount(0);
 
-        ana.message("Wrong chat, sorry").hover();
-        ana.message("Wrong chat, sorry").getByLabel("Delete message").click();
+        ana.deleteMessage(ana.message("Wrong chat, sorry"));
         assertThat(bob.message("This message was deleted")).isVisible();
         assertThat(bob.page.getByTestId("message")).hasCount(2);
         assertThat(bob.conversation("Ana")).containsText("Message deleted");

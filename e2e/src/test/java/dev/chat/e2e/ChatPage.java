@@ -107,10 +107,29 @@ final class ChatPage {
         return message.locator("[data-testid=reaction][data-emoji='" + emoji + "']");
     }
 
-    /** Deletes one of my messages (for everyone). */
+    /** Deletes one of my messages for everyone: Delete, then the app's confirmation. */
     void deleteMessage(Locator message) {
         message.hover();
         message.getByLabel("Delete message", new Locator.GetByLabelOptions().setExact(true)).click();
+        answer("Delete for everyone");
+    }
+
+    /** The app's own question dialog (never the browser's prompt or confirm). */
+    Locator askDialog() {
+        return page.getByTestId("ask");
+    }
+
+    /** Answers the app's question dialog with one of its buttons. */
+    void answer(String button) {
+        askDialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(button).setExact(true)).click();
+        assertThat(askDialog()).hasCount(0);
+    }
+
+    /** Types into the app's question dialog and presses Enter. */
+    void answerWith(String text) {
+        askDialog().getByRole(AriaRole.TEXTBOX).fill(text);
+        askDialog().getByRole(AriaRole.TEXTBOX).press("Enter");
+        assertThat(askDialog()).hasCount(0);
     }
 
     /** Reloads once the service worker has the app shell, so a later reload works offline too. */

@@ -38,8 +38,8 @@ class GroupAdminIT {
         // a channel: create, rename, archive
         panel.getByLabel("New channel name").fill("novels");
         panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create channel")).click();
-        a.onceDialog(d -> d.accept("fiction"));
         panel.getByLabel("Rename #novels").click();
+        ana.answerWith("fiction");
         assertThat(panel.getByTestId("channel").filter(new Locator.FilterOptions().setHasText("#fiction"))).isVisible();
         panel.getByLabel("Archive #fiction").click();
         assertThat(panel.getByTestId("channel").filter(new Locator.FilterOptions().setHasText("#fiction"))).containsText("archived");
@@ -57,8 +57,8 @@ class GroupAdminIT {
         panel.getByLabel("Add a member by username").fill(bobName);
         panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add")).click();
         assertThat(panel.getByTestId("member")).hasCount(2);
-        a.onceDialog(d -> d.accept());
         panel.getByLabel("Make " + bobName + " the owner").click();
+        ana.answer("Make owner");
         assertThat(panel.getByTestId("member").filter(new Locator.FilterOptions().setHasText("@" + bobName))).containsText("owner");
         assertThat(a.locator("#delete-group")).isHidden();
         assertThat(a.locator("#leave-group")).isVisible();

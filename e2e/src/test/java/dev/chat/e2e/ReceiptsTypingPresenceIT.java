@@ -76,9 +76,9 @@ class ReceiptsTypingPresenceIT {
         assertThat(ana.page.locator("#typing")).hasText("", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(12_000));
 
         // Ana names Bob in her contacts: her inbox and header say so; Bob's side is unchanged
-        ana.page.onceDialog(d -> d.accept("Bobby from work"));
         ana.page.getByLabel("Chat options").click();
         ana.page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add to contacts…")).click();
+        ana.answerWith("Bobby from work");
         assertThat(ana.conversation("Bobby from work")).isVisible();
         assertThat(ana.page.locator("#peer-name")).hasText("Bobby from work");
         assertThat(bob2.page.locator("#peer-name")).hasText("Ana");

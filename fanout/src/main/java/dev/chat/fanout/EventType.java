@@ -23,6 +23,8 @@ public enum EventType {
     CONVERSATION_UPDATED("conversation.updated", false),
     /** One of my contacts was added, renamed or removed; {@code data} is the person as I now see them. */
     CONTACT_UPDATED("contact.updated", false),
+    /** Someone I share a conversation with, or keep as a contact (or I), changed their profile; {@code data}: id, username, displayName. */
+    USER_UPDATED("user.updated", false),
     /** A group I am in was created or changed (name, description, channels, roles); {@code data} is the group. */
     GROUP_UPDATED("group.updated", false),
     /** A group I was in was deleted; {@code data}: id. */
