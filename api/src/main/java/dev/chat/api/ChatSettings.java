@@ -82,7 +82,8 @@ public final class ChatSettings {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
             update.accept(tx);
-            Views.Conversation v = conversations.getFor(tx, conversation, user).orElseThrow();
+            Views.Conversation v = conversations.getFor(tx, conversation, user)
+                    .orElseThrow(() -> new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation."));
             t.announce(Envelope.of(EventType.CONVERSATION_UPDATED, conversation, null, Instant.now(),
                     json.tree(v), List.of(user)));
             return v;

@@ -84,7 +84,8 @@ public final class ConversationService implements HttpService {
             throw ChatException.validation("You cannot open a direct chat with yourself.");
         }
         ConversationStore.Opened opened = messaging.openDirect(me.userId(), peer.id());
-        Views.Conversation view = conversations.getFor(db.client().execute(), opened.id(), me.userId()).orElseThrow();
+        Views.Conversation view = conversations.getFor(db.client().execute(), opened.id(), me.userId())
+                    .orElseThrow(() -> new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation."));
         json.send(res, opened.created() ? Status.CREATED_201 : Status.OK_200, view);
     }
 

@@ -225,7 +225,8 @@ public final class GroupService implements HttpService {
                 }
                 throw e;
             }
-            Views.Conversation v = conversations.getFor(t.db(), id, me.userId()).orElseThrow();
+            Views.Conversation v = conversations.getFor(t.db(), id, me.userId())
+                    .orElseThrow(() -> new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation."));
             t.announce(Envelope.of(EventType.CONVERSATION_CREATED, id, null, Instant.now(), json.tree(v),
                     groups.memberIds(t.db(), group)));
             return v;
