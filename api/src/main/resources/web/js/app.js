@@ -421,16 +421,26 @@ async function refreshPresence() {
 
 // ------------------------------------------------------------------ repainting, once a frame
 /**
- * Live events only say what changed; the page is repainted at the next frame however many events
- * came (a burst of 400 messages costs a few paints, not 400). A hidden tab gets no frames, so a
- * timer stands in. What the user does repaints at once, as before.
+ * Live events only say what changed. The first event after a quiet spell is painted at once (a
+ * message that arrives alone shows without waiting for a frame); while events keep coming, the
+ * page is repainted at the next frame however many came (a burst of 400 messages costs a few
+ * paints, not 400). A hidden tab gets no frames, so a timer stands in. What the user does
+ * repaints at once, as before.
  */
 const dirty = new Set();
+const QUIET_MS = 100;
 let paintFrame = 0;
 let paintTimer = 0;
+let paintSoon = false;
+let lastPaint = -Infinity;
 function repaint(...parts) {
   parts.forEach((part) => part && dirty.add(part));
-  if (paintFrame || paintTimer) return;
+  if (paintFrame || paintTimer || paintSoon) return;
+  if (performance.now() - lastPaint > QUIET_MS) {
+    paintSoon = true;
+    queueMicrotask(paintNow); // after this event's handler, before the next task
+    return;
+  }
   paintFrame = requestAnimationFrame(paintNow);
   paintTimer = setTimeout(paintNow, 100);
 }
@@ -439,6 +449,8 @@ function paintNow() {
   clearTimeout(paintTimer);
   paintFrame = 0;
   paintTimer = 0;
+  paintSoon = false;
+  lastPaint = performance.now();
   const parts = new Set(dirty);
   dirty.clear();
   if (parts.has('inbox')) renderInbox();
@@ -1421,8 +1433,11 @@ function queueMessage(id, text, upload) {
   state.pending.get(id).push(p);
   view.toEnd = true;
   if (view.from != null) jumpToLatest(); else renderMessages();
-  const stored = state.store ? state.store.put('outbox', [outboxEntry(p)]) : Promise.resolve();
-  stored.then(() => enqueueSend(id, p));
+  // Kept on the device and sent at once, side by side: the outbox's write is queued before any later
+  // delete of the same entry (IndexedDB runs them in the order made), and the server keeps a send by
+  // its clientMsgId, so a crash at any point either has it sent or has it queued to send again.
+  if (state.store) state.store.put('outbox', [outboxEntry(p)]);
+  enqueueSend(id, p);
 }
 
 /** What the outbox keeps of a queued message. */
@@ -1450,8 +1465,10 @@ const uploadHooks = {
 
 async function deliver(id, p) {
   if (p.cancelled) return;
-  p.status = 'sending';
-  if (id === state.current) renderMessages();
+  if (p.status !== 'sending') { // a retry: show that it is on its way again
+    p.status = 'sending';
+    if (id === state.current) renderMessages();
+  }
   if (p.upload && !(p.upload.view && p.upload.view.complete)) {
     try {
       await attachments.upload(p, uploadHooks); // retried with backoff until done, or refused for good

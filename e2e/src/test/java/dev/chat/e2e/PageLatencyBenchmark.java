@@ -39,6 +39,22 @@ class PageLatencyBenchmark {
             }, true);
             """;
 
+    /**
+     * Both pages: when a frame holding a probe's tag leaves on (ana) or arrives from (bob) the
+     * socket, so the total splits into ana's page, the servers and the wire, and bob's page.
+     */
+    private static final String WIRE_PROBE = """
+            window.__wireOut = {};
+            window.__wireIn = {};
+            const tagOf = (data) => { const m = typeof data === 'string' && /\\[probe (\\d+)\\]/.exec(data); return m ? m[1] : null; };
+            const stamp = (map, data) => { const t = tagOf(data); if (t !== null && map[t] === undefined) map[t] = performance.timeOrigin + performance.now(); };
+            const Native = window.WebSocket;
+            window.WebSocket = class extends Native {
+              constructor(...args) { super(...args); this.addEventListener('message', (e) => stamp(window.__wireIn, e.data)); }
+              send(data) { stamp(window.__wireOut, data); super.send(data); }
+            };
+            """;
+
     /** bob's page: when a bubble whose text holds a probe's tag is first added to the DOM. */
     private static final String SHOWN_PROBE = """
             window.__shownAt = {};
@@ -73,12 +89,14 @@ class PageLatencyBenchmark {
         anaChat.startChat(bob);
         anaChat.send("Hello Bob");
         anaPage.addInitScript(KEY_PROBE);
+        anaPage.addInitScript(WIRE_PROBE);
         anaPage.reload();
         anaChat.awaitConnected();
 
         // bob logs in afresh with the probe; nginx round-robins sockets: reload until his socket is
         // on the other ws-node (a few tries)
         bobPage.addInitScript(SHOWN_PROBE);
+        bobPage.addInitScript(WIRE_PROBE);
         ChatPage bobChat = ChatPage.wrap(bobPage, bob);
         bobPage.reload();
         bobChat.awaitConnected();
@@ -92,6 +110,10 @@ class PageLatencyBenchmark {
         anaChat.open("Bob");
 
         List<Double> ms = new ArrayList<>();
+        List<Double> inAna = new ArrayList<>();
+        List<Double> between = new ArrayList<>();
+        List<Double> inBob = new ArrayList<>();
+        List<Double> acked = new ArrayList<>();
         long next = System.nanoTime();
         for (int i = 0; i < WARM_UP + count; i++) {
             long wait = next - System.nanoTime();
@@ -107,8 +129,16 @@ class PageLatencyBenchmark {
                     new Page.WaitForFunctionOptions().setTimeout(10_000));
             double sent = ((Number) anaPage.evaluate("(i) => window.__enterAt[i]", before)).doubleValue();
             double shown = ((Number) bobPage.evaluate("(tag) => window.__shownAt[tag]", tag)).doubleValue();
+            double wireOut = ((Number) anaPage.evaluate("(tag) => window.__wireOut[tag] ?? NaN", tag)).doubleValue();
+            double wireIn = ((Number) bobPage.evaluate("(tag) => window.__wireIn[tag] ?? NaN", tag)).doubleValue();
+            anaPage.waitForFunction("(tag) => window.__wireIn[tag] !== undefined", tag);
+            double ack = ((Number) anaPage.evaluate("(tag) => window.__wireIn[tag]", tag)).doubleValue();
             if (i >= WARM_UP) {
                 ms.add(shown - sent);
+                inAna.add(wireOut - sent);
+                between.add(wireIn - wireOut);
+                inBob.add(shown - wireIn);
+                acked.add(ack - wireOut);
             }
         }
 
@@ -119,8 +149,20 @@ class PageLatencyBenchmark {
                         + "  %d messages ~%d ms apart after %d warm-up:  median %.1f ms   p90 %.1f ms   p99 %.1f ms   max %.1f ms%n",
                 nodes, sorted.size(), PACE_MS, WARM_UP,
                 percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99), sorted.getLast());
+        out += String.format(Locale.ROOT,
+                "  of which (medians): ana's page, keydown → frame on her socket %.1f ms; servers and wire, her socket → bob's %.1f ms;"
+                        + " bob's page, frame → bubble in the DOM %.1f ms (page %s);%n"
+                        + "  ana's own round trip, her frame out → its answer in (one clock) %.1f ms%n",
+                median(inAna), median(between), median(inBob),
+                bobPage.evaluate("() => document.visibilityState"), median(acked));
         System.out.print(out);
         Files.writeString(Path.of("target", "benchmark-page.txt"), out, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return percentile(sorted, 50);
     }
 
     /** Nearest-rank percentile of a sorted list. */
