@@ -2,10 +2,11 @@
 // queues, users, groups, message moderation, announcements and the audit log, under /api/admin.
 // Every change asks for a reason, which the server keeps in the audit log.
 // User content is only ever inserted as text (textContent), never as HTML.
-import { request, ApiError } from './api.js';
-import { el, clear } from './ui.js';
+// Longer than the client's other files (~480 lines) because it is a whole page of its own: six
+// small tabs, each a list, a detail and its actions over the same few helpers, read top to bottom.
+import { request, ApiError } from './net/api.js';
+import { $, el, clear } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
 const enc = encodeURIComponent;
 const PAGE = 50;
 const REFRESH_MS = 10_000;

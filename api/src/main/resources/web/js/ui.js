@@ -1,5 +1,8 @@
 // Small DOM helpers. Text is always set with text nodes: user content can never become markup.
 
+/** The element with this id (every page's fixed parts have ids). */
+export const $ = (id) => document.getElementById(id);
+
 /** el('div', {class: 'x', onclick: fn}, 'text', child…) */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

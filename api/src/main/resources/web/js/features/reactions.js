@@ -1,6 +1,6 @@
 // Reactions: the chips under a message (emoji, count, who — names in the title), and the picker:
 // a quick row of common emoji and a field for any other one.
-import { el } from './ui.js';
+import { el } from '../ui.js';
 
 export const QUICK = ['👍', '❤️', '😂', '😮', '😢', '🙏', '🎉', '🔥'];
 

@@ -2,8 +2,8 @@
 // looks in a bubble — an image's thumbnail (opened full size in the viewer), a voice message's
 // player, a video or audio player, or a file's name, type and size with its download link.
 // File names are user content: only ever text, never markup.
-import { api, ApiError, attachmentUrl, putChunk } from './api.js';
-import { el, svg, formatSize } from './ui.js';
+import { api, ApiError, attachmentUrl, putChunk } from '../net/api.js';
+import { el, svg, formatSize } from '../ui.js';
 import { voicePlayer, waveformBars, clock } from './voice.js';
 
 const FILE_ICON = 'M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm0 1.5L18.5 8H14zM8 13h8v1.5H8zm0 3.5h8V18H8z';

@@ -1,7 +1,7 @@
 // Voice messages: recording in the browser (MediaRecorder), the waveform's peaks (computed once,
 // here, and sent with the upload), and the player: a play button, the waveform as the progress
 // bar (the played part in the accent colour) and the time.
-import { el, svg } from './ui.js';
+import { el, svg } from '../ui.js';
 
 const BARS = 64;             // peaks sent with a recording (the contract allows 1..200)
 const MAX_MS = 15 * 60_000;  // the longest recording the server takes (900000 ms)

@@ -1,0 +1,210 @@
+// The message list of the open chat, a window over it: at most WINDOW messages are in the DOM,
+// either the newest (following the conversation as it grows) or, once scrolled up, the ones from
+// view.from on. Scrolling near an end moves the window (reading older messages from the device,
+// then the server); the message in view keeps its place on screen, so nothing jumps. A quote's
+// click jumps to the message it quotes. Each message is drawn by bubble.js.
+import { $, el, clear, dayLabel } from '../ui.js';
+import { api } from '../net/api.js';
+import * as attachments from '../features/attachments.js';
+import { state, oldestOf, sortedMessages } from '../model/state.js';
+import { putMessage } from '../model/messages.js';
+import { bubble, picker } from './bubble.js';
+import { notice } from './common.js';
+
+const WINDOW = 120; // messages in the DOM at most: only what is near the screen is rendered
+const STEP = 50;    // how far the window moves when scrolled to one of its ends
+
+export const view = { id: null, from: null, paging: false, toEnd: false };
+
+export function renderMessages() {
+  const box = $('messages');
+  const c = state.conversations.get(state.current);
+  if (!c) return;
+  const opening = view.id !== c.id;
+  if (opening) { view.id = c.id; view.from = null; }
+  const following = view.from == null;
+  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  const anchor = following ? null : anchorOf(box);
+  const held = state.messages.get(c.id) || new Map();
+  const list = sortedMessages(c.id);
+  let from = following ? Math.max(0, list.length - WINDOW) : list.findIndex((m) => m.seq >= view.from);
+  if (from < 0) from = Math.max(0, list.length - WINDOW);
+  const to = Math.min(list.length, from + WINDOW);
+  const atEnd = to === list.length;
+  clear(box);
+  if (from > 0 || held.hasMore) {
+    box.append(el('button', { class: 'link day', type: 'button', 'data-testid': 'earlier', onclick: () => pageUp(c.id) }, 'Earlier messages'));
+  }
+  const pending = atEnd ? (state.pending.get(c.id) || []).map((p) => ({ ...p, senderId: state.me.id, pending: true })) : [];
+  appendMessages(box, c, [...list.slice(from, to), ...pending], from > 0 ? list[from - 1] : null);
+  if (!atEnd) {
+    box.append(el('button', { class: 'link day', type: 'button', onclick: () => jumpToLatest() }, 'Newer messages ↓'));
+  }
+  attachments.prune();
+  if (anchor) restoreAnchor(box, anchor);
+  else if (nearBottom || opening || view.toEnd) box.scrollTop = box.scrollHeight;
+  view.toEnd = false;
+}
+
+/** The bubbles, with a line for each new day and, in a channel, the sender's name over each run of theirs. */
+function appendMessages(box, c, messages, before) {
+  let lastDay = before ? dayLabel(before.at) : null;
+  let lastSender = before ? before.senderId : null;
+  const hidden = new Set(c.hiddenSeqs || []); // deleted for me (on any of my devices)
+  for (const m of messages) {
+    if (m.seq != null && !m.pending && hidden.has(m.seq)) continue;
+    const day = dayLabel(m.at);
+    if (day !== lastDay) { box.append(el('div', { class: 'day', role: 'separator' }, day)); lastDay = day; lastSender = null; }
+    if (c.kind === 'channel' && m.senderId !== state.me.id && m.senderId !== lastSender) {
+      box.append(el('div', { class: 'sender' }, state.names.get(m.senderId) || 'Former member'));
+    }
+    box.append(bubble(c, m, m.senderId === lastSender));
+    lastSender = m.senderId;
+  }
+}
+
+/** A picture that just loaded grew the list: stay at the newest end if we were following it. */
+export function followBottom() {
+  const box = $('messages');
+  if (view.from == null && box.scrollHeight - box.scrollTop - box.clientHeight < 400) box.scrollTop = box.scrollHeight;
+}
+
+/** The first message on screen and how far it is from the top of the list's view. */
+function anchorOf(box) {
+  const top = box.getBoundingClientRect().top;
+  for (const node of box.querySelectorAll('[data-seq]')) {
+    const r = node.getBoundingClientRect();
+    if (r.bottom > top && node.dataset.seq) return { seq: node.dataset.seq, offset: r.top - top };
+  }
+  return null;
+}
+
+function restoreAnchor(box, anchor) {
+  const node = box.querySelector(`[data-seq="${anchor.seq}"]`);
+  if (node) box.scrollTop += node.getBoundingClientRect().top - box.getBoundingClientRect().top - anchor.offset;
+}
+
+/** Moves the window up: older messages held in memory first, then from the device, then the server. */
+async function pageUp(id) {
+  if (view.paging) return;
+  view.paging = true;
+  try {
+    let list = sortedMessages(id);
+    let from = view.from == null ? Math.max(0, list.length - WINDOW) : list.findIndex((m) => m.seq >= view.from);
+    const first = list[from]?.seq;
+    if (from < STEP && state.messages.get(id)?.hasMore) {
+      await loadOlder(id);
+      list = sortedMessages(id);
+      from = list.findIndex((m) => m.seq >= first);
+    }
+    if (state.current !== id || from <= 0) return;
+    view.from = list[Math.max(0, from - STEP)].seq;
+    renderMessages();
+  } finally {
+    view.paging = false;
+  }
+}
+
+/** Moves the window down; at the newest end it follows the conversation again. */
+function pageDown(id) {
+  if (view.from == null) return;
+  const list = sortedMessages(id);
+  const from = list.findIndex((m) => m.seq >= view.from);
+  view.from = from < 0 || from + STEP + WINDOW >= list.length ? null : list[from + STEP].seq;
+  if (view.from == null) { // keep what is on screen in place as the window rejoins the newest end
+    const box = $('messages');
+    const anchor = anchorOf(box);
+    renderMessages();
+    if (anchor) restoreAnchor(box, anchor);
+    return;
+  }
+  renderMessages();
+}
+
+export function jumpToLatest() {
+  view.from = null;
+  renderMessages();
+  const box = $('messages');
+  box.scrollTop = box.scrollHeight;
+}
+
+let scrollFrame = 0;
+$('messages').addEventListener('scroll', () => {
+  if (scrollFrame) return;
+  scrollFrame = requestAnimationFrame(() => {
+    scrollFrame = 0;
+    const box = $('messages');
+    const id = state.current;
+    if (!id) return;
+    if (box.scrollTop < 400) pageUp(id);
+    else if (box.scrollHeight - box.scrollTop - box.clientHeight < 400) pageDown(id);
+  });
+}, { passive: true });
+
+// the picker floats where it was opened: scrolling the list away from that message closes it
+['wheel', 'touchmove'].forEach((type) => $('messages').addEventListener(type, () => picker.close(false), { passive: true }));
+
+// a tap on a bubble shows its actions (touch screens have no hover)
+$('messages').addEventListener('click', (e) => {
+  const node = e.target.closest('.message');
+  if (!node || e.target.closest('button, a, audio, video, input, .voice') || !node.dataset.seq) return;
+  const seq = Number(node.dataset.seq);
+  const same = state.selected && state.selected.conversation === state.current && state.selected.seq === seq;
+  $('messages').querySelectorAll('.message.selected').forEach((n) => n.classList.remove('selected'));
+  state.selected = same ? null : { conversation: state.current, seq };
+  if (!same) node.classList.add('selected');
+});
+
+/** Reads a page of older messages: from the device while it has them, else from the server. */
+async function loadOlder(id) {
+  const held = state.messages.get(id);
+  const oldest = oldestOf(held);
+  const cleared = state.conversations.get(id)?.clearedSeq || 0;
+  const cached = state.store ? await state.store.messagesBefore(id, oldest, STEP) : [];
+  const usable = cached.filter((m) => m.seq > cleared);
+  // the device's copy is contiguous: a full page from it needs no server round trip
+  if (usable.length === STEP && usable[0].seq === oldest - 1) {
+    usable.forEach((m) => putMessage(m, false));
+    return;
+  }
+  try {
+    const page = await api.history(id, { before: oldest, limit: STEP });
+    page.messages.forEach((m) => putMessage(m));
+    held.hasMore = page.hasMore;
+  } catch (e) {
+    usable.forEach((m) => putMessage(m, false)); // offline: what the device has is still worth showing
+    console.warn('older messages unavailable', e);
+  }
+}
+
+/**
+ * Shows a message a quote points at: older history is loaded (from the device, then the server)
+ * until it is held, the window moves to it, and it is scrolled to and highlighted for a moment.
+ */
+export async function jumpTo(id, seq) {
+  const held = state.messages.get(id);
+  if (!held) return;
+  while (!held.has(seq) && held.hasMore && oldestOf(held) > seq && state.current === id) {
+    const before = oldestOf(held);
+    await loadOlder(id);
+    if (oldestOf(held) >= before) break; // nothing more came (offline): show what we have
+  }
+  if (state.current !== id) return;
+  const list = sortedMessages(id);
+  const at = list.findIndex((m) => m.seq >= seq);
+  if (at < 0 || list[at].seq !== seq) { notice('The original message is not available.'); return; }
+  const newestWindow = view.from == null && at >= list.length - WINDOW;
+  if (!newestWindow) view.from = list[Math.max(0, at - 10)].seq;
+  state.highlight = { conversation: id, seq };
+  renderMessages();
+  const node = $('messages').querySelector(`[data-seq="${seq}"]`);
+  if (node) {
+    node.scrollIntoView({ block: 'center' });
+    node.focus({ preventScroll: true });
+  }
+  clearTimeout(jumpTo.timer);
+  jumpTo.timer = setTimeout(() => {
+    state.highlight = null;
+    $('messages').querySelector('.message.highlight')?.classList.remove('highlight');
+  }, 3000);
+}
