@@ -2,7 +2,8 @@
 // either the newest (following the conversation as it grows) or, once scrolled up, the ones from
 // view.from on. Scrolling near an end moves the window (reading older messages from the device,
 // then the server); the message in view keeps its place on screen, so nothing jumps. A quote's
-// click jumps to the message it quotes. Each message is drawn by bubble.js.
+// click jumps to the message it quotes. A repaint gives the keyboard focus back to the control
+// that had it (a tick arriving no longer drops it on the page). Each message is drawn by bubble.js.
 import { $, el, clear, dayLabel } from '../ui.js';
 import { api } from '../net/api.js';
 import * as attachments from '../features/attachments.js';
@@ -31,6 +32,7 @@ export function renderMessages() {
   if (from < 0) from = Math.max(0, list.length - WINDOW);
   const to = Math.min(list.length, from + WINDOW);
   const atEnd = to === list.length;
+  const focused = focusOf(box);
   clear(box);
   if (from > 0 || held.hasMore) {
     box.append(el('button', { class: 'link day', type: 'button', 'data-testid': 'earlier', onclick: () => pageUp(c.id) }, 'Earlier messages'));
@@ -41,6 +43,7 @@ export function renderMessages() {
     box.append(el('button', { class: 'link day', type: 'button', onclick: () => jumpToLatest() }, 'Newer messages ↓'));
   }
   attachments.prune();
+  if (focused) refocus(box, focused);
   if (anchor) restoreAnchor(box, anchor);
   else if (nearBottom || opening || view.toEnd) box.scrollTop = box.scrollHeight;
   view.toEnd = false;
@@ -61,6 +64,26 @@ function appendMessages(box, c, messages, before) {
     box.append(bubble(c, m, m.senderId === lastSender));
     lastSender = m.senderId;
   }
+}
+
+/**
+ * What has the keyboard focus in the list (a message's action, a chip), so that a repaint (a tick,
+ * a reaction, a new message) gives it back rather than dropping it on the page: {message, label}.
+ */
+function focusOf(box) {
+  const node = document.activeElement;
+  if (!node || node === box || !box.contains(node)) return null;
+  const m = node.closest('.message');
+  const message = m ? `[data-seq="${m.dataset.seq}"]${m.dataset.clientMsgId ? `[data-client-msg-id="${m.dataset.clientMsgId}"]` : ''}` : null;
+  return { message, self: node === m, label: node.getAttribute('aria-label'), text: node.textContent };
+}
+
+function refocus(box, { message, self, label, text }) {
+  const scope = message ? box.querySelector(`.message${message}`) : box;
+  if (!scope) return;
+  const node = self ? scope : [...scope.querySelectorAll('button, a, [tabindex]')]
+    .find((n) => n.getAttribute('aria-label') === label && n.textContent === text);
+  if (node && node !== document.activeElement) node.focus({ preventScroll: true });
 }
 
 /** A picture that just loaded grew the list: stay at the newest end if we were following it. */
