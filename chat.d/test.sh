@@ -38,7 +38,7 @@ fresh_stack() {
 check_poms() {
     local pom found=""
     for pom in "$ROOT"/*/pom.xml; do
-        if sed '/<parent>/,/<\/parent>/d' "$pom" | grep -q '<version>'; then found+=" ${pom#"$ROOT"/}"; fi
+        if perl -0777 -pe 's{<parent>.*?</parent>}{}s' "$pom" | grep -q '<version>'; then found+=" ${pom#"$ROOT"/}"; fi
     done
     [[ -z "$found" ]] || die "versions belong in the parent pom.xml (dependencyManagement, pluginManagement), not in:$found"
 }
