@@ -10,14 +10,18 @@ FROM eclipse-temurin:25-jre AS api
 WORKDIR /app
 COPY --from=build /src/api/target/chat-api.jar ./
 COPY --from=build /src/api/target/libs ./libs
-ENV CHAT_HTTP_HOST=0.0.0.0 CHAT_HTTP_PORT=8080
+COPY config/jvm/server.options ./
+# every other setting is api's default (api/src/main/resources/dev/chat/api/application.yaml)
+ENV CHAT_HTTP_HOST=0.0.0.0
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", "chat-api.jar"]
+ENTRYPOINT ["java", "@server.options", "-jar", "chat-api.jar"]
 
 FROM eclipse-temurin:25-jre AS ws-node
 WORKDIR /app
 COPY --from=build /src/ws-node/target/chat-ws-node.jar ./
 COPY --from=build /src/ws-node/target/libs ./libs
-ENV CHAT_WS_HOST=0.0.0.0 CHAT_WS_PORT=8081
+COPY config/jvm/server.options ./
+# every other setting is the node's default (ws-node/src/main/resources/dev/chat/ws/application.yaml)
+ENV CHAT_WS_HOST=0.0.0.0
 EXPOSE 8081
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", "chat-ws-node.jar"]
+ENTRYPOINT ["java", "@server.options", "-jar", "chat-ws-node.jar"]

@@ -65,7 +65,7 @@ public final class AdminBootstrap {
             System.exit(2);
         }
         dev.chat.telemetry.Logs.install("admin-bootstrap");
-        ApiConfig config = ApiConfig.from(Config.create());
+        ApiConfig config = ApiConfig.load();
         dev.chat.schema.Migrations.migrate(config.dbUrl(), config.dbUser(), config.dbPassword().value());
         String password = System.getenv("CHAT_ADMIN_PASSWORD");
         boolean generated = false;

@@ -3,15 +3,16 @@ package dev.chat.api;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.tokens.Secret;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything api needs to start, read once at boot from {@code application.yaml} with environment
- * overrides ({@code CHAT_DB_URL} overrides {@code chat.db.url}) and validated here, so a bad
- * setting stops the process with a clear message instead of failing later.
+ * Everything api needs to start, read once at boot from {@link #DEFAULTS} (the one place of every
+ * default) with environment overrides ({@code CHAT_DB_URL} overrides {@code chat.db.url}) and
+ * validated here, so a bad setting stops the process with a clear message instead of failing later.
  */
 public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
@@ -36,45 +37,49 @@ public record ApiConfig(String instanceId, String host, int port, String interna
         }
     }
 
+    /** Where every default is: api's settings file on the class path (not shared with ws-node's). */
+    public static final String DEFAULTS = "dev/chat/api/application.yaml";
+
+    /** The settings of this process: environment variables over system properties over {@link #DEFAULTS}. */
+    public static ApiConfig load() {
+        return from(Config.builder().sources(ConfigSources.classpath(DEFAULTS)).build());
+    }
+
+    /** Reads {@code chat.*} from {@code root}, which holds every key (a missing one is an error naming it). */
     public static ApiConfig from(Config root) {
         Config c = root.get("chat");
         return new ApiConfig(
-                c.get("instance.id").asString().orElse("api-1"),
-                c.get("http.host").asString().orElse("127.0.0.1"),
-                c.get("http.port").asInt().orElse(8080),
-                c.get("internal.host").asString().orElse("127.0.0.1"),
-                c.get("internal.port").asInt().orElse(8090),
+                c.get("instance.id").asString().get(),
+                c.get("http.host").asString().get(),
+                c.get("http.port").asInt().get(),
+                c.get("internal.host").asString().get(),
+                c.get("internal.port").asInt().get(),
                 required(c, "db.url"),
                 required(c, "db.user"),
-                new Secret(c.get("db.password").asString().orElse("")),
-                c.get("db.pool.size").asInt().orElse(16),
-                new AmqpSettings(c.get("amqp.host").asString().orElse("127.0.0.1"),
-                        c.get("amqp.port").asInt().orElse(5672),
-                        c.get("amqp.user").asString().orElse("guest"),
-                        c.get("amqp.password").asString().orElse("guest"),
-                        c.get("amqp.vhost").asString().orElse("/")),
-                memcached(c.get("memcached").asString().orElse("127.0.0.1:11212")),
+                new Secret(c.get("db.password").asString().get()),
+                c.get("db.pool.size").asInt().get(),
+                AmqpSettings.from(c.get("amqp")),
+                memcached(c.get("memcached").asString().get()),
                 new Secret(required(c, "token.secret")),
-                Duration.ofSeconds(c.get("token.ttl.seconds").asInt().orElse(900)),
-                c.get("cookie.secure").asBoolean().orElse(true),
+                Duration.ofSeconds(c.get("token.ttl.seconds").asInt().get()),
+                c.get("cookie.secure").asBoolean().get(),
                 new RateLimits(
-                        rate(c, "limits.login.account", RateLimits.DEFAULTS.loginFailuresPerAccount()),
-                        rate(c, "limits.login.address", RateLimits.DEFAULTS.loginsPerAddress()),
-                        rate(c, "limits.signup.address", RateLimits.DEFAULTS.signupsPerAddress()),
-                        rate(c, "limits.sends.user", RateLimits.DEFAULTS.sendsPerUser()),
-                        rate(c, "limits.invites.user", RateLimits.DEFAULTS.invalidInvitesPerUser()),
-                        rate(c, "limits.uploads.user", RateLimits.DEFAULTS.uploadsPerUser())),
-                c.get("attachments.max.bytes").asLong().orElse(AttachmentStore.DEFAULT_MAX_BYTES));
+                        rate(c, "limits.login.account"),
+                        rate(c, "limits.login.address"),
+                        rate(c, "limits.signup.address"),
+                        rate(c, "limits.sends.user"),
+                        rate(c, "limits.invites.user"),
+                        rate(c, "limits.uploads.user")),
+                c.get("attachments.max.bytes").asLong().get());
     }
 
-    private static RateLimits.Rate rate(Config c, String key, RateLimits.Rate otherwise) {
-        return c.get(key).asString().map(spec -> {
-            try {
-                return RateLimits.Rate.parse(spec);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("chat." + key + ": " + e.getMessage(), e);
-            }
-        }).orElse(otherwise);
+    private static RateLimits.Rate rate(Config c, String key) {
+        String spec = c.get(key).asString().get();
+        try {
+            return RateLimits.Rate.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("chat." + key + ": " + e.getMessage(), e);
+        }
     }
 
     static InetSocketAddress memcached(String hostPort) {

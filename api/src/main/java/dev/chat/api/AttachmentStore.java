@@ -27,7 +27,6 @@ import java.util.stream.IntStream;
  */
 public final class AttachmentStore {
     public static final int CHUNK_SIZE = 512 * 1024;
-    public static final long DEFAULT_MAX_BYTES = 25L * 1024 * 1024;
     static final Duration ABANDONED = Duration.ofHours(24);
     static final int MAX_WAVEFORM = 200;
     static final int MAX_VOICE_MS = 15 * 60 * 1000;

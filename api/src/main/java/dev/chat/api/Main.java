@@ -53,7 +53,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Logs.install(System.getenv().getOrDefault("CHAT_INSTANCE_ID", "api"));
-        ApiConfig config = ApiConfig.from(Config.create());
+        ApiConfig config = ApiConfig.load();
         Running api = start(config);
         LOG.info(() -> "api " + config.instanceId() + " listening on http://" + config.host() + ":" + api.server().port());
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-shutdown"));

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * How often people may do what abuse is made of, each as "N per window": log in with a wrong
  * password to one account, try to log in or sign up from one address, send messages or upload
  * files as one user.
- * Read from {@code chat.limits.*} (environment {@code CHAT_LIMITS_LOGIN_ACCOUNT=10/15m} ...).
+ * Read from {@code chat.limits.*} (environment {@code CHAT_LIMITS_LOGIN_ACCOUNT=10/15m} ...); the
+ * defaults, what a person never reaches and a script soon does, are in api's application.yaml.
  *
  * @param loginFailuresPerAccount wrong passwords for one username before it is locked for the window
  * @param loginsPerAddress        login attempts from one client address
@@ -20,11 +21,6 @@ import java.util.regex.Pattern;
  */
 public record RateLimits(Rate loginFailuresPerAccount, Rate loginsPerAddress, Rate signupsPerAddress, Rate sendsPerUser,
                          Rate invalidInvitesPerUser, Rate uploadsPerUser) {
-    /** What a person never reaches and a script soon does. */
-    public static final RateLimits DEFAULTS = new RateLimits(Rate.parse("10/15m"), Rate.parse("30/1m"),
-            Rate.parse("10/1h"), Rate.parse("120/1m"), Rate.parse("10/1m"),
-            Rate.parse("100/10m"));
-
     /** At most {@code max} in each window of {@code window}. */
     public record Rate(int max, Duration window) {
         private static final Pattern SPEC = Pattern.compile("(\\d+)\\s*/\\s*(\\d+)\\s*([smh])");

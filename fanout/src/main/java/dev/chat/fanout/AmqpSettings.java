@@ -1,6 +1,7 @@
 package dev.chat.fanout;
 
 import com.rabbitmq.client.ConnectionFactory;
+import io.helidon.config.Config;
 
 import java.util.Objects;
 
@@ -16,6 +17,17 @@ public record AmqpSettings(String host, int port, String username, String passwo
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("amqp port out of range: " + port);
         }
+    }
+
+    /**
+     * The broker named by {@code amqp} (the {@code chat.amqp} node of api's or a ws-node's settings:
+     * host, port, user, password, vhost), every key present (the module's application.yaml holds
+     * the defaults).
+     */
+    public static AmqpSettings from(Config amqp) {
+        return new AmqpSettings(amqp.get("host").asString().get(), amqp.get("port").asInt().get(),
+                amqp.get("user").asString().get(), amqp.get("password").asString().get(),
+                amqp.get("vhost").asString().get());
     }
 
     /**

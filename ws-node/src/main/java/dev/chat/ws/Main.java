@@ -7,7 +7,6 @@ import dev.chat.handoff.ApiClient;
 import dev.chat.fanout.NodeSubscriber;
 import dev.chat.presence.PresenceStore;
 import dev.chat.tokens.AccessTokens;
-import io.helidon.config.Config;
 import io.helidon.http.Status;
 import dev.chat.telemetry.Logs;
 import dev.chat.telemetry.Meters;
@@ -43,7 +42,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Logs.install(System.getenv().getOrDefault("CHAT_NODE_ID", "ws-node"));
-        NodeConfig config = NodeConfig.from(Config.create());
+        NodeConfig config = NodeConfig.load();
         Running node = start(config);
         LOG.info(() -> "ws-node " + config.nodeId() + " listening on ws://" + config.host() + ":" + node.port() + "/ws");
         Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "ws-node-shutdown"));

@@ -4,16 +4,19 @@ import dev.chat.fanout.AmqpSettings;
 import dev.chat.fanout.Topology;
 import dev.chat.tokens.Secret;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * ws-node settings, read once at boot ({@code CHAT_NODE_ID} overrides {@code chat.node.id}) and
- * validated here. There is deliberately no database setting: a node cannot reach PostgreSQL.
+ * ws-node settings, read once at boot from {@link #DEFAULTS} (the one place of every default;
+ * {@code CHAT_NODE_ID} overrides {@code chat.node.id}) and validated here. There is deliberately
+ * no database setting: a node cannot reach PostgreSQL.
  *
  * @param heartbeat     a socket silent this long is pinged
  * @param idleTimeout   a socket silent this long (no frame, no pong) is closed with 4408
@@ -44,30 +47,38 @@ public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp
         }
     }
 
+    /** Where every default is: the node's settings file on the class path (not shared with api's). */
+    public static final String DEFAULTS = "dev/chat/ws/application.yaml";
+
+    /** The settings of this process: environment variables over system properties over {@link #DEFAULTS}. */
+    public static NodeConfig load() {
+        return from(Config.builder().sources(ConfigSources.classpath(DEFAULTS)).build());
+    }
+
+    /** Reads {@code chat.*} from {@code root}, which holds every key (a missing one is an error naming it). */
     public static NodeConfig from(Config root) {
         Config c = root.get("chat");
-        String[] mc = c.get("memcached").asString().orElse("127.0.0.1:11212").split(":");
+        String[] mc = c.get("memcached").asString().get().split(":");
         return new NodeConfig(
-                c.get("node.id").asString().orElse("ws-1"),
-                c.get("ws.host").asString().orElse("127.0.0.1"),
-                c.get("ws.port").asInt().orElse(8081),
-                new AmqpSettings(c.get("amqp.host").asString().orElse("127.0.0.1"),
-                        c.get("amqp.port").asInt().orElse(5672),
-                        c.get("amqp.user").asString().orElse("guest"),
-                        c.get("amqp.password").asString().orElse("guest"),
-                        c.get("amqp.vhost").asString().orElse("/")),
+                c.get("node.id").asString().get(),
+                c.get("ws.host").asString().get(),
+                c.get("ws.port").asInt().get(),
+                AmqpSettings.from(c.get("amqp")),
                 new Secret(c.get("token.secret").asString().orElseThrow(
                         () -> new IllegalArgumentException("missing setting chat.token.secret (CHAT_TOKEN_SECRET)"))),
                 new InetSocketAddress(mc[0], Integer.parseInt(mc[1])),
-                Arrays.stream(c.get("allowed.origins").asString().orElse("https://localhost:8443").split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
-                c.get("ws.max.frame.bytes").asInt().orElse(64 * 1024),
-                Duration.ofSeconds(c.get("ws.heartbeat.seconds").asInt().orElse(25)),
-                Duration.ofSeconds(c.get("ws.idle.timeout.seconds").asInt().orElse(75)),
-                c.get("ws.send.queue.limit").asInt().orElse(1024),
-                c.get("ws.frames.per.second").asDouble().orElse(50.0),
-                c.get("ws.frame.burst").asDouble().orElse(200.0),
-                Arrays.stream(c.get("api.urls").asString().orElse("http://127.0.0.1:8090").split(","))
-                        .map(String::strip).filter(u -> !u.isEmpty()).map(java.net.URI::create).toList());
+                list(c, "allowed.origins").collect(Collectors.toSet()),
+                c.get("ws.max.frame.bytes").asInt().get(),
+                Duration.ofSeconds(c.get("ws.heartbeat.seconds").asInt().get()),
+                Duration.ofSeconds(c.get("ws.idle.timeout.seconds").asInt().get()),
+                c.get("ws.send.queue.limit").asInt().get(),
+                c.get("ws.frames.per.second").asDouble().get(),
+                c.get("ws.frame.burst").asDouble().get(),
+                list(c, "api.urls").map(java.net.URI::create).toList());
+    }
+
+    /** A comma-separated setting's items. */
+    private static Stream<String> list(Config c, String key) {
+        return Arrays.stream(c.get(key).asString().get().split(",")).map(String::strip).filter(s -> !s.isEmpty());
     }
 }

@@ -1,8 +1,9 @@
 package dev.chat.api;
 
 import dev.chat.fanout.AmqpSettings;
-import dev.chat.tokens.Secret;
 import dev.chat.ws.NodeConfig;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -17,8 +18,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -145,10 +146,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         }
         // two api instances on one database and broker: seq allocation and the hand-off of frames
         // are exercised across instances, as in production
-        Main.Running api = Main.start(new ApiConfig("api-it-1", "127.0.0.1", 0, "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
-                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS, AttachmentStore.DEFAULT_MAX_BYTES));
-        Main.Running apiB = Main.start(new ApiConfig("api-it-2", "127.0.0.1", 0, "127.0.0.1", 0, dbUrl, dbUser, new Secret(dbPassword), 8, amqp,
-                memcached, new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, LIMITS, AttachmentStore.DEFAULT_MAX_BYTES));
+        Main.Running api = Main.start(apiConfig("api-it-1", dbUrl, dbUser, dbPassword, 8, amqp, memcached, LIMITS));
+        Main.Running apiB = Main.start(apiConfig("api-it-2", dbUrl, dbUser, dbPassword, 8, amqp, memcached, LIMITS));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "it-" + run + "-a";
         String b = "it-" + run + "-b";
@@ -162,13 +161,61 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
 
     /** An extra api instance on the stack's database and broker, for tests that change one of its parts. */
     static ApiConfig apiConfig(Stack stack, String id, String dbUrl, InetSocketAddress memcached, RateLimits limits) {
-        return new ApiConfig(id, "127.0.0.1", 0, "127.0.0.1", 0, dbUrl, stack.dbUser(), new Secret(stack.dbPassword()), 4, stack.amqp(), memcached,
-                new Secret(TOKEN_SECRET), Duration.ofMinutes(15), false, limits, AttachmentStore.DEFAULT_MAX_BYTES);
+        return apiConfig(id, dbUrl, stack.dbUser(), stack.dbPassword(), 4, stack.amqp(), memcached, limits);
     }
 
+    /** api's settings for a test instance: its application.yaml (every default) under these, on free ports. */
+    private static ApiConfig apiConfig(String id, String dbUrl, String dbUser, String dbPassword, int poolSize,
+                                       AmqpSettings amqp, InetSocketAddress memcached, RateLimits limits) {
+        Map<String, String> s = servers(amqp, memcached);
+        s.put("chat.instance.id", id);
+        s.put("chat.http.port", "0");
+        s.put("chat.internal.port", "0");
+        s.put("chat.db.url", dbUrl);
+        s.put("chat.db.user", dbUser);
+        s.put("chat.db.password", dbPassword);
+        s.put("chat.db.pool.size", String.valueOf(poolSize));
+        s.put("chat.cookie.secure", "false");
+        s.put("chat.limits.login.account", spec(limits.loginFailuresPerAccount()));
+        s.put("chat.limits.login.address", spec(limits.loginsPerAddress()));
+        s.put("chat.limits.signup.address", spec(limits.signupsPerAddress()));
+        s.put("chat.limits.sends.user", spec(limits.sendsPerUser()));
+        s.put("chat.limits.invites.user", spec(limits.invalidInvitesPerUser()));
+        s.put("chat.limits.uploads.user", spec(limits.uploadsPerUser()));
+        return ApiConfig.from(settings(s, ApiConfig.DEFAULTS));
+    }
+
+    /** A ws-node's settings for a test node: its application.yaml (every default) under these, on a free port. */
     static NodeConfig nodeConfig(String id, AmqpSettings amqp, InetSocketAddress memcached, java.util.List<java.net.URI> apis) {
-        return new NodeConfig(id, "127.0.0.1", 0, amqp, new Secret(TOKEN_SECRET), memcached, Set.of(ORIGIN),
-                64 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(75), 1024, 50, 200, apis);
+        Map<String, String> s = servers(amqp, memcached);
+        s.put("chat.node.id", id);
+        s.put("chat.ws.port", "0");
+        s.put("chat.allowed.origins", ORIGIN);
+        s.put("chat.api.urls", String.join(",", apis.stream().map(Object::toString).toList()));
+        return NodeConfig.from(settings(s, NodeConfig.DEFAULTS));
+    }
+
+    /** The settings api and ws-node share: where the broker and Memcached are, and the token secret. */
+    static Map<String, String> servers(AmqpSettings amqp, InetSocketAddress memcached) {
+        Map<String, String> s = new HashMap<>();
+        s.put("chat.amqp.host", amqp.host());
+        s.put("chat.amqp.port", String.valueOf(amqp.port()));
+        s.put("chat.amqp.user", amqp.username());
+        s.put("chat.amqp.password", amqp.password());
+        s.put("chat.amqp.vhost", amqp.virtualHost());
+        s.put("chat.memcached", memcached.getHostString() + ":" + memcached.getPort());
+        s.put("chat.token.secret", TOKEN_SECRET);
+        return s;
+    }
+
+    /** A module's defaults under {@code overrides}; not the environment, where ./chat test puts its own stack's limits. */
+    private static Config settings(Map<String, String> overrides, String defaults) {
+        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .sources(ConfigSources.create(overrides), ConfigSources.classpath(defaults)).build();
+    }
+
+    private static String spec(RateLimits.Rate rate) {
+        return rate.max() + "/" + rate.window().toSeconds() + "s";
     }
 
     private static void stopStack() {

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -58,15 +59,11 @@ record ServerProcess(Process process, String id, int port) {
         process.destroyForcibly();
     }
 
+    /** The servers and the secret, as the environment variables named after the settings (chat.amqp.host: CHAT_AMQP_HOST). */
     private static Map<String, String> common(ChatServers.Stack stack) {
         Map<String, String> env = new HashMap<>();
-        env.put("CHAT_AMQP_HOST", stack.amqp().host());
-        env.put("CHAT_AMQP_PORT", String.valueOf(stack.amqp().port()));
-        env.put("CHAT_AMQP_USER", stack.amqp().username());
-        env.put("CHAT_AMQP_PASSWORD", stack.amqp().password());
-        env.put("CHAT_AMQP_VHOST", stack.amqp().virtualHost());
-        env.put("CHAT_TOKEN_SECRET", ChatServers.TOKEN_SECRET);
-        env.put("CHAT_MEMCACHED", stack.memcached().getHostString() + ":" + stack.memcached().getPort());
+        ChatServers.servers(stack.amqp(), stack.memcached())
+                .forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
         return env;
     }
 

@@ -1,0 +1,97 @@
+# Part of ./chat (sourced): ./chat bench, the load generator and the benchmark tests, each against
+# a fresh test stack (docs/BENCHMARKS.md).
+
+BENCH_WORKLOADS=(W1 W2 W3 W4 W5 broker echo)
+
+# bench_java WORKLOAD: the load generator (bench module) against the running test stack.
+bench_java() {
+    local db_password; db_password="$(secret db_password)"
+    # CHAT_BENCH_JFR=1: the server JVMs record (jfr_opts); the recordings are dumped to var/bench/jfr
+    local jfr=(); [[ "${CHAT_BENCH_JFR:-}" == 1 ]] && jfr=(-Dbench.jfr="$ROOT/var/bench/jfr")
+    # CHAT_BENCH_OPTS: extra -D settings, e.g. -Dbench.step.seconds=5 for a quick look
+    # shellcheck disable=SC2086
+    "$JAVA_HOME/bin/java" "@$ROOT/config/jvm/bench.options" "${jfr[@]}" ${CHAT_BENCH_OPTS:-} \
+        -Dbench.url="https://localhost:$NGINX_PORT" -Dbench.certificate="$VAR/nginx/tls/cert.pem" \
+        -Dbench.db.url="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME" -Dbench.db.user="$DB_USER" \
+        -Dbench.db.password="$db_password" -Dbench.token.secret="$(secret token_secret)" \
+        -Dbench.amqp.port="$AMQP_PORT" -Dbench.amqp.vhost=bench -Dbench.run="$RUN" -Dbench.out="$ROOT/var/bench" \
+        -cp "$ROOT/bench/target/chat-bench.jar" dev.chat.bench.Bench "$@"
+}
+
+# start_echo: the connection path's baseline, a bare Helidon WebSocket echo behind the same nginx.
+start_echo() {
+    say "starting the bare WebSocket echo on 127.0.0.1:$ECHO_PORT (nginx: /bench/echo)"
+    nohup "$JAVA_HOME/bin/java" "${JVM_OPTS[@]}" -cp "$ROOT/bench/target/chat-bench.jar" dev.chat.bench.Bench echo-server "$ECHO_PORT" \
+        >"$LOG/echo.log" 2>&1 &
+    echo $! > "$RUN/echo.pid"
+    mkdir -p "$VAR/nginx/bench"
+    render "$ROOT/nginx/bench-echo.conf.template" "ECHO_PORT=$ECHO_PORT" > "$VAR/nginx/bench/echo.conf"
+}
+
+# bench_echo: only nginx and the echo, no application behind them.
+bench_echo() {
+    mkdir -p "$RUN" "$LOG"
+    find_jdk
+    build
+    start_echo
+    start_nginx
+    wait_for nginx 20 port_open "$NGINX_PORT" # no api behind it: its /health/ready cannot answer
+    bench_java echo
+}
+
+# bench_fanout: FanOutBenchmark (module it), 500 live sessions in one channel.
+bench_fanout() {
+    say "running the fan-out benchmark (500 live sessions in one channel)"
+    stack_settings
+    only_classes FanOutBenchmark
+    mvn -B -q verify -pl it -am "${ONLY[@]}" "${STACK_SETTINGS[@]}"
+    cat it/target/benchmark-fanout.txt
+}
+
+# bench_page page|page-latency: the heavy account, then send → shown between two browsers;
+# page-latency: only the latter (no seeding). CHAT_BENCH_OPTS: extra -D settings, e.g.
+# -Dchat.bench.latency.messages=10
+bench_page() {
+    local classes=PageBenchmark,PageLatencyBenchmark
+    if [[ "$1" == page-latency ]]; then
+        classes=PageLatencyBenchmark
+        say "running the page latency benchmark (send in one browser → shown in the other, in Chromium)"
+    else
+        say "running the page benchmarks (200 conversations, one of 10,000 messages; send → shown, in Chromium)"
+    fi
+    rm -f e2e/target/benchmark-page.txt # each benchmark class appends its figures
+    stack_settings
+    only_classes "$classes"
+    # shellcheck disable=SC2086
+    mvn -B -q verify -pl e2e "${ONLY[@]}" -Dfailsafe.runOrder=alphabetical "${STACK_SETTINGS[@]}" ${CHAT_BENCH_OPTS:-}
+    cat e2e/target/benchmark-page.txt
+}
+
+cmd_bench() {
+    local which="${1:-}"
+    case "$which" in
+        W1|W2|W3|W4|W5|broker|echo|fanout|page|page-latency|all) ;;
+        w[1-5]) which="${which^^}" ;;
+        *) die "bench what? one of ${BENCH_WORKLOADS[*]}, all (every one, each on a fresh stack), fanout, page or page-latency" ;;
+    esac
+    if [[ "$which" == all ]]; then
+        local w
+        for w in "${BENCH_WORKLOADS[@]}"; do "$ROOT/chat" bench "$w" || die "bench $w failed"; done
+        return
+    fi
+    configure test
+    fresh_stack "the benchmark servers"
+    mkdir -p "$ROOT/var/bench"
+    if [[ "$which" == echo ]]; then bench_echo; return; fi
+    # 10,000 sockets per ws-node need more than the usual heap; W1 reports what they cost
+    [[ "$which" == W1 ]] && JVM_OPTS+=("@$ROOT/config/jvm/many-sockets.options")
+    start_all browser
+    [[ "$which" == broker ]] && add_vhost bench
+    case "$which" in
+        fanout) bench_fanout ;;
+        page|page-latency) bench_page "$which" ;;
+        *)
+            say "running workload $which (figures also appended to var/bench/${which,,}.txt)"
+            bench_java "$which" ;;
+    esac
+}
