@@ -1,5 +1,8 @@
 package dev.chat.api;
 
+import dev.chat.api.accounts.AuthService;
+import dev.chat.api.accounts.Passwords;
+import dev.chat.api.db.Db;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
