@@ -162,7 +162,7 @@ public final class Main {
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json), presence, json);
         RouteTable routeTable = new RouteTable();
-        AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, publisher, json);
+        AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
 
         WebServer server = WebServer.builder()
                 .host(config.host())

@@ -117,7 +117,7 @@ public final class PeopleService implements HttpService {
         }
         int limit = intParam(req, "limit", 20);
         String after = req.query().first("after").orElse("");
-        String pattern = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String pattern = Db.likePrefix(q);
         List<Views.Person> people = db.client().execute().query("SELECT " + PERSON_COLUMNS + """
                  FROM users u LEFT JOIN contacts ct ON ct.owner_id = ?::uuid AND ct.contact_id = u.id
                 WHERE NOT u.disabled AND u.id <> ?::uuid AND u.username > ?

@@ -1,9 +1,6 @@
 package dev.chat.api.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chat.api.Version;
 import dev.chat.api.accounts.Authenticator;
 import dev.chat.api.db.Db;
 import dev.chat.api.groups.GroupStore;
@@ -11,19 +8,16 @@ import dev.chat.api.http.ChatException;
 import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
+import dev.chat.api.http.Params;
 import dev.chat.api.http.Views;
 import dev.chat.api.messaging.ConversationStore;
 import dev.chat.api.messaging.Messaging;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.fanout.Envelope;
-import dev.chat.fanout.EventPublisher;
 import dev.chat.fanout.EventType;
-import dev.chat.fanout.Topology;
 import dev.chat.presence.PresenceStore;
-import dev.chat.presence.PresenceUnavailableException;
 import dev.chat.tokens.AccessClaims;
 import io.helidon.dbclient.DbExecute;
-import io.helidon.dbclient.DbRow;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -31,11 +25,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -50,23 +41,22 @@ public final class AdminService implements HttpService {
     private static final int MAX_ANNOUNCEMENT = 500;
 
     private final Db db;
+    private final AdminStore store = new AdminStore();
     private final Outbox outbox;
     private final Authenticator auth;
     private final GroupStore groups;
     private final ConversationStore conversations;
-    private final PresenceStore presence;
-    private final EventPublisher publisher;
+    private final Heartbeats heartbeats;
     private final Json json;
 
     public AdminService(Db db, Outbox outbox, Authenticator auth, GroupStore groups, ConversationStore conversations,
-                 PresenceStore presence, EventPublisher publisher, Json json) {
+                 PresenceStore presence, Json json) {
         this.db = db;
         this.outbox = outbox;
         this.auth = auth;
         this.groups = groups;
         this.conversations = conversations;
-        this.presence = presence;
-        this.publisher = publisher;
+        this.heartbeats = new Heartbeats(presence, json.mapper());
         this.json = json;
     }
 
@@ -91,70 +81,29 @@ public final class AdminService implements HttpService {
 
     // ---------------------------------------------------------------------------------- users
 
-    private static final String USER_COLUMNS =
-            "u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, u.last_seen_at";
-
     private void listUsers(ServerRequest req, ServerResponse res) {
         auth.requireAdmin(req);
-        List<String> where = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
-        query(req, "q").ifPresent(q -> {
-            where.add("(u.username LIKE ? OR lower(u.display_name) LIKE ?)");
-            String like = likePrefix(q.toLowerCase(Locale.ROOT));
-            params.add(like);
-            params.add(like);
-        });
-        query(req, "role").ifPresent(r -> {
-            if (!r.equals("user") && !r.equals("admin")) {
-                throw ChatException.validation("'role' must be \"user\" or \"admin\".");
-            }
-            where.add("u.role = ?");
-            params.add(r);
-        });
-        query(req, "status").ifPresent(s -> {
-            if (!s.equals("active") && !s.equals("disabled")) {
-                throw ChatException.validation("'status' must be \"active\" or \"disabled\".");
-            }
-            where.add(s.equals("disabled") ? "u.disabled" : "NOT u.disabled");
-        });
-        timeFilter(req, "createdAfter", "u.created_at >= ?", where, params);
-        timeFilter(req, "createdBefore", "u.created_at < ?", where, params);
-        timeFilter(req, "seenAfter", "u.last_seen_at >= ?", where, params);
+        AdminStore.UserFilter filter = new AdminStore.UserFilter(Params.query(req, "q").orElse(null),
+                Params.oneOf(req, "role", "user", "admin").orElse(null),
+                Params.oneOf(req, "status", "active", "disabled").map(s -> s.equals("disabled")).orElse(null),
+                Params.instantQuery(req, "createdAfter").orElse(null), Params.instantQuery(req, "createdBefore").orElse(null),
+                Params.instantQuery(req, "seenAfter").orElse(null));
         int limit = limit(req);
-        int offset = intParam(req, "offset", 0, 0, 1_000_000);
-        String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+        int offset = offset(req);
         DbExecute exec = db.client().execute();
-        long total = Db.longValue(exec.get("SELECT count(*) AS n FROM users u" + filter, params.toArray()).orElseThrow(), "n");
-        List<Object> paged = new ArrayList<>(params);
-        paged.add(limit);
-        paged.add(offset);
-        List<JsonNode> users = exec.query("SELECT " + USER_COLUMNS + " FROM users u" + filter
-                + " ORDER BY u.created_at DESC, u.id LIMIT ? OFFSET ?", paged.toArray()).map(r -> (JsonNode) user(r)).toList();
-        json.ok(res, Map.of("users", users, "total", total, "limit", limit, "offset", offset));
+        json.ok(res, new AdminViews.UserPage(store.users(exec, filter, limit, offset), store.countUsers(exec, filter), limit, offset));
     }
 
     private void getUser(ServerRequest req, ServerResponse res) {
         auth.requireAdmin(req);
-        UUID user = uuidParam(req, "user");
+        UUID user = userParam(req);
         DbExecute exec = db.client().execute();
-        ObjectNode out = userView(exec, user);
-        DbRow counts = exec.get("""
-                SELECT (SELECT count(*) FROM conversation_members WHERE user_id = ?::uuid) AS conversations,
-                       (SELECT count(*) FROM group_members WHERE user_id = ?::uuid) AS groups,
-                       (SELECT count(*) FROM messages WHERE sender_id = ?::uuid) AS messages""", user, user, user).orElseThrow();
-        out.putObject("counts").put("conversations", Db.longValue(counts, "conversations"))
-                .put("groups", Db.longValue(counts, "groups")).put("messages", Db.longValue(counts, "messages"));
-        try {
-            out.put("online", presence.onlineUsers().contains(user));
-        } catch (PresenceUnavailableException e) {
-            out.putNull("online");
-        }
-        json.ok(res, out);
+        json.ok(res, AdminViews.UserDetail.of(userView(exec, user), store.counts(exec, user), heartbeats.isOnline(user)));
     }
 
     private void changeRole(ServerRequest req, ServerResponse res) {
         AccessClaims me = auth.requireAdmin(req);
-        UUID user = uuidParam(req, "user");
+        UUID user = userParam(req);
         JsonBody body = json.body(req);
         String role = body.string("role", 4, 5);
         if (!role.equals("user") && !role.equals("admin")) {
@@ -164,9 +113,9 @@ public final class AdminService implements HttpService {
         if (user.equals(me.userId()) && role.equals("user")) {
             throw new ChatException(ErrorCode.FORBIDDEN, "Admins cannot take their own admin role away.");
         }
-        ObjectNode view = outbox.inTransaction(t -> {
-            String before = Db.string(lockUser(t.db(), user), "role");
-            t.db().update("UPDATE users SET role = ? WHERE id = ?::uuid", role, user);
+        AdminViews.User view = outbox.inTransaction(t -> {
+            String before = lockUser(t.db(), user);
+            store.setRole(t.db(), user, role);
             Audit.record(t.db(), me, "user.role", "user", user.toString(), reason,
                     json.object().put("from", before).put("to", role));
             return userView(t.db(), user);
@@ -178,20 +127,18 @@ public final class AdminService implements HttpService {
     /** Disabling ends every session at once: refresh tokens deleted, sockets closed by every node. */
     private void setDisabled(ServerRequest req, ServerResponse res, boolean disabled) {
         AccessClaims me = auth.requireAdmin(req);
-        UUID user = uuidParam(req, "user");
+        UUID user = userParam(req);
         JsonBody body = json.body(req);
         String reason = disabled ? body.string("reason", 1, MAX_REASON) : body.optionalString("reason", 1, MAX_REASON).orElse(null);
         if (disabled && user.equals(me.userId())) {
             throw new ChatException(ErrorCode.FORBIDDEN, "Admins cannot disable themselves.");
         }
-        ObjectNode view = outbox.inTransaction(t -> {
+        AdminViews.User view = outbox.inTransaction(t -> {
             lockUser(t.db(), user);
             if (disabled) {
                 revokeSessions(t, user);
-                t.db().update("UPDATE users SET disabled = true WHERE id = ?::uuid", user);
-            } else {
-                t.db().update("UPDATE users SET disabled = false WHERE id = ?::uuid", user);
             }
+            store.setDisabled(t.db(), user, disabled);
             Audit.record(t.db(), me, disabled ? "user.disable" : "user.enable", "user", user.toString(), reason, json.object());
             return userView(t.db(), user);
         });
@@ -201,7 +148,7 @@ public final class AdminService implements HttpService {
 
     private void forceLogout(ServerRequest req, ServerResponse res) {
         AccessClaims me = auth.requireAdmin(req);
-        UUID user = uuidParam(req, "user");
+        UUID user = userParam(req);
         String reason = json.body(req).optionalString("reason", 1, MAX_REASON).orElse(null);
         outbox.inTransaction(t -> {
             lockUser(t.db(), user);
@@ -216,91 +163,54 @@ public final class AdminService implements HttpService {
     /** Tokens issued until now stop working everywhere: REST (via the guard) and sockets (every node). */
     private void revokeSessions(Outbox.Tx t, UUID user) {
         Instant now = Instant.now();
-        t.db().update("UPDATE users SET sessions_revoked_at = ? WHERE id = ?::uuid", Audit.timestamp(now), user);
-        t.db().delete("DELETE FROM refresh_tokens WHERE user_id = ?::uuid", user);
+        store.revokeSessions(t.db(), user, now);
         t.announce(Envelope.broadcast(EventType.SESSION_REVOKED, now,
                 json.object().put("user", user.toString()).put("revokedAt", now.toString())));
     }
 
-    private DbRow lockUser(DbExecute tx, UUID user) {
-        return tx.get("SELECT role FROM users WHERE id = ?::uuid FOR UPDATE", user)
-                .orElseThrow(() -> new ChatException(ErrorCode.USER_NOT_FOUND, "No such user."));
+    /** Locks the account for the transaction; its role before the change. */
+    private String lockUser(DbExecute tx, UUID user) {
+        return store.lockUser(tx, user).orElseThrow(AdminService::noSuchUser);
     }
 
-    private ObjectNode userView(DbExecute exec, UUID user) {
-        return exec.get("SELECT " + USER_COLUMNS + " FROM users u WHERE u.id = ?::uuid", user).map(this::user)
-                .orElseThrow(() -> new ChatException(ErrorCode.USER_NOT_FOUND, "No such user."));
-    }
-
-    private ObjectNode user(DbRow r) {
-        ObjectNode n = json.object().put("id", Db.uuid(r, "id").toString()).put("username", Db.string(r, "username"))
-                .put("displayName", Db.string(r, "display_name")).put("role", Db.string(r, "role"))
-                .put("disabled", (Boolean) Db.value(r, "disabled")).put("createdAt", Db.instant(r, "created_at").toString());
-        if (Db.isNull(r, "last_seen_at")) {
-            n.putNull("lastSeenAt");
-        } else {
-            n.put("lastSeenAt", Db.instant(r, "last_seen_at").toString());
-        }
-        return n;
+    private AdminViews.User userView(DbExecute exec, UUID user) {
+        return store.user(exec, user).orElseThrow(AdminService::noSuchUser);
     }
 
     // ---------------------------------------------------------------------------------- groups
 
     private void listGroups(ServerRequest req, ServerResponse res) {
         auth.requireAdmin(req);
-        Optional<String> q = query(req, "q");
+        String q = Params.query(req, "q").orElse(null);
         int limit = limit(req);
-        int offset = intParam(req, "offset", 0, 0, 1_000_000);
-        String filter = q.isPresent() ? " WHERE lower(g.name) LIKE ?" : "";
-        Object[] params = q.map(s -> new Object[] {likePrefix(s.toLowerCase(Locale.ROOT))}).orElse(new Object[0]);
+        int offset = offset(req);
         DbExecute exec = db.client().execute();
-        long total = Db.longValue(exec.get("SELECT count(*) AS n FROM groups g" + filter, params).orElseThrow(), "n");
-        List<Object> paged = new ArrayList<>(List.of(params));
-        paged.add(limit);
-        paged.add(offset);
-        List<JsonNode> list = exec.query("""
-                SELECT g.id, g.name, g.description, g.created_at,
-                       (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS members,
-                       (SELECT count(*) FROM conversations c WHERE c.group_id = g.id) AS channels
-                FROM groups g""" + filter + " ORDER BY g.created_at DESC, g.id LIMIT ? OFFSET ?", paged.toArray())
-                .map(r -> (JsonNode) json.object().put("id", Db.uuid(r, "id").toString()).put("name", Db.string(r, "name"))
-                        .put("description", Db.string(r, "description")).put("memberCount", Db.longValue(r, "members"))
-                        .put("channelCount", Db.longValue(r, "channels")).put("createdAt", Db.instant(r, "created_at").toString()))
-                .toList();
-        json.ok(res, Map.of("groups", list, "total", total, "limit", limit, "offset", offset));
+        json.ok(res, new AdminViews.GroupPage(store.groups(exec, q, limit, offset), store.countGroups(exec, q), limit, offset));
     }
 
     private void getGroup(ServerRequest req, ServerResponse res) {
         auth.requireAdmin(req);
-        UUID group = uuidParam(req, "group");
+        UUID group = groupParam(req);
         DbExecute exec = db.client().execute();
-        DbRow g = exec.get("SELECT id, name, description, created_at FROM groups WHERE id = ?::uuid", group)
-                .orElseThrow(() -> new ChatException(ErrorCode.GROUP_NOT_FOUND, "No such group."));
-        ObjectNode out = json.object().put("id", group.toString()).put("name", Db.string(g, "name"))
-                .put("description", Db.string(g, "description")).put("createdAt", Db.instant(g, "created_at").toString());
-        out.set("members", json.tree(groups.members(exec, group)));
-        ArrayNode channels = out.putArray("channels");
-        exec.query("SELECT id, name, archived, last_seq FROM conversations WHERE group_id = ?::uuid ORDER BY name", group)
-                .forEach(r -> channels.addObject().put("id", Db.uuid(r, "id").toString()).put("name", Db.string(r, "name"))
-                        .put("archived", (Boolean) Db.value(r, "archived")).put("lastSeq", Db.longValue(r, "last_seq")));
-        json.ok(res, out);
+        AdminStore.GroupRow g = store.group(exec, group).orElseThrow(AdminService::noSuchGroup);
+        json.ok(res, new AdminViews.GroupDetail(g.id(), g.name(), g.description(), g.createdAt(), groups.members(exec, group),
+                store.channels(exec, group)));
     }
 
     private void deleteGroup(ServerRequest req, ServerResponse res) {
         AccessClaims me = auth.requireAdmin(req);
-        UUID group = uuidParam(req, "group");
+        UUID group = groupParam(req);
         String reason = reasonParam(req);
         outbox.inTransaction(t -> {
-            DbRow g = t.db().get("SELECT name FROM groups WHERE id = ?::uuid FOR UPDATE", group)
-                    .orElseThrow(() -> new ChatException(ErrorCode.GROUP_NOT_FOUND, "No such group."));
+            String name = store.lockGroup(t.db(), group).orElseThrow(AdminService::noSuchGroup);
             List<UUID> everyone = groups.memberIds(t.db(), group);
-            t.db().delete("DELETE FROM groups WHERE id = ?::uuid", group);
+            store.deleteGroup(t.db(), group);
             if (!everyone.isEmpty()) {
                 t.announce(Envelope.of(EventType.GROUP_DELETED, null, null, Instant.now(),
                         json.object().put("id", group.toString()), everyone));
             }
             Audit.record(t.db(), me, "group.delete", "group", group.toString(), reason,
-                    json.object().put("name", Db.string(g, "name")).put("members", everyone.size()));
+                    json.object().put("name", name).put("members", everyone.size()));
             return null;
         });
         res.status(Status.NO_CONTENT_204).send();
@@ -308,12 +218,11 @@ public final class AdminService implements HttpService {
 
     private void removeMember(ServerRequest req, ServerResponse res) {
         AccessClaims me = auth.requireAdmin(req);
-        UUID group = uuidParam(req, "group");
-        UUID user = uuidParam(req, "user");
+        UUID group = groupParam(req);
+        UUID user = userParam(req);
         String reason = reasonParam(req);
         outbox.inTransaction(t -> {
-            t.db().get("SELECT 1 AS one FROM groups WHERE id = ?::uuid FOR UPDATE", group)
-                    .orElseThrow(() -> new ChatException(ErrorCode.GROUP_NOT_FOUND, "No such group."));
+            store.lockGroup(t.db(), group).orElseThrow(AdminService::noSuchGroup);
             String role = groups.role(t.db(), group, user)
                     .orElseThrow(() -> new ChatException(ErrorCode.USER_NOT_FOUND, "Not a member of this group."));
             if ("owner".equals(role)) {
@@ -336,30 +245,21 @@ public final class AdminService implements HttpService {
     /** Any message becomes a tombstone; every member's sessions get {@code message.deleted} live. */
     private void moderate(ServerRequest req, ServerResponse res) {
         AccessClaims me = auth.requireAdmin(req);
-        UUID conversation = uuidParam(req, "id");
-        long seq;
-        try {
-            seq = Long.parseLong(req.path().pathParameters().get("seq"));
-        } catch (NumberFormatException e) {
-            throw ChatException.validation("'seq' must be a positive number.");
-        }
-        if (seq < 1) {
-            throw ChatException.validation("'seq' must be a positive number.");
-        }
+        UUID conversation = Params.pathId(req, "id", () -> notAnId(req.path().pathParameters().get("id")));
+        long seq = seqParam(req);
         String reason = reasonParam(req);
         if (reason == null) {
             throw ChatException.validation("Say why: 'reason' is required to delete someone's message.");
         }
-        long at = seq;
         Views.Message m = outbox.inTransaction(t -> {
-            Views.Message current = conversations.bySeq(t.db(), conversation, at)
-                    .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + at + " there."));
-            Views.Message tombstone = Messaging.tombstone(t.db(), conversations, conversation, at);
+            Views.Message current = conversations.bySeq(t.db(), conversation, seq)
+                    .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + seq + " there."));
+            Views.Message tombstone = Messaging.tombstone(t.db(), conversations, conversation, seq);
             ObjectNode data = (ObjectNode) json.tree(tombstone);
             data.put("moderated", true);
-            t.announce(Envelope.of(EventType.MESSAGE_DELETED, conversation, at, Instant.now(), data,
+            t.announce(Envelope.of(EventType.MESSAGE_DELETED, conversation, seq, Instant.now(), data,
                     conversations.members(t.db(), conversation)));
-            Audit.record(t.db(), me, "message.delete", "message", conversation + "/" + at, reason,
+            Audit.record(t.db(), me, "message.delete", "message", conversation + "/" + seq, reason,
                     json.object().put("sender", current.senderId().toString()).put("wasDeleted", current.deleted()));
             return tombstone;
         });
@@ -378,124 +278,43 @@ public final class AdminService implements HttpService {
             t.announce(Envelope.broadcast(EventType.ANNOUNCEMENT, now, data));
             return null;
         });
-        json.send(res, Status.ACCEPTED_202, json.object().put("id", id.toString()).put("text", text).put("at", now.toString()));
+        json.send(res, Status.ACCEPTED_202, new AdminViews.Announcement(id, text, now));
     }
 
     // ---------------------------------------------------------------------------------- operations
 
     private void stats(ServerRequest req, ServerResponse res) {
         auth.requireAdmin(req);
-        DbExecute exec = db.client().execute();
-        DbRow counts = exec.get("""
-                SELECT (SELECT count(*) FROM users) AS users,
-                       (SELECT count(*) FROM messages WHERE created_at > now() - interval '1 hour') AS last_hour,
-                       (SELECT count(*) FROM messages WHERE created_at > now() - interval '1 day') AS last_day,
-                       (SELECT count(*) FROM outbox) AS outbox""").orElseThrow();
-        ObjectNode out = json.object();
-        ObjectNode users = out.putObject("users").put("total", Db.longValue(counts, "users"));
-        out.putObject("messages").put("lastHour", Db.longValue(counts, "last_hour")).put("lastDay", Db.longValue(counts, "last_day"));
-        ObjectNode sockets = out.putObject("sockets");
-        ObjectNode depth = out.putObject("queues");
-        try {
-            users.put("online", presence.onlineUsers().size());
-            presence.nodeDescriptions().forEach((node, description) -> {
-                JsonNode d = parse(description);
-                sockets.put(node, d.path("sessions").asLong(0));
-                // a node queue is exclusive to its node, so the node reports its depth in its heartbeat
-                if (d.has("queueDepth")) {
-                    depth.put(Topology.nodeQueue(node), d.path("queueDepth").asLong());
-                }
-            });
-        } catch (PresenceUnavailableException e) {
-            users.putNull("online");
-        }
-        out.put("outboxBacklog", Db.longValue(counts, "outbox"));
-        json.ok(res, out);
+        json.ok(res, heartbeats.stats(store.figures(db.client().execute())));
     }
 
     private void nodes(ServerRequest req, ServerResponse res) {
         auth.requireAdmin(req);
-        ArrayNode list = json.mapper().createArrayNode();
-        Instant now = Instant.now();
-        try {
-            presence.instanceDescriptions().forEach((id, d) -> list.add(node(id, "api", parse(d), now)));
-            presence.nodeDescriptions().forEach((id, d) -> list.add(node(id, "ws-node", parse(d), now)));
-        } catch (PresenceUnavailableException e) {
-            throw new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "The heartbeat store (Memcached) is unavailable.");
-        }
-        json.ok(res, json.object().set("nodes", list));
-    }
-
-    private ObjectNode node(String id, String kind, JsonNode d, Instant now) {
-        ObjectNode n = json.object().put("id", id).put("kind", kind).put("version", d.path("version").asText(Version.CURRENT));
-        String started = d.path("startedAt").asText(null);
-        if (started != null) {
-            n.put("startedAt", started);
-            try {
-                n.put("uptimeSeconds", java.time.Duration.between(Instant.parse(started), now).toSeconds());
-            } catch (DateTimeParseException ignored) {
-                // a node that wrote something odd still shows up
-            }
-        }
-        if (d.has("sessions")) {
-            n.put("sockets", d.path("sessions").asLong());
-        }
-        if (d.has("queueDepth")) {
-            n.put("queueDepth", d.path("queueDepth").asLong());
-        }
-        if (d.has("address")) {
-            n.put("address", d.path("address").asText());
-        }
-        return n;
+        json.ok(res, new AdminViews.Nodes(heartbeats.nodes()));
     }
 
     private void audit(ServerRequest req, ServerResponse res) {
         auth.requireAdmin(req);
-        Optional<UUID> actor = query(req, "actor").map(AdminService::uuid);
+        UUID actor = Params.query(req, "actor").map(a -> Params.id(a, () -> notAnId(a))).orElse(null);
         int limit = limit(req);
-        Long before = query(req, "before").map(b -> {
+        Long before = Params.query(req, "before").map(b -> {
             try {
                 return Long.parseLong(b);
             } catch (NumberFormatException e) {
                 throw ChatException.validation("'before' must be an entry id.");
             }
         }).orElse(null);
-        List<Audit.Entry> entries = Audit.page(db.client().execute(), query(req, "action").orElse(null), actor.orElse(null),
-                query(req, "target").orElse(null), before, limit + 1);
+        List<Audit.Entry> entries = Audit.page(db.client().execute(), Params.query(req, "action").orElse(null), actor,
+                Params.query(req, "target").orElse(null), before, limit + 1);
         boolean more = entries.size() > limit;
         List<Audit.Entry> page = more ? entries.subList(0, limit) : entries;
-        ObjectNode out = json.object();
-        out.set("entries", json.tree(page));
-        if (more) {
-            out.put("next", page.getLast().id());
-        } else {
-            out.putNull("next");
-        }
-        json.ok(res, out);
+        json.ok(res, new AdminViews.AuditPage(page, more ? page.getLast().id() : null));
     }
 
     // ---------------------------------------------------------------------------------- parameters
 
-    private JsonNode parse(String description) {
-        try {
-            return json.mapper().readTree(description);
-        } catch (java.io.IOException e) {
-            return json.object();
-        }
-    }
-
-    private static Optional<String> query(ServerRequest req, String name) {
-        Optional<String> v = req.query().first(name).asOptional().map(String::strip).filter(s -> !s.isEmpty());
-        v.ifPresent(s -> {
-            if (s.length() > 200 || JsonBody.hasForbiddenControl(s)) {
-                throw ChatException.validation("'" + name + "' is too long or holds control characters.");
-            }
-        });
-        return v;
-    }
-
     private static String reasonParam(ServerRequest req) {
-        Optional<String> r = query(req, "reason");
+        Optional<String> r = Params.query(req, "reason");
         if (r.isPresent() && r.get().length() > MAX_REASON) {
             throw ChatException.validation("'reason' is at most " + MAX_REASON + " characters.");
         }
@@ -503,50 +322,42 @@ public final class AdminService implements HttpService {
     }
 
     private static int limit(ServerRequest req) {
-        return intParam(req, "limit", 50, 1, MAX_LIMIT);
+        return Params.intQuery(req, "limit", 50, 1, MAX_LIMIT);
     }
 
-    private static int intParam(ServerRequest req, String name, int fallback, int min, int max) {
-        Optional<String> raw = query(req, name);
-        if (raw.isEmpty()) {
-            return fallback;
-        }
+    private static int offset(ServerRequest req) {
+        return Params.intQuery(req, "offset", 0, 0, 1_000_000);
+    }
+
+    private static long seqParam(ServerRequest req) {
         try {
-            int v = Integer.parseInt(raw.get());
-            if (v >= min && v <= max) {
-                return v;
+            long seq = Long.parseLong(req.path().pathParameters().get("seq"));
+            if (seq >= 1) {
+                return seq;
             }
-        } catch (NumberFormatException ignored) {
+        } catch (NumberFormatException e) {
             // falls through to the error
         }
-        throw ChatException.validation("'" + name + "' must be a number from " + min + " to " + max + ".");
+        throw ChatException.validation("'seq' must be a positive number.");
     }
 
-    private static void timeFilter(ServerRequest req, String name, String clause, List<String> where, List<Object> params) {
-        query(req, name).ifPresent(v -> {
-            try {
-                params.add(Audit.timestamp(Instant.parse(v)));
-            } catch (DateTimeParseException e) {
-                throw ChatException.validation("'" + name + "' must be an RFC 3339 time such as 2026-01-31T12:00:00Z.");
-            }
-            where.add(clause);
-        });
+    private static UUID userParam(ServerRequest req) {
+        return Params.pathId(req, "user", () -> notAnId(req.path().pathParameters().get("user")));
     }
 
-    private static UUID uuidParam(ServerRequest req, String name) {
-        return uuid(req.path().pathParameters().get(name));
+    private static UUID groupParam(ServerRequest req) {
+        return Params.pathId(req, "group", () -> notAnId(req.path().pathParameters().get("group")));
     }
 
-    private static UUID uuid(String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw ChatException.validation("'" + raw + "' is not an id.");
-        }
+    private static ChatException notAnId(String raw) {
+        return ChatException.validation("'" + raw + "' is not an id.");
     }
 
-    /** A LIKE prefix pattern with the wildcards of the input escaped. */
-    private static String likePrefix(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    private static ChatException noSuchUser() {
+        return new ChatException(ErrorCode.USER_NOT_FOUND, "No such user.");
+    }
+
+    private static ChatException noSuchGroup() {
+        return new ChatException(ErrorCode.GROUP_NOT_FOUND, "No such group.");
     }
 }

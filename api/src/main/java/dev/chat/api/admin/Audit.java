@@ -9,8 +9,6 @@ import io.helidon.dbclient.DbExecute;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -67,11 +65,6 @@ final class Audit {
                         Db.string(r, "action"), Db.string(r, "target_type"), Db.string(r, "target_id"),
                         Db.isNull(r, "reason") ? null : Db.string(r, "reason"), details(Db.string(r, "details"))))
                 .toList();
-    }
-
-    /** A timestamp parameter PostgreSQL's driver binds as timestamptz. */
-    static OffsetDateTime timestamp(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 
     private static JsonNode details(String text) {

@@ -85,6 +85,16 @@ public final class Db {
         return value(row, column) == null;
     }
 
+    /** A timestamp parameter PostgreSQL's driver binds as timestamptz. */
+    public static OffsetDateTime timestamp(Instant at) {
+        return OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC);
+    }
+
+    /** A LIKE pattern matching what starts with {@code s}, the wildcards in {@code s} escaped. */
+    public static String likePrefix(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
     /** True when a failure chain holds a PostgreSQL unique violation (SQLState 23505). */
     public static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
