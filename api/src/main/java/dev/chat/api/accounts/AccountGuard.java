@@ -2,7 +2,7 @@ package dev.chat.api.accounts;
 
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
+import dev.chat.protocol.ErrorCode;
 import dev.chat.tokens.AccessClaims;
 
 import java.time.Instant;

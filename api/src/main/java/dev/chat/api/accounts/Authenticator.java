@@ -1,7 +1,7 @@
 package dev.chat.api.accounts;
 
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
+import dev.chat.protocol.ErrorCode;
 import dev.chat.tokens.AccessClaims;
 import dev.chat.tokens.AccessTokens;
 import dev.chat.tokens.InvalidTokenException;

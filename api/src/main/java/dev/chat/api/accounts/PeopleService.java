@@ -2,13 +2,13 @@ package dev.chat.api.accounts;
 
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
 import dev.chat.api.http.Views;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.fanout.Envelope;
-import dev.chat.fanout.EventType;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.EventType;
 import dev.chat.tokens.AccessClaims;
 import io.helidon.dbclient.DbRow;
 import io.helidon.webserver.http.HttpRules;

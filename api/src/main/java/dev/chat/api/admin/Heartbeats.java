@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.api.Version;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.fanout.Topology;
 import dev.chat.presence.PresenceStore;
 import dev.chat.presence.PresenceUnavailableException;
+import dev.chat.protocol.ErrorCode;
 
 import java.io.IOException;
 import java.time.Duration;

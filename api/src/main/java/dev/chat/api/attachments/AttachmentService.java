@@ -2,8 +2,8 @@ package dev.chat.api.attachments;
 
 import dev.chat.api.accounts.Authenticator;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Json;
+import dev.chat.protocol.ErrorCode;
 import dev.chat.tokens.AccessClaims;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -3,11 +3,11 @@ package dev.chat.api.attachments;
 import dev.chat.api.RateLimits;
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.JsonBody;
 import dev.chat.api.http.RateLimiter;
 import dev.chat.api.http.Views;
 import dev.chat.api.messaging.ConversationStore;
+import dev.chat.protocol.ErrorCode;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 

@@ -1,7 +1,8 @@
 package dev.chat.api.db;
 
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
+import dev.chat.protocol.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;

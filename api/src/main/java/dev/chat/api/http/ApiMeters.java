@@ -2,6 +2,7 @@ package dev.chat.api.http;
 
 import dev.chat.api.db.Db;
 import dev.chat.fanout.EventPublisher;
+import dev.chat.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,7 @@
 package dev.chat.api.http;
 
+import dev.chat.protocol.ErrorCode;
+
 import java.util.Objects;
 
 /**

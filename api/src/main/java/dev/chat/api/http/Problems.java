@@ -1,6 +1,7 @@
 package dev.chat.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.protocol.ErrorCode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;

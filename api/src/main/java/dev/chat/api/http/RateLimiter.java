@@ -1,6 +1,7 @@
 package dev.chat.api.http;
 
 import dev.chat.api.RateLimits;
+import dev.chat.protocol.ErrorCode;
 import net.spy.memcached.MemcachedClient;
 
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.chat.api.messaging;
 import dev.chat.api.accounts.PeopleService;
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Views;
+import dev.chat.protocol.ErrorCode;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 

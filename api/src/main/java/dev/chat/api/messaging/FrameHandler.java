@@ -5,15 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
 import dev.chat.api.http.Problems;
 import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
 import dev.chat.fanout.EventPublisher;
-import dev.chat.fanout.EventType;
-import dev.chat.handoff.FrameType;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.EventType;
+import dev.chat.protocol.FrameType;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ServerFrames;
 
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class FrameHandler {
     private final Db db;
     private final EventPublisher publisher;
     private final Json json;
+    private final ServerFrames frames;
 
     public FrameHandler(Messaging messaging, Receipts receipts, Reactions reactions, ConversationStore conversations, Db db,
                         EventPublisher publisher, Json json) {
@@ -51,6 +54,7 @@ public final class FrameHandler {
         this.db = db;
         this.publisher = publisher;
         this.json = json;
+        this.frames = new ServerFrames(json.mapper());
     }
 
     /** The answer to one frame of {@code user}'s socket, or null when none is due. */
@@ -59,60 +63,73 @@ public final class FrameHandler {
         try {
             JsonNode parsed = json.mapper().readTree(text);
             if (parsed == null || !parsed.isObject()) {
-                return error("", "malformed_json", "A frame must be a JSON object.", null);
+                return error("", new ChatException(ErrorCode.MALFORMED_JSON, "A frame must be a JSON object."));
             }
             frame = (ObjectNode) parsed;
         } catch (JsonProcessingException e) {
-            return error("", "malformed_json", "The frame is not valid JSON.", null);
+            return error("", new ChatException(ErrorCode.MALFORMED_JSON, "The frame is not valid JSON."));
         }
         String id = frame.path("id").isTextual() ? frame.path("id").textValue() : "";
         try {
-            FrameType type = FrameType.fromWire(frame.path("type").asText(""))
-                    .filter(FrameType::fromClients)
-                    .orElseThrow(() -> new ChatException(ErrorCode.VALIDATION_FAILED, "Unknown frame type."));
-            UUID conversation;
-            try {
-                conversation = UUID.fromString(frame.path("conversation").asText(""));
-            } catch (IllegalArgumentException e) {
-                throw ChatException.validation("'conversation' must be a conversation id.");
-            }
-            JsonBody body = new JsonBody(frame);
-            return switch (type) {
-                case SEND -> {
-                    String clientMsgId = body.string("clientMsgId", 8, 64, Messaging.CLIENT_MSG_ID,
-                            "must be 8 to 64 letters, digits, '-' or '_' (a UUID fits)");
-                    Views.Message m = messaging.send(user, conversation, clientMsgId, Messaging.Draft.from(body)).message();
-                    yield ack(id, m.seq(), json.tree(m));
-                }
-                case REACT -> {
-                    Boolean on = body.optionalBoolean("on");
-                    if (on == null) {
-                        throw ChatException.validation("'on' is required: true to react, false to take it back.");
-                    }
-                    yield ack(id, null, json.tree(reactions.set(user, conversation, seq(body), body.node().path("emoji").asText(""), on)));
-                }
-                case READ -> {
-                    receipts.read(user, conversation, seq(body));
-                    yield null;
-                }
-                case DELIVERED -> {
-                    receipts.delivered(user, conversation, seq(body));
-                    yield null;
-                }
-                case TYPING -> {
-                    typing(user, conversation, body);
-                    yield null;
-                }
-                case PRESENCE -> throw new IllegalStateException("presence is not a client frame");
-            };
+            return answer(user, id, new JsonBody(frame));
         } catch (ChatException e) {
-            return error(id, e.code().code(), e.getMessage(), e.retryAfterSeconds());
+            return error(id, e);
         } catch (RuntimeException e) {
             ChatException mapped = Problems.fromDatabase(e);
             if (mapped.code() == ErrorCode.INTERNAL_ERROR) {
                 LOG.log(Level.SEVERE, "frame " + frame.path("type").asText("") + " failed", e);
             }
-            return error(id, mapped.code().code(), mapped.getMessage(), mapped.retryAfterSeconds());
+            return error(id, mapped);
+        }
+    }
+
+    private String answer(UUID user, String id, JsonBody body) {
+        FrameType type = FrameType.fromWire(body.node().path("type").asText("")).orElseThrow(FrameHandler::unknown);
+        return switch (type) {
+            case SEND -> send(user, id, conversation(body), body);
+            case REACT -> react(user, id, conversation(body), body);
+            case READ -> {
+                receipts.read(user, conversation(body), seq(body));
+                yield null;
+            }
+            case DELIVERED -> {
+                receipts.delivered(user, conversation(body), seq(body));
+                yield null;
+            }
+            case TYPING -> {
+                typing(user, conversation(body), body);
+                yield null;
+            }
+            // the node answers pings itself, and presence comes on its own path: neither is handed off as a frame
+            case PING, PRESENCE -> throw unknown();
+        };
+    }
+
+    private String send(UUID user, String id, UUID conversation, JsonBody body) {
+        String clientMsgId = body.string("clientMsgId", 8, 64, Messaging.CLIENT_MSG_ID,
+                "must be 8 to 64 letters, digits, '-' or '_' (a UUID fits)");
+        Views.Message m = messaging.send(user, conversation, clientMsgId, Messaging.Draft.from(body)).message();
+        return frames.encode(new ServerFrame.Ack(id, m.seq(), m));
+    }
+
+    private String react(UUID user, String id, UUID conversation, JsonBody body) {
+        Boolean on = body.optionalBoolean("on");
+        if (on == null) {
+            throw ChatException.validation("'on' is required: true to react, false to take it back.");
+        }
+        Views.Reactions tally = reactions.set(user, conversation, seq(body), body.node().path("emoji").asText(""), on);
+        return frames.encode(new ServerFrame.Ack(id, null, tally));
+    }
+
+    private static ChatException unknown() {
+        return ChatException.validation("Unknown frame type.");
+    }
+
+    private static UUID conversation(JsonBody body) {
+        try {
+            return UUID.fromString(body.node().path("conversation").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw ChatException.validation("'conversation' must be a conversation id.");
         }
     }
 
@@ -133,21 +150,8 @@ public final class FrameHandler {
         }
     }
 
-    private String ack(String id, Long seq, JsonNode result) {
-        ObjectNode frame = json.object().put("type", "ack").put("id", id);
-        if (seq != null) {
-            frame.put("seq", seq);
-        }
-        frame.set("result", result);
-        return frame.toString();
-    }
-
-    private String error(String id, String code, String detail, Integer retryAfter) {
-        ObjectNode frame = json.object().put("type", "error").put("id", id).put("code", code).put("detail", detail);
-        if (retryAfter != null) {
-            frame.put("retryAfter", retryAfter);
-        }
-        return frame.toString();
+    private String error(String id, ChatException e) {
+        return frames.encode(new ServerFrame.Error(id, e.code(), e.getMessage(), e.retryAfterSeconds()));
     }
 
     static long seq(JsonBody body) {

@@ -6,13 +6,13 @@ import dev.chat.api.db.Db;
 import dev.chat.api.db.GroupCommit;
 import dev.chat.api.http.ApiMeters;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
 import dev.chat.api.http.RateLimiter;
 import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
-import dev.chat.fanout.EventType;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.EventType;
 
 import java.util.List;
 import java.util.Optional;

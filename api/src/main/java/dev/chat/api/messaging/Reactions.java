@@ -1,11 +1,11 @@
 package dev.chat.api.messaging;
 
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
-import dev.chat.fanout.EventType;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.EventType;
 
 import java.time.Instant;
 import java.util.List;

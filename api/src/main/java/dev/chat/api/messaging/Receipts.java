@@ -3,11 +3,11 @@ package dev.chat.api.messaging;
 import dev.chat.api.db.Db;
 import dev.chat.api.db.GroupCommit;
 import dev.chat.api.http.ChatException;
-import dev.chat.api.http.ErrorCode;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.Problems;
 import dev.chat.fanout.Envelope;
-import dev.chat.fanout.EventType;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.EventType;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 

@@ -1,4 +1,4 @@
-package dev.chat.handoff;
+package dev.chat.protocol;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -6,8 +6,15 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** What a WebSocket frame for api asks for: the frame types a ws-node hands off. */
+/**
+ * The types of frame a client sends on its socket (docs/PROTOCOL.md, "Client → server"), and the
+ * one a ws-node sends api of its own. The node answers {@code ping} itself and hands the others to
+ * api as they came; both dispatch on this with an exhaustive {@code switch}, so a new type does
+ * not compile until each side says what it does with it.
+ */
 public enum FrameType {
+    /** Keep-alive and round-trip probe, answered by the node with a pong; the only frame without a conversation. */
+    PING("ping"),
     /** Store a message: data {clientMsgId, text, attachment?, replyTo?}. */
     SEND("send"),
     /** Set or take back a reaction: data {seq, emoji, on}. */
@@ -18,7 +25,7 @@ public enum FrameType {
     READ("read"),
     /** A device of the user holds everything up to data.seq. */
     DELIVERED("delivered"),
-    /** From a ws-node, never a client ({@link Handoff#PRESENCE_PATH}): the user came online / went offline. */
+    /** From a ws-node to api, never a client's: the user came online / went offline. */
     PRESENCE("presence");
 
     private static final Map<String, FrameType> BY_WIRE = Arrays.stream(values())
@@ -32,11 +39,6 @@ public enum FrameType {
 
     public String wireName() {
         return wireName;
-    }
-
-    /** Whether a client may send this as a frame (presence is the nodes' own). */
-    public boolean fromClients() {
-        return this != PRESENCE;
     }
 
     public static Optional<FrameType> fromWire(String name) {

@@ -1,14 +1,24 @@
-package dev.chat.api.http;
+package dev.chat.protocol;
+
+import java.util.Locale;
 
 /**
- * The closed catalogue of error codes. Each has one HTTP status; the same codes are used in
- * WebSocket error frames. A code, once published, keeps its meaning forever.
+ * The closed catalogue of error codes, for REST and WebSocket alike. Each has one HTTP status (a
+ * REST answer is an RFC 9457 problem with it); on a socket it is an {@code error} frame with the
+ * client's frame id, and the socket stays open, except for the few codes that {@linkplain
+ * #closesSocket() close it} with their close code instead. A code, once published, keeps its
+ * meaning forever; the wire form is the name in lower case ({@code validation_failed}).
  */
 public enum ErrorCode {
     MALFORMED_JSON(400, "Malformed JSON"),
     VALIDATION_FAILED(400, "Invalid request"),
     WEAK_PASSWORD(400, "Password too common"),
-    UNAUTHENTICATED(401, "Authentication required"),
+    /** A WebSocket frame of a type the protocol does not have (or one clients may not send). */
+    UNKNOWN_FRAME(400, "Unknown frame type"),
+    /** A binary WebSocket frame: frames are JSON text. */
+    UNSUPPORTED_FRAME(400, "Unsupported frame"),
+    /** On a socket: no valid token on the upgrade, or the session was ended: closed with 4401. */
+    UNAUTHENTICATED(401, "Authentication required", CloseCode.UNAUTHENTICATED),
     BAD_CREDENTIALS(401, "Wrong username or password"),
     ACCOUNT_DISABLED(401, "Account disabled"),
     FORBIDDEN(403, "Forbidden"),
@@ -33,7 +43,8 @@ public enum ErrorCode {
     ATTACHMENT_INCOMPLETE(409, "Attachment incomplete"),
     ATTACHMENT_IN_USE(409, "Attachment already sent"),
     TOO_MANY_REACTIONS(409, "Too many reactions"),
-    PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    /** On a socket: a frame over the limit closes it with 1009. */
+    PAYLOAD_TOO_LARGE(413, "Payload too large", CloseCode.TOO_BIG),
     ATTACHMENT_TOO_LARGE(413, "Attachment too large"),
     URI_TOO_LONG(414, "Request URI too long"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
@@ -45,22 +56,45 @@ public enum ErrorCode {
 
     private final int status;
     private final String title;
+    private final CloseCode close;
+    private final String code;
 
     ErrorCode(int status, String title) {
-        this.status = status;
-        this.title = title;
+        this(status, title, null);
     }
 
+    ErrorCode(int status, String title, CloseCode close) {
+        this.status = status;
+        this.title = title;
+        this.close = close;
+        this.code = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The HTTP status of a REST answer with this code. */
     public int status() {
         return status;
     }
 
+    /** The problem document's title. */
     public String title() {
         return title;
     }
 
     /** The stable wire form: {@code validation_failed}. */
     public String code() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return code;
+    }
+
+    /** Whether a socket is closed for this failure (with {@link #closeCode()}) rather than answered with an error frame. */
+    public boolean closesSocket() {
+        return close != null;
+    }
+
+    /** The close code a socket is closed with for this failure; only where {@link #closesSocket()}. */
+    public CloseCode closeCode() {
+        if (close == null) {
+            throw new IllegalStateException(code + " is answered with an error frame; it closes no socket");
+        }
+        return close;
     }
 }

@@ -1,4 +1,4 @@
-package dev.chat.fanout;
+package dev.chat.protocol;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -7,8 +7,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The closed set of event types an envelope may carry. A wire name, once published, is never
- * reused for another meaning; retired types stay here, marked deprecated.
+ * The closed set of event types an envelope may carry (docs/PROTOCOL.md, "Server → client"). A
+ * wire name, once published, is never reused for another meaning; retired types stay here, marked
+ * deprecated. A ws-node decides what to do with each type in an exhaustive {@code switch}, so a new
+ * type does not compile until the node handles it.
  */
 public enum EventType {
     /** A message was stored; {@code data} is the message, {@code seq} its position. */
@@ -86,7 +88,7 @@ public enum EventType {
         this.broadcast = broadcast;
     }
 
-    /** Broadcast events go to every ws-node (routing key {@link Topology#BROADCAST_KEY}), not to named users. */
+    /** Broadcast events go to every ws-node (routing key {@code Topology.BROADCAST_KEY} in fanout), not to named users. */
     public boolean broadcast() {
         return broadcast;
     }
