@@ -113,29 +113,14 @@ public final class Main {
     }
 
     public static Running start(ApiConfig config) {
-        int applied = Migrations.migrate(config.dbUrl(), config.dbUser(), config.dbPassword().value());
-        LOG.info(() -> "database schema current (" + applied + " migrations applied now)");
-
-        DbClient dbClient = DbClient.create(Config.just(ConfigSources.create(Map.of(
-                "source", "jdbc",
-                "connection.url", config.dbUrl(),
-                "connection.username", config.dbUser(),
-                "connection.password", config.dbPassword().value(),
-                "connection.maximumPoolSize", String.valueOf(config.dbPoolSize()),
-                "connection.poolName", "chat-" + config.instanceId(),
-                "connection.connectionTimeout", "3000"))));
+        DbClient dbClient = database(config);
         Json json = new Json();
         EnvelopeCodec codec = new EnvelopeCodec(json.mapper());
         EventPublisher publisher = new EventPublisher(config.amqp(), "api-" + config.instanceId(), 4, codec);
         Db db = new Db(dbClient);
         Outbox outbox = new Outbox(db, publisher, codec);
         outbox.start();
-
-        String admin = System.getenv("CHAT_ADMIN_USERNAME");
-        if (admin != null && !admin.isBlank()) {
-            AdminBootstrap.Outcome outcome = AdminBootstrap.ensure(db, admin, System.getenv("CHAT_ADMIN_PASSWORD"));
-            LOG.info(() -> "admin account " + admin + ": " + outcome.name().toLowerCase(java.util.Locale.ROOT));
-        }
+        adminFromEnvironment(db);
         PrometheusMeterRegistry meters = Meters.registry(config.instanceId());
         ApiMeters apiMeters = new ApiMeters(meters, db, publisher);
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), config.accessTokenTtl());
@@ -164,7 +149,47 @@ public final class Main {
         RouteTable routeTable = new RouteTable();
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
 
-        WebServer server = WebServer.builder()
+        WebServer server = server(config, problems, internal, r -> routing(r, problems, routeTable, meters, adminService,
+                        new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
+                        new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
+                        new AttachmentService(attachments, auth, json),
+                        new PeopleService(db, users, outbox, auth, json),
+                        groupService,
+                        new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
+                        presence,
+                        new HealthService(db, publisher, presenceStore, json)));
+        ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
+        heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
+        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, routeTable.routes());
+    }
+
+    /** The schema migrated to the current version, then the connection pool. */
+    private static DbClient database(ApiConfig config) {
+        int applied = Migrations.migrate(config.dbUrl(), config.dbUser(), config.dbPassword().value());
+        LOG.info(() -> "database schema current (" + applied + " migrations applied now)");
+        return DbClient.create(Config.just(ConfigSources.create(Map.of(
+                "source", "jdbc",
+                "connection.url", config.dbUrl(),
+                "connection.username", config.dbUser(),
+                "connection.password", config.dbPassword().value(),
+                "connection.maximumPoolSize", String.valueOf(config.dbPoolSize()),
+                "connection.poolName", "chat-" + config.instanceId(),
+                "connection.connectionTimeout", "3000"))));
+    }
+
+    /** {@code CHAT_ADMIN_USERNAME} (with {@code CHAT_ADMIN_PASSWORD}) is made an admin at start, if set. */
+    private static void adminFromEnvironment(Db db) {
+        String admin = System.getenv("CHAT_ADMIN_USERNAME");
+        if (admin != null && !admin.isBlank()) {
+            AdminBootstrap.Outcome outcome = AdminBootstrap.ensure(db, admin, System.getenv("CHAT_ADMIN_PASSWORD"));
+            LOG.info(() -> "admin account " + admin + ": " + outcome.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** The public listener (routed by {@code routes}) and the internal one ws-nodes hand frames to. */
+    private static WebServer server(ApiConfig config, Problems problems, InternalService internal,
+                                    java.util.function.Consumer<HttpRouting.Builder> routes) {
+        return WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(1024 * 1024)
@@ -182,29 +207,20 @@ public final class Main {
                 .putSocket("internal", socket -> socket.host(config.internalHost()).port(config.internalPort())
                         .maxPayloadSize(1024 * 1024) // a batch of frames is at most 512 KiB
                         .routing(r -> r.register(internal)))
-                .routing(r -> routing(r, problems, routeTable, meters, adminService,
-                        new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
-                        new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
-                        new AttachmentService(attachments, auth, json),
-                        new PeopleService(db, users, outbox, auth, json),
-                        groupService,
-                        new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
-                        presence,
-                        new HealthService(db, publisher, presenceStore, json)))
+                .routing(routes)
                 .build()
                 .start();
-        ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
-        heartbeat.scheduleWithFixedDelay(() -> {
-            try {
-                long swept = attachments.sweepAbandoned();
-                if (swept > 0) {
-                    LOG.info(() -> swept + " uploads never sent were deleted");
-                }
-            } catch (RuntimeException e) {
-                LOG.log(java.util.logging.Level.FINE, "sweeping abandoned uploads failed", e);
+    }
+
+    private static void sweepUploads(AttachmentStore attachments) {
+        try {
+            long swept = attachments.sweepAbandoned();
+            if (swept > 0) {
+                LOG.info(() -> swept + " uploads never sent were deleted");
             }
-        }, 1, 10, TimeUnit.MINUTES);
-        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, routeTable.routes());
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.FINE, "sweeping abandoned uploads failed", e);
+        }
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, RouteTable routeTable, PrometheusMeterRegistry meters,

@@ -123,7 +123,7 @@ public final class Messaging {
                         .orElseThrow(DuplicateRace::new);
                 if (s.created()) {
                     // in a group, the sender's cursors moving can move everyone's minimum
-                    minimums.putAll(Receipts.groupMinimums(tx, new String[] {conversation.toString()}));
+                    minimums.putAll(ReceiptStore.groupMinimums(tx, new String[] {conversation.toString()}));
                     // the sender has read what they sent; an archived chat is back in everyone's inbox
                     store.sent(tx, conversation, sender, s.message().seq());
                     mention(store, tx, conversation, sender, s.message().seq(), text);

@@ -9,7 +9,6 @@ import dev.chat.fanout.Envelope;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
 import io.helidon.dbclient.DbExecute;
-import io.helidon.dbclient.DbRow;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +71,7 @@ public final class Receipts implements AutoCloseable {
     private final Json json;
     private final Db db;
     private final GroupCommit<Move> batches;
+    private final ReceiptStore store = new ReceiptStore();
 
     public Receipts(Db db, ConversationStore conversations, Outbox outbox, Json json, int writers) {
         this.db = db;
@@ -163,56 +163,18 @@ public final class Receipts implements AutoCloseable {
         Map<UUID, Minimum> before = new HashMap<>();
         Outbox.Committed<Map<Member, Object>> committed = outbox.inTransactionLater(t -> {
             DbExecute tx = t.db();
-            before.putAll(groupMinimums(tx, touched));
-            // which members' cursors moved, and whether the read one did (o: the row before the update)
+            before.putAll(ReceiptStore.groupMinimums(tx, touched));
             Map<Member, Boolean> moved = new HashMap<>();
-            for (DbRow r : tx.query("""
-                    UPDATE conversation_members m
-                    SET delivered_seq = GREATEST(m.delivered_seq, LEAST(v.d, c.last_seq)),
-                        read_seq = GREATEST(m.read_seq, LEAST(v.r, c.last_seq))
-                    FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[]) AS v(conv, usr, d, r)
-                    CROSS JOIN LATERAL (SELECT last_seq FROM conversations WHERE id = v.conv) c
-                    CROSS JOIN LATERAL (SELECT read_seq FROM conversation_members
-                                        WHERE conversation_id = v.conv AND user_id = v.usr) o
-                    WHERE m.conversation_id = v.conv AND m.user_id = v.usr
-                      AND (m.delivered_seq < LEAST(v.d, c.last_seq) OR m.read_seq < LEAST(v.r, c.last_seq))
-                    RETURNING m.conversation_id, m.user_id, o.read_seq < LEAST(v.r, c.last_seq) AS read_moved""",
-                    convs, users, delivered, read).toList()) {
-                moved.put(new Member(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id")),
-                        Boolean.TRUE.equals(Db.value(r, "read_moved")));
-            }
+            store.move(tx, convs, users, delivered, read)
+                    .forEach(m -> moved.put(new Member(m.conversation(), m.user()), m.readMoved()));
             Map<Member, Object> cursors = new HashMap<>();
             List<Envelope> events = new ArrayList<>();
-            for (DbRow r : tx.query("""
-                    SELECT x.conversation_id, x.user_id, x.delivered_seq, x.read_seq, x.kind
-                    FROM unnest(?::uuid[], ?::uuid[]) AS v(conv, usr)
-                    CROSS JOIN LATERAL (
-                        SELECT cm.conversation_id, cm.user_id, cm.delivered_seq, cm.read_seq, c.kind
-                        FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
-                        WHERE cm.conversation_id = v.conv AND cm.user_id = v.usr) x""",
-                    convs, users).toList()) {
-                Member member = new Member(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id"));
-                Cursor cursor = new Cursor(member.conversation(), member.user(), Db.longValue(r, "delivered_seq"),
-                        Db.longValue(r, "read_seq"));
-                cursors.put(member, cursor);
+            for (ReceiptStore.Now now : store.cursors(tx, convs, users)) {
+                Member member = new Member(now.cursor().conversation(), now.cursor().user());
+                cursors.put(member, now.cursor());
                 Boolean readMoved = moved.get(member);
                 if (readMoved != null) {
-                    // who shows it: in a direct chat the peer (its ticks); the reader's own devices
-                    // only when the read cursor moved (their unread count). In a group a delivered
-                    // cursor alone shows nowhere but in the minimum (receipts.advanced).
-                    List<UUID> to;
-                    if ("direct".equals(Db.string(r, "kind"))) {
-                        List<UUID> members = conversations.members(tx, member.conversation());
-                        to = readMoved ? members : members.stream().filter(u -> !u.equals(member.user())).toList();
-                    } else {
-                        to = readMoved ? List.of(member.user()) : List.of();
-                    }
-                    if (to.isEmpty()) {
-                        continue;
-                    }
-                    String trace = targets.get(member) == null ? null : targets.get(member).trace;
-                    events.add(dev.chat.telemetry.RequestId.with(trace, () -> Envelope.of(EventType.RECEIPT_UPDATED,
-                            member.conversation(), null, Instant.now(), json.tree(cursor), to)));
+                    receiptUpdated(tx, now, readMoved, targets.get(member)).ifPresent(events::add);
                 }
             }
             t.announceAll(events);
@@ -229,18 +191,26 @@ public final class Receipts implements AutoCloseable {
         return committed.result();
     }
 
-    /** The minimum cursors of the group conversations (not direct chats) among {@code conversations}. */
-    static Map<UUID, Minimum> groupMinimums(DbExecute tx, String[] conversations) {
-        Map<UUID, Minimum> out = new HashMap<>();
-        for (DbRow r : tx.query("""
-                SELECT cm.conversation_id, min(cm.delivered_seq) AS d, min(cm.read_seq) AS r
-                FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
-                WHERE cm.conversation_id = ANY (?::uuid[]) AND c.kind <> 'direct'
-                GROUP BY cm.conversation_id""", (Object) conversations).toList()) {
-            UUID id = Db.uuid(r, "conversation_id");
-            out.put(id, new Minimum(id, Db.longValue(r, "d"), Db.longValue(r, "r")));
+    /**
+     * Who is told that a member's cursors moved: in a direct chat the peer (its ticks); the
+     * member's own devices only when the read cursor moved (their unread count). In a group a
+     * delivered cursor alone shows nowhere but in the minimum (receipts.advanced).
+     */
+    private java.util.Optional<Envelope> receiptUpdated(DbExecute tx, ReceiptStore.Now now, boolean readMoved, Target target) {
+        Cursor cursor = now.cursor();
+        List<UUID> to;
+        if (now.direct()) {
+            List<UUID> members = conversations.members(tx, cursor.conversation());
+            to = readMoved ? members : members.stream().filter(u -> !u.equals(cursor.user())).toList();
+        } else {
+            to = readMoved ? List.of(cursor.user()) : List.of();
         }
-        return out;
+        if (to.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String trace = target == null ? null : target.trace;
+        return java.util.Optional.of(dev.chat.telemetry.RequestId.with(trace, () -> Envelope.of(EventType.RECEIPT_UPDATED,
+                cursor.conversation(), null, Instant.now(), json.tree(cursor), to)));
     }
 
     /**
@@ -251,7 +221,7 @@ public final class Receipts implements AutoCloseable {
         try {
             outbox.inTransaction(t -> {
                 DbExecute tx = t.db();
-                Map<UUID, Minimum> after = groupMinimums(tx, before.keySet().stream().map(UUID::toString).toArray(String[]::new));
+                Map<UUID, Minimum> after = ReceiptStore.groupMinimums(tx, before.keySet().stream().map(UUID::toString).toArray(String[]::new));
                 List<Envelope> events = new ArrayList<>();
                 after.forEach((conversation, now) -> {
                     Minimum was = before.get(conversation);

@@ -232,7 +232,7 @@ final class SendBatches {
         }
         if (!groups.isEmpty()) {
             // the senders' cursors move: in a group that can move everyone's minimum
-            minimums.putAll(Receipts.groupMinimums(tx, groups.toArray(String[]::new)));
+            minimums.putAll(ReceiptStore.groupMinimums(tx, groups.toArray(String[]::new)));
         }
         List<Queued> stored = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
