@@ -1,6 +1,6 @@
 package dev.chat.api.messaging;
 
-import dev.chat.api.accounts.PeopleService;
+import dev.chat.api.accounts.PeopleStore;
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Views;
@@ -237,7 +237,7 @@ public final class ConversationStore {
         List<Views.Person> read = new ArrayList<>();
         List<Views.Person> delivered = new ArrayList<>();
         for (DbRow r : rows) {
-            Views.Person p = PeopleService.person(r);
+            Views.Person p = PeopleStore.person(r);
             if (Boolean.TRUE.equals(Db.value(r, "has_read"))) {
                 read.add(p);
             } else if (Boolean.TRUE.equals(Db.value(r, "has_received"))) {
