@@ -4,6 +4,7 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
+import dev.chat.api.http.Params;
 import dev.chat.api.http.Views;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.fanout.Envelope;
@@ -142,11 +143,7 @@ public final class PeopleService implements HttpService {
     }
 
     private static UUID userId(ServerRequest req) {
-        try {
-            return UUID.fromString(req.path().pathParameters().get("userId"));
-        } catch (IllegalArgumentException e) {
-            throw new ChatException(ErrorCode.USER_NOT_FOUND, "No such user.");
-        }
+        return Params.pathId(req, "userId", () -> new ChatException(ErrorCode.USER_NOT_FOUND, "No such user."));
     }
 
     private static int intParam(ServerRequest req, String name, int dflt) {

@@ -3,6 +3,7 @@ package dev.chat.api.attachments;
 import dev.chat.api.accounts.Authenticator;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
+import dev.chat.api.http.Params;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.tokens.AccessClaims;
 import io.helidon.http.HeaderNames;
@@ -150,11 +151,7 @@ public final class AttachmentService implements HttpService {
     }
 
     private static UUID id(ServerRequest req) {
-        try {
-            return UUID.fromString(req.path().pathParameters().get("id"));
-        } catch (IllegalArgumentException e) {
-            throw notFound();
-        }
+        return Params.pathId(req, "id", AttachmentService::notFound);
     }
 
     private static ChatException notFound() {

@@ -6,6 +6,7 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
+import dev.chat.api.http.Params;
 import dev.chat.api.http.Views;
 import dev.chat.api.messaging.ConversationStore;
 import dev.chat.api.messaging.Outbox;
@@ -320,19 +321,11 @@ public final class GroupService implements HttpService {
     }
 
     private static UUID groupId(ServerRequest req) {
-        try {
-            return UUID.fromString(req.path().pathParameters().get("group"));
-        } catch (IllegalArgumentException e) {
-            throw notFound();
-        }
+        return Params.pathId(req, "group", GroupService::notFound);
     }
 
     private static UUID channelId(ServerRequest req) {
-        try {
-            return UUID.fromString(req.path().pathParameters().get("channel"));
-        } catch (IllegalArgumentException e) {
-            throw channelNotFound();
-        }
+        return Params.pathId(req, "channel", GroupService::channelNotFound);
     }
 
     private static UUID userId(ServerRequest req) {
@@ -340,11 +333,7 @@ public final class GroupService implements HttpService {
     }
 
     private static UUID parseUser(String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ChatException(ErrorCode.USER_NOT_FOUND, "No such user.");
-        }
+        return Params.id(raw, () -> new ChatException(ErrorCode.USER_NOT_FOUND, "No such user."));
     }
 
     private static ChatException notFound() {

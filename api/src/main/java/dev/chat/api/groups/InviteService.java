@@ -7,11 +7,11 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
+import dev.chat.api.http.Params;
 import dev.chat.api.http.RateLimiter;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.tokens.AccessClaims;
-import io.helidon.dbclient.DbRow;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -38,10 +38,6 @@ public final class InviteService implements HttpService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long MAX_EXPIRY_SECONDS = Duration.ofDays(30).toSeconds();
 
-    /** An invite as admins see it (never with its token). */
-    public record Invite(UUID id, Instant createdAt, Instant expiresAt, Integer maxUses, int uses, boolean revoked) {
-    }
-
     /** A new invite: the only time its token is shown. */
     public record Created(UUID id, String token, Instant expiresAt, Integer maxUses) {
     }
@@ -54,6 +50,7 @@ public final class InviteService implements HttpService {
     private final Db db;
     private final Outbox outbox;
     private final GroupStore groups;
+    private final InviteStore invites = new InviteStore();
     private final GroupService groupService;
     private final Authenticator auth;
     private final Json json;
@@ -93,12 +90,8 @@ public final class InviteService implements HttpService {
         Instant expiresAt = expiresIn == null ? null : Instant.now().plusSeconds(expiresIn);
         UUID id = db.inTransaction(tx -> {
             requireAdmin(tx, group, me.userId());
-            return Db.uuid(tx.get("""
-                    INSERT INTO group_invites (group_id, token_hash, created_by, expires_at, max_uses)
-                    VALUES (?::uuid, ?, ?::uuid, ?, ?) RETURNING id""",
-                    group, AuthService.sha256(token), me.userId(),
-                    expiresAt == null ? null : java.sql.Timestamp.from(expiresAt),
-                    maxUses == null ? null : maxUses.intValue()).orElseThrow(), "id");
+            return invites.insert(tx, group, AuthService.sha256(token), me.userId(), expiresAt,
+                    maxUses == null ? null : maxUses.intValue());
         });
         json.send(res, Status.CREATED_201, new Created(id, token, expiresAt, maxUses == null ? null : maxUses.intValue()));
     }
@@ -108,10 +101,7 @@ public final class InviteService implements HttpService {
         UUID group = uuid(req, "group", ErrorCode.GROUP_NOT_FOUND);
         json.ok(res, Map.of("invites", db.inTransaction(tx -> {
             requireAdmin(tx, group, me.userId());
-            return tx.query("""
-                    SELECT id, created_at, expires_at, max_uses, uses, revoked_at IS NOT NULL AS revoked
-                    FROM group_invites WHERE group_id = ?::uuid ORDER BY created_at DESC""", group)
-                    .map(InviteService::invite).toList();
+            return invites.list(tx, group);
         })));
     }
 
@@ -121,9 +111,7 @@ public final class InviteService implements HttpService {
         UUID invite = uuid(req, "invite", ErrorCode.INVITE_NOT_FOUND);
         db.inTransaction(tx -> {
             requireAdmin(tx, group, me.userId());
-            long n = tx.update("UPDATE group_invites SET revoked_at = coalesce(revoked_at, now()) WHERE id = ?::uuid AND group_id = ?::uuid",
-                    invite, group);
-            if (n == 0) {
+            if (!invites.revoke(tx, group, invite)) {
                 throw new ChatException(ErrorCode.INVITE_NOT_FOUND, "No such invite.");
             }
             return null;
@@ -135,15 +123,8 @@ public final class InviteService implements HttpService {
         AccessClaims me = auth.require(req);
         UUID group = validGroup(me.userId(), token(req), db.client().execute(), false);
         var exec = db.client().execute();
-        GroupStore.Group g = exec.get("""
-                SELECT g.id, g.name, g.description, (SELECT count(*) FROM group_members x WHERE x.group_id = g.id) AS n
-                FROM groups g WHERE g.id = ?::uuid""", group)
-                .map(r -> new GroupStore.Group(Db.uuid(r, "id"), Db.string(r, "name"), Db.string(r, "description"), null,
-                        Db.longValue(r, "n"), List.of()))
-                .orElseThrow();
-        List<String> channels = exec.query("SELECT name FROM conversations WHERE group_id = ?::uuid AND NOT archived ORDER BY name", group)
-                .map(r -> Db.string(r, "name")).toList();
-        json.ok(res, new Preview(g.id(), g.name(), g.description(), g.memberCount(), channels,
+        InviteStore.Group g = invites.group(exec, group);
+        json.ok(res, new Preview(g.id(), g.name(), g.description(), g.memberCount(), g.channels(),
                 groups.role(exec, group, me.userId()).isPresent()));
     }
 
@@ -156,7 +137,7 @@ public final class InviteService implements HttpService {
                 throw new ChatException(ErrorCode.ALREADY_MEMBER, "You are already in this group.");
             });
             groupService.admit(t, group, me.userId());
-            t.db().update("UPDATE group_invites SET uses = uses + 1 WHERE token_hash = ?", AuthService.sha256(token));
+            invites.used(t.db(), AuthService.sha256(token));
             return groups.view(t.db(), group, me.userId()).orElseThrow();
         });
         json.ok(res, joined);
@@ -165,15 +146,12 @@ public final class InviteService implements HttpService {
     /** The group of a usable token (locked for update when joining), or 404 and a strike against the caller. */
     private UUID validGroup(UUID user, String token, io.helidon.dbclient.DbExecute db, boolean lock) {
         checkNotLimited(user);
-        Optional<DbRow> row = db.get("""
-                SELECT group_id FROM group_invites
-                WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-                  AND (max_uses IS NULL OR uses < max_uses)""" + (lock ? " FOR UPDATE" : ""), AuthService.sha256(token));
-        if (row.isEmpty()) {
+        Optional<UUID> group = invites.groupOf(db, AuthService.sha256(token), lock);
+        if (group.isEmpty()) {
             strike(user);
             throw new ChatException(ErrorCode.INVITE_NOT_FOUND, "This invite link is not valid (unknown, expired, used up or revoked).");
         }
-        return Db.uuid(row.get(), "group_id");
+        return group.get();
     }
 
     private void checkNotLimited(UUID user) {
@@ -201,17 +179,6 @@ public final class InviteService implements HttpService {
     }
 
     private static UUID uuid(ServerRequest req, String name, ErrorCode notFound) {
-        try {
-            return UUID.fromString(req.path().pathParameters().get(name));
-        } catch (IllegalArgumentException e) {
-            throw new ChatException(notFound, "Not found.");
-        }
-    }
-
-    private static Invite invite(DbRow r) {
-        Object max = Db.value(r, "max_uses");
-        return new Invite(Db.uuid(r, "id"), Db.instant(r, "created_at"), Db.instant(r, "expires_at"),
-                max == null ? null : ((Number) max).intValue(), (int) Db.longValue(r, "uses"),
-                Boolean.TRUE.equals(Db.value(r, "revoked")));
+        return Params.pathId(req, name, () -> new ChatException(notFound, "Not found."));
     }
 }

@@ -6,6 +6,7 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
+import dev.chat.api.http.Params;
 import dev.chat.api.http.Views;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.tokens.AccessClaims;
@@ -222,12 +223,7 @@ public final class ConversationService implements HttpService {
     }
 
     private static UUID conversationId(ServerRequest req) {
-        String raw = req.path().pathParameters().get("id");
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw notFound();
-        }
+        return Params.pathId(req, "id", ConversationService::notFound);
     }
 
     private static Long seqParam(ServerRequest req, String name) {
