@@ -109,9 +109,7 @@ public final class GroupService implements HttpService {
         if (name.isEmpty() && description.isEmpty()) {
             throw ChatException.validation("Give 'name' and/or 'description'.");
         }
-        json.ok(res, change(me, group, Role.ADMIN, t -> t.db().update(
-                "UPDATE groups SET name = coalesce(?, name), description = coalesce(?, description) WHERE id = ?::uuid",
-                name.orElse(null), description.orElse(null), group)));
+        json.ok(res, change(me, group, Role.ADMIN, t -> groups.describe(t.db(), group, name.orElse(null), description.orElse(null))));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -120,7 +118,7 @@ public final class GroupService implements HttpService {
         outbox.inTransaction(t -> {
             require(t, group, me.userId(), Role.OWNER);
             List<UUID> everyone = groups.memberIds(t.db(), group);
-            t.db().delete("DELETE FROM groups WHERE id = ?::uuid", group);
+            groups.delete(t.db(), group);
             t.announce(Envelope.of(EventType.GROUP_DELETED, null, null, Instant.now(),
                     json.object().put("id", group.toString()), everyone));
             return null;
@@ -261,8 +259,7 @@ public final class GroupService implements HttpService {
         json.ok(res, change(me, group, Role.ADMIN, t -> {
             groups.channel(t.db(), group, channel).orElseThrow(GroupService::channelNotFound);
             try {
-                t.db().update("UPDATE conversations SET name = coalesce(?, name), archived = coalesce(?::boolean, archived) "
-                        + "WHERE id = ?::uuid", name.orElse(null), archived, channel);
+                groups.changeChannel(t.db(), channel, name.orElse(null), archived);
             } catch (RuntimeException e) {
                 if (Db.isUniqueViolation(e)) {
                     throw new ChatException(ErrorCode.CHANNEL_NAME_TAKEN, "There is already a #" + name.get() + " in this group.");
@@ -281,7 +278,7 @@ public final class GroupService implements HttpService {
             if (groups.view(t.db(), group, me.userId()).orElseThrow().channels().size() == 1) {
                 throw new ChatException(ErrorCode.LAST_CHANNEL, "A group keeps at least one channel.");
             }
-            t.db().delete("DELETE FROM conversations WHERE id = ?::uuid", channel);
+            groups.deleteChannel(t.db(), channel);
         }));
     }
 

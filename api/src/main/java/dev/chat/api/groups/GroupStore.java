@@ -124,4 +124,25 @@ public final class GroupStore {
     private static Channel channel(DbRow r) {
         return new Channel(Db.uuid(r, "id"), Db.string(r, "name"), Boolean.TRUE.equals(Db.value(r, "archived")));
     }
+
+    /** Renames or describes the group (null: kept). */
+    public void describe(DbExecute tx, UUID group, String name, String description) {
+        tx.update("UPDATE groups SET name = coalesce(?, name), description = coalesce(?, description) WHERE id = ?::uuid",
+                name, description, group);
+    }
+
+    /** The group goes, with its channels, their messages and its invites (foreign keys cascade). */
+    public void delete(DbExecute tx, UUID group) {
+        tx.delete("DELETE FROM groups WHERE id = ?::uuid", group);
+    }
+
+    /** Renames or (un)archives a channel (null: kept); a name taken in the group is a unique violation. */
+    public void changeChannel(DbExecute tx, UUID channel, String name, Boolean archived) {
+        tx.update("UPDATE conversations SET name = coalesce(?, name), archived = coalesce(?::boolean, archived) "
+                + "WHERE id = ?::uuid", name, archived, channel);
+    }
+
+    public void deleteChannel(DbExecute tx, UUID channel) {
+        tx.delete("DELETE FROM conversations WHERE id = ?::uuid", channel);
+    }
 }

@@ -32,31 +32,18 @@ public final class ChatSettings {
     }
 
     public Views.Conversation change(UUID user, UUID conversation, Change change) {
-        return apply(user, conversation, tx -> tx.update("""
-                UPDATE conversation_members SET
-                    pinned_at = CASE WHEN ?::boolean IS NULL THEN pinned_at WHEN ?::boolean THEN coalesce(pinned_at, now()) ELSE NULL END,
-                    archived = coalesce(?::boolean, archived),
-                    muted = coalesce(?::boolean, muted)
-                WHERE conversation_id = ?::uuid AND user_id = ?::uuid""",
-                change.pinned(), change.pinned(), change.archived(), change.muted(), conversation, user));
+        return apply(user, conversation, tx -> conversations.settings(tx, conversation, user, change.pinned(), change.archived(),
+                change.muted()));
     }
 
     /** Hides the history so far, for this member only. */
     public Views.Conversation clear(UUID user, UUID conversation) {
-        return apply(user, conversation, tx -> tx.update("""
-                UPDATE conversation_members m SET cleared_seq = c.last_seq,
-                    read_seq = c.last_seq, delivered_seq = c.last_seq
-                FROM conversations c WHERE c.id = m.conversation_id AND m.conversation_id = ?::uuid AND m.user_id = ?::uuid""",
-                conversation, user));
+        return apply(user, conversation, tx -> conversations.clear(tx, conversation, user, false));
     }
 
     /** Deletes the chat for this member: history cleared and the chat hidden until a new message arrives. */
     public Views.Conversation delete(UUID user, UUID conversation) {
-        return apply(user, conversation, tx -> tx.update("""
-                UPDATE conversation_members m SET cleared_seq = c.last_seq, hidden_seq = c.last_seq,
-                    read_seq = c.last_seq, delivered_seq = c.last_seq, pinned_at = NULL, archived = false
-                FROM conversations c WHERE c.id = m.conversation_id AND m.conversation_id = ?::uuid AND m.user_id = ?::uuid""",
-                conversation, user));
+        return apply(user, conversation, tx -> conversations.clear(tx, conversation, user, true));
     }
 
     /**
@@ -66,15 +53,9 @@ public final class ChatSettings {
      */
     public Views.Conversation hide(UUID user, UUID conversation, long seq) {
         return apply(user, conversation, tx -> {
-            boolean visible = tx.get("""
-                    SELECT 1 FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?::uuid
-                    WHERE m.conversation_id = ?::uuid AND m.seq = ? AND m.seq > me.cleared_seq""", user, conversation, seq).isPresent();
-            if (!visible) {
+            if (!conversations.hide(tx, conversation, user, seq)) {
                 throw new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No such message.");
             }
-            tx.insert("""
-                    INSERT INTO hidden_messages (conversation_id, user_id, seq) VALUES (?::uuid, ?::uuid, ?)
-                    ON CONFLICT DO NOTHING""", conversation, user, seq);
         });
     }
 

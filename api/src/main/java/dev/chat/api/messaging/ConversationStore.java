@@ -324,4 +324,48 @@ public final class ConversationStore {
             throw new IllegalStateException("unreadable reactions from the database", e);
         }
     }
+
+    /** A member's own settings of a conversation (null: kept); pinning keeps the first pin time. */
+    public void settings(DbExecute tx, UUID conversation, UUID user, Boolean pinned, Boolean archived, Boolean muted) {
+        tx.update("""
+                UPDATE conversation_members SET
+                    pinned_at = CASE WHEN ?::boolean IS NULL THEN pinned_at WHEN ?::boolean THEN coalesce(pinned_at, now()) ELSE NULL END,
+                    archived = coalesce(?::boolean, archived),
+                    muted = coalesce(?::boolean, muted)
+                WHERE conversation_id = ?::uuid AND user_id = ?::uuid""",
+                pinned, pinned, archived, muted, conversation, user);
+    }
+
+    /**
+     * Hides the history so far from this member (read and delivered with it); {@code andChat}: the
+     * chat itself too, until a new message arrives (unpinned, out of the archive).
+     */
+    public void clear(DbExecute tx, UUID conversation, UUID user, boolean andChat) {
+        if (andChat) {
+            tx.update("""
+                    UPDATE conversation_members m SET cleared_seq = c.last_seq, hidden_seq = c.last_seq,
+                        read_seq = c.last_seq, delivered_seq = c.last_seq, pinned_at = NULL, archived = false
+                    FROM conversations c WHERE c.id = m.conversation_id AND m.conversation_id = ?::uuid AND m.user_id = ?::uuid""",
+                    conversation, user);
+        } else {
+            tx.update("""
+                    UPDATE conversation_members m SET cleared_seq = c.last_seq,
+                        read_seq = c.last_seq, delivered_seq = c.last_seq
+                    FROM conversations c WHERE c.id = m.conversation_id AND m.conversation_id = ?::uuid AND m.user_id = ?::uuid""",
+                    conversation, user);
+        }
+    }
+
+    /** Hides one message this member can see from their own view; false if they cannot see it. */
+    public boolean hide(DbExecute tx, UUID conversation, UUID user, long seq) {
+        boolean visible = tx.get("""
+                SELECT 1 FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?::uuid
+                WHERE m.conversation_id = ?::uuid AND m.seq = ? AND m.seq > me.cleared_seq""", user, conversation, seq).isPresent();
+        if (visible) {
+            tx.insert("""
+                    INSERT INTO hidden_messages (conversation_id, user_id, seq) VALUES (?::uuid, ?::uuid, ?)
+                    ON CONFLICT DO NOTHING""", conversation, user, seq);
+        }
+        return visible;
+    }
 }

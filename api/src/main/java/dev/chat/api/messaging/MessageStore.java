@@ -163,4 +163,22 @@ final class MessageStore {
         tx.delete("DELETE FROM reactions WHERE conversation_id = ?::uuid AND seq = ?", conversation, seq);
         return old.filter(r -> !Db.isNull(r, "attachment_id")).map(r -> Db.uuid(r, "attachment_id"));
     }
+
+    /** Sets a reaction; 0 if it was there. */
+    long react(DbExecute tx, UUID conversation, long seq, String emoji, UUID user) {
+        return tx.insert("""
+                INSERT INTO reactions (conversation_id, seq, emoji, user_id) VALUES (?::uuid, ?, ?, ?::uuid)
+                ON CONFLICT DO NOTHING""", conversation, seq, emoji, user);
+    }
+
+    /** Takes a reaction back; 0 if it was not there. */
+    long unreact(DbExecute tx, UUID conversation, long seq, String emoji, UUID user) {
+        return tx.delete("DELETE FROM reactions WHERE conversation_id = ?::uuid AND seq = ? AND emoji = ? AND user_id = ?::uuid",
+                conversation, seq, emoji, user);
+    }
+
+    /** The message changed (its reactions): it is at this version of its conversation now. */
+    void changed(DbExecute tx, UUID conversation, long seq, long version) {
+        tx.update("UPDATE messages SET version = ? WHERE conversation_id = ?::uuid AND seq = ?", version, conversation, seq);
+    }
 }

@@ -22,6 +22,7 @@ public final class Reactions {
 
     private final ConversationStore conversations;
     private final Outbox outbox;
+    private final MessageStore store = new MessageStore();
     private final Json json;
 
     public Reactions(ConversationStore conversations, Outbox outbox, Json json) {
@@ -53,18 +54,15 @@ public final class Reactions {
                     throw new ChatException(ErrorCode.TOO_MANY_REACTIONS,
                             "One person can use at most " + MAX_PER_PERSON + " different emoji on a message.");
                 }
-                changed = tx.insert("""
-                        INSERT INTO reactions (conversation_id, seq, emoji, user_id) VALUES (?::uuid, ?, ?, ?::uuid)
-                        ON CONFLICT DO NOTHING""", conversation, seq, emoji, user);
+                changed = store.react(tx, conversation, seq, emoji, user);
             } else {
-                changed = tx.delete("DELETE FROM reactions WHERE conversation_id = ?::uuid AND seq = ? AND emoji = ? AND user_id = ?::uuid",
-                        conversation, seq, emoji, user);
+                changed = store.unreact(tx, conversation, seq, emoji, user);
             }
             if (changed == 0) {
                 return new Views.Reactions(conversation, seq, message.version(), message.reactions());
             }
             long version = conversations.nextVersion(tx, conversation);
-            tx.update("UPDATE messages SET version = ? WHERE conversation_id = ?::uuid AND seq = ?", version, conversation, seq);
+            store.changed(tx, conversation, seq, version);
             List<Views.Reaction> now = conversations.bySeq(tx, conversation, seq).orElseThrow().reactions();
             Views.Reactions result = new Views.Reactions(conversation, seq, version, now);
             var data = json.object()
