@@ -100,4 +100,33 @@ public final class PeopleStore {
         return new Views.Person(Db.uuid(r, "id"), Db.string(r, "username"), Db.string(r, "display_name"),
                 Db.string(r, "alias"), Boolean.TRUE.equals(Db.value(r, "is_contact")));
     }
+
+    /** The user was online until now (for operators: the admin user list). */
+    void seen(DbExecute db, UUID user) {
+        db.update("UPDATE users SET last_seen_at = now() WHERE id = ?::uuid", user);
+    }
+
+    /** Who is told when the user comes and goes: everyone who shares a conversation with them, and the contacts they chose. */
+    List<UUID> presenceAudience(DbExecute db, UUID user) {
+        return db.query("""
+                SELECT other.user_id FROM conversation_members mine
+                JOIN conversation_members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
+                WHERE mine.user_id = ?::uuid
+                UNION
+                SELECT contact_id FROM contacts WHERE owner_id = ?::uuid""", user, user)
+                .map(r -> Db.uuid(r, "user_id")).toList();
+    }
+
+    /** Of {@code asked}, those whose presence {@code me} may see: they share a conversation, or keep me as a contact. */
+    List<UUID> presenceVisibleTo(DbExecute db, UUID me, java.util.Set<UUID> asked) {
+        String[] ids = asked.stream().map(UUID::toString).toArray(String[]::new);
+        return db.query("""
+                SELECT other.user_id FROM conversation_members mine
+                JOIN conversation_members other ON other.conversation_id = mine.conversation_id
+                WHERE mine.user_id = ?::uuid AND other.user_id = ANY (?::uuid[])
+                UNION
+                SELECT owner_id FROM contacts WHERE contact_id = ?::uuid AND owner_id = ANY (?::uuid[])""",
+                me, ids, me, ids)
+                .map(r -> Db.uuid(r, "user_id")).toList();
+    }
 }

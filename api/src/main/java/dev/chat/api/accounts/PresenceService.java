@@ -44,6 +44,7 @@ public final class PresenceService implements HttpService, AutoCloseable {
     }
 
     private final Db db;
+    private final PeopleStore people = new PeopleStore();
     private final PresenceStore store;
     private final EventPublisher publisher;
     private final Authenticator auth;
@@ -103,7 +104,7 @@ public final class PresenceService implements HttpService, AutoCloseable {
     public void announce(UUID user, String state) {
         Instant lastSeen = "offline".equals(state) ? Instant.now() : null;
         try { // for operators (the admin user list): when the account was last online
-            db.client().execute().update("UPDATE users SET last_seen_at = now() WHERE id = ?::uuid", user);
+            people.seen(db.client().execute(), user);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "last seen not recorded", e);
         }
@@ -121,13 +122,7 @@ public final class PresenceService implements HttpService, AutoCloseable {
     List<UUID> audienceOf(UUID user) {
         List<UUID> audience = new ArrayList<>();
         audience.add(user);
-        db.client().execute().query("""
-                SELECT other.user_id FROM conversation_members mine
-                JOIN conversation_members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
-                WHERE mine.user_id = ?::uuid
-                UNION
-                SELECT contact_id FROM contacts WHERE owner_id = ?::uuid""", user, user)
-                .forEach(r -> audience.add(Db.uuid(r, "user_id")));
+        audience.addAll(people.presenceAudience(db.client().execute(), user));
         return audience;
     }
 
@@ -136,15 +131,7 @@ public final class PresenceService implements HttpService, AutoCloseable {
         if (asked.contains(me)) {
             visible.add(me);
         }
-        String[] ids = asked.stream().map(UUID::toString).toArray(String[]::new);
-        db.client().execute().query("""
-                SELECT other.user_id FROM conversation_members mine
-                JOIN conversation_members other ON other.conversation_id = mine.conversation_id
-                WHERE mine.user_id = ?::uuid AND other.user_id = ANY (?::uuid[])
-                UNION
-                SELECT owner_id FROM contacts WHERE contact_id = ?::uuid AND owner_id = ANY (?::uuid[])""",
-                        me, ids, me, ids)
-                .map(r -> Db.uuid(r, "user_id"))
+        people.presenceVisibleTo(db.client().execute(), me, asked).stream()
                 .filter(u -> !u.equals(me))
                 .forEach(visible::add);
         return visible;

@@ -99,4 +99,23 @@ public final class UserStore {
         return new Account(Db.uuid(r, "id"), Db.string(r, "username"), Db.string(r, "display_name"),
                 Db.string(r, "password_hash"), Db.string(r, "role"), Boolean.TRUE.equals(Db.value(r, "disabled")));
     }
+
+    /** Locks the account of that name for the transaction; its role, or empty if there is none. */
+    public Optional<String> lockRole(DbExecute tx, String username) {
+        return tx.get("SELECT role FROM users WHERE username = ? FOR UPDATE", username).map(r -> Db.string(r, "role"));
+    }
+
+    /** A new admin account, its display name its username. */
+    public void insertAdmin(DbExecute tx, String username, String passwordHash) {
+        tx.insert("INSERT INTO users (username, display_name, password_hash, role) VALUES (?, ?, ?, 'admin')",
+                username, username, passwordHash);
+    }
+
+    public void setPassword(DbExecute tx, String username, String passwordHash) {
+        tx.update("UPDATE users SET password_hash = ? WHERE username = ?", passwordHash, username);
+    }
+
+    public void makeAdmin(DbExecute tx, String username) {
+        tx.update("UPDATE users SET role = 'admin' WHERE username = ?", username);
+    }
 }
