@@ -33,7 +33,22 @@ public final class ContentSniffer {
 
     /** The sniffed content type of a file starting with {@code head}, given what the client declared. */
     public static String sniff(byte[] head, String declared) {
-        String family = family(declared);
+        String media = media(head, family(declared));
+        if (media != null) {
+            return media;
+        }
+        String document = document(head, declared);
+        if (document != null) {
+            return document;
+        }
+        if (isText(head)) {
+            return "text/plain; charset=utf-8";
+        }
+        return "application/octet-stream";
+    }
+
+    /** A picture, sound or video by its magic number, or null; {@code family} decides what a container holds. */
+    private static String media(byte[] head, String family) {
         if (starts(head, 0, 0xFF, 0xD8, 0xFF)) {
             return "image/jpeg";
         }
@@ -76,6 +91,11 @@ public final class ContentSniffer {
                 && (head[1] & 0x06) != 0) {
             return "audio/mpeg";
         }
+        return null;
+    }
+
+    /** A PDF, an archive or an office container by its magic number, or null. */
+    private static String document(byte[] head, String declared) {
         if (ascii(head, 0, "%PDF-")) {
             return "application/pdf";
         }
@@ -94,10 +114,7 @@ public final class ContentSniffer {
         if (ascii(head, 0, "Rar!")) {
             return "application/vnd.rar";
         }
-        if (isText(head)) {
-            return "text/plain; charset=utf-8";
-        }
-        return "application/octet-stream";
+        return null;
     }
 
     /**

@@ -50,6 +50,18 @@ public final class GroupCommit<T> implements AutoCloseable {
         }
     }
 
+    /** Waits for an item's outcome: its result, or the exception its batch ended it with. */
+    public static <R> R await(java.util.concurrent.CompletableFuture<R> outcome) {
+        try {
+            return outcome.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
     private void run() {
         List<T> batch = new ArrayList<>(maxBatch);
         while (!closed) {

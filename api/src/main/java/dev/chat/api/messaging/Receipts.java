@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -97,14 +96,7 @@ public final class Receipts implements AutoCloseable {
         }
         CompletableFuture<Cursor> result = new CompletableFuture<>();
         batches.submit(new Move(user, conversation, seq, read, dev.chat.telemetry.RequestId.current(), result));
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
+        return GroupCommit.await(result);
     }
 
     private void writeBatch(List<Move> batch) {

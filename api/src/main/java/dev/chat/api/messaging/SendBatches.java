@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -79,14 +78,7 @@ final class SendBatches {
     ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, String text) {
         var result = new CompletableFuture<ConversationStore.Sent>();
         commits.submit(new Queued(sender, conversation, clientMsgId, text, RequestId.current(), result));
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
+        return GroupCommit.await(result);
     }
 
     /** Writes a batch (together, else one by one) and completes every item's future. */
