@@ -1,5 +1,9 @@
 package dev.chat.api;
 
+import dev.chat.api.accounts.AuthService;
+import dev.chat.api.accounts.Passwords;
+import dev.chat.api.accounts.UserStore;
+import dev.chat.api.db.Db;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
@@ -35,22 +39,22 @@ public final class AdminBootstrap {
             throw new IllegalArgumentException("that password is one of the most commonly used ones: choose another");
         }
         return db.inTransaction(tx -> {
-            var existing = tx.get("SELECT role FROM users WHERE username = ? FOR UPDATE", name);
-            if (existing.isEmpty()) {
+            UserStore users = new UserStore();
+            var role = users.lockRole(tx, name);
+            if (role.isEmpty()) {
                 if (password == null) {
                     throw new IllegalArgumentException("a new admin needs a password");
                 }
-                tx.insert("INSERT INTO users (username, display_name, password_hash, role) VALUES (?, ?, ?, 'admin')",
-                        name, name, Passwords.hash(password));
+                users.insertAdmin(tx, name, Passwords.hash(password));
                 return Outcome.CREATED;
             }
             if (password != null) {
-                tx.update("UPDATE users SET password_hash = ? WHERE username = ?", Passwords.hash(password), name);
+                users.setPassword(tx, name, Passwords.hash(password));
             }
-            if ("admin".equals(Db.string(existing.get(), "role"))) {
+            if ("admin".equals(role.get())) {
                 return Outcome.ALREADY_ADMIN;
             }
-            tx.update("UPDATE users SET role = 'admin' WHERE username = ?", name);
+            users.makeAdmin(tx, name);
             return Outcome.PROMOTED;
         });
     }

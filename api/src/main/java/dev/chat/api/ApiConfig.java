@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.tokens.Secret;
 import io.helidon.config.Config;

@@ -1,5 +1,7 @@
 package dev.chat.api;
 
+import dev.chat.api.db.Db;
+import dev.chat.api.http.Json;
 import dev.chat.fanout.EventPublisher;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;

@@ -1,6 +1,9 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.api.accounts.PresenceService;
+import dev.chat.api.http.Json;
+import dev.chat.api.messaging.FrameHandler;
 import dev.chat.handoff.FrameBatch;
 import dev.chat.handoff.Handoff;
 import dev.chat.telemetry.RequestId;

@@ -1,8 +1,37 @@
 package dev.chat.api;
 
+import dev.chat.api.accounts.AccountGuard;
+import dev.chat.api.accounts.AuthService;
+import dev.chat.api.accounts.Authenticator;
+import dev.chat.api.accounts.PeopleService;
+import dev.chat.api.accounts.PresenceService;
+import dev.chat.api.accounts.UserStore;
+import dev.chat.api.admin.AdminService;
+import dev.chat.api.attachments.AttachmentService;
+import dev.chat.api.attachments.AttachmentStore;
+import dev.chat.api.attachments.PostgresChunkStorage;
+import dev.chat.api.db.Db;
+import dev.chat.api.groups.GroupService;
+import dev.chat.api.groups.GroupStore;
+import dev.chat.api.groups.InviteService;
+import dev.chat.api.http.ApiMeters;
+import dev.chat.api.http.ChatException;
+import dev.chat.api.http.Json;
+import dev.chat.api.http.Problems;
+import dev.chat.api.http.RateLimiter;
+import dev.chat.api.http.RouteTable;
+import dev.chat.api.messaging.ChatSettings;
+import dev.chat.api.messaging.ConversationService;
+import dev.chat.api.messaging.ConversationStore;
+import dev.chat.api.messaging.FrameHandler;
+import dev.chat.api.messaging.Messaging;
+import dev.chat.api.messaging.Outbox;
+import dev.chat.api.messaging.Reactions;
+import dev.chat.api.messaging.Receipts;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.presence.PresenceStore;
+import dev.chat.protocol.ErrorCode;
 import dev.chat.schema.Migrations;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
@@ -25,7 +54,6 @@ import java.util.concurrent.TimeUnit;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
-import dev.chat.api.files.PostgresChunkStorage;
 
 import java.util.Map;
 import java.util.logging.Logger;
@@ -85,29 +113,14 @@ public final class Main {
     }
 
     public static Running start(ApiConfig config) {
-        int applied = Migrations.migrate(config.dbUrl(), config.dbUser(), config.dbPassword().value());
-        LOG.info(() -> "database schema current (" + applied + " migrations applied now)");
-
-        DbClient dbClient = DbClient.create(Config.just(ConfigSources.create(Map.of(
-                "source", "jdbc",
-                "connection.url", config.dbUrl(),
-                "connection.username", config.dbUser(),
-                "connection.password", config.dbPassword().value(),
-                "connection.maximumPoolSize", String.valueOf(config.dbPoolSize()),
-                "connection.poolName", "chat-" + config.instanceId(),
-                "connection.connectionTimeout", "3000"))));
+        DbClient dbClient = database(config);
         Json json = new Json();
         EnvelopeCodec codec = new EnvelopeCodec(json.mapper());
         EventPublisher publisher = new EventPublisher(config.amqp(), "api-" + config.instanceId(), 4, codec);
         Db db = new Db(dbClient);
         Outbox outbox = new Outbox(db, publisher, codec);
         outbox.start();
-
-        String admin = System.getenv("CHAT_ADMIN_USERNAME");
-        if (admin != null && !admin.isBlank()) {
-            AdminBootstrap.Outcome outcome = AdminBootstrap.ensure(db, admin, System.getenv("CHAT_ADMIN_PASSWORD"));
-            LOG.info(() -> "admin account " + admin + ": " + outcome.name().toLowerCase(java.util.Locale.ROOT));
-        }
+        adminFromEnvironment(db);
         PrometheusMeterRegistry meters = Meters.registry(config.instanceId());
         ApiMeters apiMeters = new ApiMeters(meters, db, publisher);
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), config.accessTokenTtl());
@@ -134,9 +147,49 @@ public final class Main {
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json), presence, json);
         RouteTable routeTable = new RouteTable();
-        AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, publisher, json);
+        AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
 
-        WebServer server = WebServer.builder()
+        WebServer server = server(config, problems, internal, r -> routing(r, problems, routeTable, meters, adminService,
+                        new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
+                        new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
+                        new AttachmentService(attachments, auth, json),
+                        new PeopleService(db, users, outbox, auth, json),
+                        groupService,
+                        new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
+                        presence,
+                        new HealthService(db, publisher, presenceStore, json)));
+        ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
+        heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
+        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, routeTable.routes());
+    }
+
+    /** The schema migrated to the current version, then the connection pool. */
+    private static DbClient database(ApiConfig config) {
+        int applied = Migrations.migrate(config.dbUrl(), config.dbUser(), config.dbPassword().value());
+        LOG.info(() -> "database schema current (" + applied + " migrations applied now)");
+        return DbClient.create(Config.just(ConfigSources.create(Map.of(
+                "source", "jdbc",
+                "connection.url", config.dbUrl(),
+                "connection.username", config.dbUser(),
+                "connection.password", config.dbPassword().value(),
+                "connection.maximumPoolSize", String.valueOf(config.dbPoolSize()),
+                "connection.poolName", "chat-" + config.instanceId(),
+                "connection.connectionTimeout", "3000"))));
+    }
+
+    /** {@code CHAT_ADMIN_USERNAME} (with {@code CHAT_ADMIN_PASSWORD}) is made an admin at start, if set. */
+    private static void adminFromEnvironment(Db db) {
+        String admin = System.getenv("CHAT_ADMIN_USERNAME");
+        if (admin != null && !admin.isBlank()) {
+            AdminBootstrap.Outcome outcome = AdminBootstrap.ensure(db, admin, System.getenv("CHAT_ADMIN_PASSWORD"));
+            LOG.info(() -> "admin account " + admin + ": " + outcome.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** The public listener (routed by {@code routes}) and the internal one ws-nodes hand frames to. */
+    private static WebServer server(ApiConfig config, Problems problems, InternalService internal,
+                                    java.util.function.Consumer<HttpRouting.Builder> routes) {
+        return WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(1024 * 1024)
@@ -154,29 +207,20 @@ public final class Main {
                 .putSocket("internal", socket -> socket.host(config.internalHost()).port(config.internalPort())
                         .maxPayloadSize(1024 * 1024) // a batch of frames is at most 512 KiB
                         .routing(r -> r.register(internal)))
-                .routing(r -> routing(r, problems, routeTable, meters, adminService,
-                        new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
-                        new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
-                        new AttachmentService(attachments, auth, json),
-                        new PeopleService(db, users, outbox, auth, json),
-                        groupService,
-                        new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
-                        presence,
-                        new HealthService(db, publisher, presenceStore, json)))
+                .routing(routes)
                 .build()
                 .start();
-        ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
-        heartbeat.scheduleWithFixedDelay(() -> {
-            try {
-                long swept = attachments.sweepAbandoned();
-                if (swept > 0) {
-                    LOG.info(() -> swept + " uploads never sent were deleted");
-                }
-            } catch (RuntimeException e) {
-                LOG.log(java.util.logging.Level.FINE, "sweeping abandoned uploads failed", e);
+    }
+
+    private static void sweepUploads(AttachmentStore attachments) {
+        try {
+            long swept = attachments.sweepAbandoned();
+            if (swept > 0) {
+                LOG.info(() -> swept + " uploads never sent were deleted");
             }
-        }, 1, 10, TimeUnit.MINUTES);
-        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, routeTable.routes());
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.FINE, "sweeping abandoned uploads failed", e);
+        }
     }
 
     static void routing(HttpRouting.Builder r, Problems problems, RouteTable routeTable, PrometheusMeterRegistry meters,

@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import dev.chat.api.messaging.Emoji;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import dev.chat.api.accounts.Passwords;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;

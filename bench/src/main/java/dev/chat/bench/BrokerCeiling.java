@@ -8,6 +8,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.chat.fanout.Topology;
+import dev.chat.protocol.EventType;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -152,7 +153,7 @@ final class BrokerCeiling {
                 for (int m = 0; m < shape.size(); m++) {
                     members.add(Topology.userKey(users.get(first + m)));
                 }
-                var builder = new AMQP.BasicProperties.Builder().contentType("application/json").type("message.created")
+                var builder = new AMQP.BasicProperties.Builder().contentType("application/json").type(EventType.MESSAGE_CREATED.wireName())
                         .deliveryMode(1);
                 if (shape.cc()) {
                     routingKeys[conversation] = new String[] {members.getFirst()};

@@ -1,5 +1,7 @@
 package dev.chat.bench;
 
+import dev.chat.protocol.EventType;
+import dev.chat.protocol.FrameType;
 import org.HdrHistogram.Histogram;
 
 import java.util.List;
@@ -101,7 +103,7 @@ final class RaisingRate {
                             return;
                         }
                         long now = System.nanoTime();
-                        s.socket().send("{\"type\":\"send\",\"id\":\"m" + m + "\",\"conversation\":\"" + s.conversationId()
+                        s.socket().send("{\"type\":\"" + FrameType.SEND.wireName() + "\",\"id\":\"m" + m + "\",\"conversation\":\"" + s.conversationId()
                                 + "\",\"clientMsgId\":\"bench-" + runTag + "-" + m + "\",\"text\":\"" + Frames.text(m, now) + "\"}");
                         sent.increment();
                         next += intervalNanos;
@@ -152,7 +154,7 @@ final class RaisingRate {
      */
     static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors, Receipts receipts) {
         return (socket, text, at) -> {
-            if (Frames.isType(text, "message.created")) {
+            if (Frames.isType(text, EventType.MESSAGE_CREATED.wireName())) {
                 long[] marker = Frames.marker(text);
                 if (marker != null && ledger.arrived(socket.index, marker[0], marker[1], at) && receipts != null) {
                     receipts.arrived(socket, text);

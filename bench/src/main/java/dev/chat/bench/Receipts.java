@@ -1,5 +1,7 @@
 package dev.chat.bench;
 
+import dev.chat.protocol.FrameType;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,10 +116,10 @@ final class Receipts {
         }
         try {
             if (onScreen(socket)) {
-                socket.send("{\"type\":\"read\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + ",\"id\":\"r" + seq + "\"}");
+                socket.send("{\"type\":\"" + FrameType.READ.wireName() + "\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + ",\"id\":\"r" + seq + "\"}");
                 read.increment();
             } else {
-                socket.send("{\"type\":\"delivered\",\"id\":\"d" + seq + "\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + "}");
+                socket.send("{\"type\":\"" + FrameType.DELIVERED.wireName() + "\",\"id\":\"d" + seq + "\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + "}");
                 delivered.increment();
             }
         } catch (RuntimeException closed) {

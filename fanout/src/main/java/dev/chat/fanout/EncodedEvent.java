@@ -1,5 +1,7 @@
 package dev.chat.fanout;
 
+import dev.chat.protocol.EventType;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;

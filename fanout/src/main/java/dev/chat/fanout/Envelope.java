@@ -1,6 +1,7 @@
 package dev.chat.fanout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.EventType;
 import dev.chat.telemetry.RequestId;
 
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.chat.fanout;
 
+import dev.chat.protocol.EventType;
 import dev.chat.telemetry.RequestId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.AMQP;
+import dev.chat.protocol.EventType;
 
 import java.io.IOException;
 import java.util.UUID;

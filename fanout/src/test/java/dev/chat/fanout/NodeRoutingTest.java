@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
+import dev.chat.protocol.EventType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

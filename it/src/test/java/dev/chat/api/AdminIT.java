@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.api.db.Db;
 import dev.chat.fanout.Topology;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;

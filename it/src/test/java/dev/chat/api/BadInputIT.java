@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import dev.chat.api.messaging.Messaging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

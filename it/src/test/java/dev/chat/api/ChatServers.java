@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.ws.NodeConfig;
 import io.helidon.config.Config;

@@ -1,9 +1,12 @@
 package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.handoff.ApiClient;
 import dev.chat.handoff.ApiUnavailableException;
+import dev.chat.protocol.CloseCode;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ServerFrames;
 import dev.chat.telemetry.RequestId;
 import dev.chat.tokens.AccessClaims;
 import dev.chat.tokens.AccessTokens;
@@ -42,6 +45,7 @@ final class ChatEndpoint implements WsListener {
     private final SessionRegistry registry;
     private final ApiClient api;
     private final ObjectMapper mapper;
+    private final ServerFrames frames;
     private final Set<String> allowedOrigins;
 
     private AccessClaims claims;
@@ -66,6 +70,7 @@ final class ChatEndpoint implements WsListener {
         this.tokens = tokens;
         this.registry = registry;
         this.mapper = mapper;
+        this.frames = new ServerFrames(mapper);
         this.allowedOrigins = config.allowedOrigins();
     }
 
@@ -82,8 +87,9 @@ final class ChatEndpoint implements WsListener {
     @Override
     public void onOpen(WsSession ws) {
         if (claims == null || registry.isRevoked(claims)) {
-            meters.sessionClosed(CloseCodes.UNAUTHENTICATED);
-            ws.close(CloseCodes.UNAUTHENTICATED, "unauthenticated");
+            CloseCode close = ErrorCode.UNAUTHENTICATED.closeCode();
+            meters.sessionClosed(close.code());
+            ws.close(close.code(), "unauthenticated");
             return;
         }
         meters.sessionOpened();
@@ -92,18 +98,12 @@ final class ChatEndpoint implements WsListener {
             registry.add(session);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot bind user at the broker: {0}", e.getMessage());
-            session.close(CloseCodes.TRY_AGAIN_LATER, "try again later");
+            session.close(CloseCode.TRY_AGAIN_LATER, "try again later");
             session = null;
             return;
         }
-        ObjectNode welcome = mapper.createObjectNode()
-                .put("type", "welcome")
-                .put("v", 1)
-                .put("node", config.nodeId())
-                .put("session", session.id().toString())
-                .put("heartbeatSeconds", config.heartbeat().toSeconds());
-        welcome.putObject("user").put("id", claims.userId().toString()).put("username", claims.username());
-        session.send(welcome.toString());
+        session.send(frames.encode(new ServerFrame.Welcome(config.nodeId(), session.id(), config.heartbeat().toSeconds(),
+                claims.userId(), claims.username())));
     }
 
     @Override
@@ -114,7 +114,7 @@ final class ChatEndpoint implements WsListener {
         session.heard();
         if (partial.length() + text.length() > config.maxFrameBytes()) {
             partial.setLength(0);
-            session.close(CloseCodes.TOO_BIG, "frame too big");
+            session.close(ErrorCode.PAYLOAD_TOO_LARGE.closeCode(), "frame too big");
             return;
         }
         if (!last) {
@@ -129,18 +129,18 @@ final class ChatEndpoint implements WsListener {
         if (whole.indexOf(NOT_UTF_8) >= 0) {
             // Helidon decodes text frames leniently, turning bytes that are not UTF-8 into U+FFFD; a
             // client that means U+FFFD escapes it in its JSON ("\ufffd"), as the web client does
-            session.close(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
+            session.close(CloseCode.INVALID_PAYLOAD, "text frame is not valid UTF-8");
             return;
         }
         ClientFrame frame = ClientFrame.parse(mapper, whole);
         if (!session.allowFrame()) {
-            session.send(error(frame.id(), "rate_limited", "Too many frames; slow down."));
+            session.send(error(frame.id(), ErrorCode.RATE_LIMITED, "Too many frames; slow down."));
             return;
         }
         switch (frame) {
-            case ClientFrame.Ping p -> session.send(mapper.createObjectNode().put("type", "pong").put("id", p.id()).toString());
+            case ClientFrame.Ping p -> session.send(frames.encode(new ServerFrame.Pong(p.id())));
             case ClientFrame.ForApi f -> forward(f, whole);
-            case ClientFrame.Invalid i -> session.send(error(i.id(), i.code(), i.detail()));
+            case ClientFrame.Invalid i -> session.send(error(i.id(), i.error(), i.detail()));
         }
     }
 
@@ -148,7 +148,7 @@ final class ChatEndpoint implements WsListener {
     public void onMessage(WsSession ws, BufferData buffer, boolean last) {
         if (session != null) {
             session.heard();
-            session.send(error("", "unsupported_frame", "Binary frames are not accepted; send JSON text."));
+            session.send(error("", ErrorCode.UNSUPPORTED_FRAME, "Binary frames are not accepted; send JSON text."));
         }
     }
 
@@ -167,9 +167,9 @@ final class ChatEndpoint implements WsListener {
         if (buffer.available() > 125) {
             // control frames carry at most 125 bytes (RFC 6455, 5.5); echoing it would fail in the writer
             if (session != null) {
-                session.close(CloseCodes.PROTOCOL_ERROR, "control frame too long");
+                session.close(CloseCode.PROTOCOL_ERROR, "control frame too long");
             } else {
-                ws.close(CloseCodes.PROTOCOL_ERROR, "control frame too long");
+                ws.close(CloseCode.PROTOCOL_ERROR.code(), "control frame too long");
             }
             return;
         }
@@ -205,7 +205,7 @@ final class ChatEndpoint implements WsListener {
                 answer = api.frame(claims.userId(), s.id(), trace, text);
             } catch (ApiUnavailableException | IllegalStateException e) {
                 LOG.log(Level.WARNING, "hand-off failed: {0}", e.getMessage());
-                answer = error(f.id(), "service_unavailable", "The service is briefly unavailable; retry.");
+                answer = error(f.id(), ErrorCode.SERVICE_UNAVAILABLE, "The service is briefly unavailable; retry.");
             }
             if (answer != null) {
                 s.send(answer);
@@ -249,9 +249,9 @@ final class ChatEndpoint implements WsListener {
         }
     }
 
-    private String error(String id, String code, String detail) {
-        meters.errorFrame(code);
-        return mapper.createObjectNode().put("type", "error").put("id", id).put("code", code).put("detail", detail).toString();
+    private String error(String id, ErrorCode code, String detail) {
+        meters.errorFrame(code.code());
+        return frames.encode(new ServerFrame.Error(id, code, detail));
     }
 
     private Optional<AccessClaims> verify(String token) {

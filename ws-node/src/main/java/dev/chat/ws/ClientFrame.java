@@ -3,7 +3,8 @@ package dev.chat.ws;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chat.handoff.FrameType;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.FrameType;
 
 import java.util.UUID;
 
@@ -31,7 +32,16 @@ sealed interface ClientFrame {
     }
 
     /** Anything that is not a valid frame: answered with an error frame with this code. */
-    record Invalid(String id, String code, String detail) implements ClientFrame {
+    record Invalid(String id, ErrorCode error, String detail) implements ClientFrame {
+        /** An invalid frame by the wire form of its code ({@code validation_failed}). */
+        Invalid(String id, String code, String detail) {
+            this(id, ErrorCode.valueOf(code.toUpperCase(java.util.Locale.ROOT)), detail);
+        }
+
+        /** The wire form of the code. */
+        String code() {
+            return error.code();
+        }
     }
 
     /**
@@ -46,7 +56,7 @@ sealed interface ClientFrame {
         String conversation = "";
         try (JsonParser p = mapper.getFactory().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return new Invalid("", "malformed_json", "A frame must be a JSON object.");
+                return new Invalid("", ErrorCode.MALFORMED_JSON, "A frame must be a JSON object.");
             }
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -69,38 +79,38 @@ sealed interface ClientFrame {
                 }
             }
             if (t != JsonToken.END_OBJECT) {
-                return new Invalid("", "malformed_json", "The frame is not valid JSON.");
+                return new Invalid("", ErrorCode.MALFORMED_JSON, "The frame is not valid JSON.");
             }
         } catch (java.io.IOException e) {
-            return new Invalid("", "malformed_json", "The frame is not valid JSON.");
+            return new Invalid("", ErrorCode.MALFORMED_JSON, "The frame is not valid JSON.");
         }
         if (badId) {
             // an id that cannot be echoed is refused in every frame, ping too (never answered with another id)
-            return new Invalid("", "validation_failed", "'id' must be a string of at most " + MAX_ID_LENGTH + " characters.");
+            return new Invalid("", ErrorCode.VALIDATION_FAILED, "'id' must be a string of at most " + MAX_ID_LENGTH + " characters.");
         }
         if (type == null) {
-            return new Invalid(id, "validation_failed", "'type' is required and must be a string.");
+            return new Invalid(id, ErrorCode.VALIDATION_FAILED, "'type' is required and must be a string.");
         }
-        if (type.equals("ping")) {
-            return new Ping(id);
+        FrameType frameType = FrameType.fromWire(type).orElse(null);
+        if (frameType == null) {
+            return new Invalid(id, ErrorCode.UNKNOWN_FRAME, "Unknown frame type.");
         }
-        String frameId = id;
-        String conv = conversation;
-        return FrameType.fromWire(type)
-                .filter(FrameType::fromClients)
-                .<ClientFrame>map(ft -> forApi(frameId, ft, conv))
-                .orElseGet(() -> new Invalid(frameId, "unknown_frame", "Unknown frame type."));
+        return switch (frameType) {
+            case PING -> new Ping(id);
+            case SEND, REACT, TYPING, READ, DELIVERED -> forApi(id, frameType, conversation);
+            case PRESENCE -> new Invalid(id, ErrorCode.UNKNOWN_FRAME, "Unknown frame type."); // the nodes' own, never a client's
+        };
     }
 
     private static ClientFrame forApi(String id, FrameType type, String conv) {
         if (id.isEmpty()) {
-            return new Invalid(id, "validation_failed", "'id' is required: the reply echoes it.");
+            return new Invalid(id, ErrorCode.VALIDATION_FAILED, "'id' is required: the reply echoes it.");
         }
         UUID conversation;
         try {
             conversation = UUID.fromString(conv);
         } catch (IllegalArgumentException e) {
-            return new Invalid(id, "validation_failed", "'conversation' must be a conversation id.");
+            return new Invalid(id, ErrorCode.VALIDATION_FAILED, "'conversation' must be a conversation id.");
         }
         return new ForApi(id, type, conversation);
     }

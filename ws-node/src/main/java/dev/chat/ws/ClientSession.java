@@ -1,5 +1,6 @@
 package dev.chat.ws;
 
+import dev.chat.protocol.CloseCode;
 import dev.chat.tokens.AccessClaims;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
@@ -14,7 +15,7 @@ import java.util.logging.Logger;
  *
  * <p>Every outbound frame goes through a bounded queue, so a slow client never blocks the broker
  * consumer or other sessions: when the queue is full the client is closed with {@link
- * CloseCodes#SLOW_CONSUMER} and catches up on reconnect. The queue is drained by a virtual thread
+ * CloseCode#SLOW_CONSUMER} and catches up on reconnect. The queue is drained by a virtual thread
  * started when frames arrive and ending when the queue is empty: an idle socket holds no writer
  * thread, only its reader. Thread-safe.
  */
@@ -83,7 +84,7 @@ final class ClientSession {
         if (queued.incrementAndGet() > queueLimit) {
             queued.decrementAndGet();
             LOG.log(Level.WARNING, "closing slow client session {0} of {1}", new Object[]{id, user.username()});
-            close(CloseCodes.SLOW_CONSUMER, "too slow");
+            close(CloseCode.SLOW_CONSUMER, "too slow");
             return;
         }
         outbound.add(frame);
@@ -131,14 +132,14 @@ final class ClientSession {
      * even a close frame to it would block. If the frame cannot be written within
      * {@link #CLOSE_GRACE}, the connection is dropped.
      */
-    void close(int code, String reason) {
+    void close(CloseCode code, String reason) {
         if (closed.compareAndSet(false, true)) {
-            meters.sessionClosed(code);
+            meters.sessionClosed(code.code());
             outbound.clear();
             Thread.ofVirtual().name("ws-close-" + id).start(() -> {
                 Thread closer = Thread.ofVirtual().start(() -> {
                     try {
-                        ws.close(code, reason);
+                        ws.close(code.code(), reason);
                     } catch (RuntimeException e) {
                         LOG.log(Level.FINE, "close failed", e);
                     }

@@ -2,10 +2,10 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.fanout.EncodedEvent;
-import dev.chat.fanout.EventType;
 import dev.chat.handoff.ApiClient;
 import dev.chat.fanout.NodeSubscriber;
 import dev.chat.presence.PresenceStore;
+import dev.chat.protocol.CloseCode;
 import dev.chat.tokens.AccessTokens;
 import io.helidon.http.Status;
 import dev.chat.telemetry.Logs;
@@ -76,7 +76,7 @@ public final class Main {
         public void stop() {
             housekeeping.shutdownNow();
             presence.stopped();
-            registry.all().forEach(s -> s.close(CloseCodes.GOING_AWAY, "node stopping"));
+            registry.all().forEach(s -> s.close(CloseCode.GOING_AWAY, "node stopping"));
             server.stop();
             subscriber.close();
             api.close();
@@ -110,7 +110,7 @@ public final class Main {
         // client reconnects and syncs from what it holds (1013, as documented), instead of missing them
         subscriber.onBrokerInterruption(() -> {
             LOG.warning("broker connection lost or recovered: closing every session so the clients resync");
-            registry.all().forEach(s -> s.close(CloseCodes.TRY_AGAIN_LATER, "reconnect and sync"));
+            registry.all().forEach(s -> s.close(CloseCode.TRY_AGAIN_LATER, "reconnect and sync"));
         });
         PrometheusMeterRegistry meterRegistry = Meters.registry(config.nodeId());
         NodeMeters meters = new NodeMeters(meterRegistry, registry);
@@ -153,28 +153,45 @@ public final class Main {
         });
     }
 
+    @SuppressWarnings("deprecation") // COMMAND_REPLY, retired, is handled too
     private static int handOut(SessionRegistry registry, ObjectMapper mapper, EncodedEvent event, Duration tokenTtl) {
-        long acceptedAt = event.atMillis();
-        if (event.type() == EventType.SESSION_REVOKED) {
-            try {
-                var data = mapper.readTree(event.frame()).path("data");
-                UUID user = UUID.fromString(data.path("user").asText());
-                if (data.hasNonNull("session")) {
-                    registry.endSession(user, UUID.fromString(data.path("session").asText()), tokenTtl);
-                } else {
-                    registry.revoke(user, java.time.Instant.parse(data.path("revokedAt").asText()), tokenTtl);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "unreadable session revocation dropped: {0}", e.getMessage());
+        return switch (event.type()) {
+            case SESSION_REVOKED -> {
+                revoke(registry, mapper, event, tokenTtl);
+                yield 0;
             }
-            return 0;
+            case ANNOUNCEMENT -> {
+                String frame = event.text();
+                List<ClientSession> all = registry.all();
+                all.forEach(s -> s.send(frame, event.atMillis()));
+                yield all.size();
+            }
+            case MESSAGE_CREATED, CONVERSATION_CREATED, MESSAGE_UPDATED, MESSAGE_DELETED, CONVERSATION_UPDATED,
+                 CONTACT_UPDATED, USER_UPDATED, GROUP_UPDATED, GROUP_DELETED, GROUP_MEMBER_ADDED, GROUP_MEMBER_REMOVED,
+                 REACTION_UPDATED, RECEIPT_UPDATED, RECEIPTS_ADVANCED, TYPING, PRESENCE -> toUsers(registry, event);
+            case COMMAND_REPLY -> 0; // retired: api answers frames in the hand-off call now
+        };
+    }
+
+    /** The session revocation is for the node itself: the only event whose body a node reads. */
+    private static void revoke(SessionRegistry registry, ObjectMapper mapper, EncodedEvent event, Duration tokenTtl) {
+        try {
+            var data = mapper.readTree(event.frame()).path("data");
+            UUID user = UUID.fromString(data.path("user").asText());
+            if (data.hasNonNull("session")) {
+                registry.endSession(user, UUID.fromString(data.path("session").asText()), tokenTtl);
+            } else {
+                registry.revoke(user, java.time.Instant.parse(data.path("revokedAt").asText()), tokenTtl);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "unreadable session revocation dropped: {0}", e.getMessage());
         }
+    }
+
+    /** To the named users' sessions here, or to one session of the single user named. */
+    private static int toUsers(SessionRegistry registry, EncodedEvent event) {
         String frame = event.text();
-        if (event.type() == EventType.ANNOUNCEMENT) {
-            List<ClientSession> all = registry.all();
-            all.forEach(s -> s.send(frame, acceptedAt));
-            return all.size();
-        }
+        long acceptedAt = event.atMillis();
         int count = 0;
         if (event.session() != null) {
             for (ClientSession s : registry.of(event.to().getFirst())) {

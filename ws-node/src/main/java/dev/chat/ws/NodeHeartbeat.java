@@ -2,6 +2,7 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.presence.PresenceStore;
+import dev.chat.protocol.CloseCode;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,7 +78,7 @@ final class NodeHeartbeat implements Runnable {
         for (ClientSession s : registry.all()) {
             long silent = s.silentNanos();
             if (silent > idle) {
-                s.close(CloseCodes.IDLE_TIMEOUT, "idle");
+                s.close(CloseCode.IDLE_TIMEOUT, "idle");
             } else if (silent > heartbeat && s.sincePingNanos() > heartbeat) {
                 s.ping();
             }

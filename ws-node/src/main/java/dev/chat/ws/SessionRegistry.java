@@ -1,6 +1,7 @@
 package dev.chat.ws;
 
 import dev.chat.fanout.NodeSubscriber;
+import dev.chat.protocol.CloseCode;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -148,7 +149,7 @@ final class SessionRegistry {
         revoked.values().removeIf(i -> i.isBefore(stale));
         for (ClientSession s : List.copyOf(of(user))) {
             if (isRevoked(s.user())) {
-                s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+                s.close(CloseCode.UNAUTHENTICATED, "session ended");
             }
         }
     }
@@ -160,7 +161,7 @@ final class SessionRegistry {
         ended.values().removeIf(until -> until.isBefore(now));
         for (ClientSession s : List.copyOf(of(user))) {
             if (session.equals(s.user().session())) {
-                s.close(CloseCodes.UNAUTHENTICATED, "session ended");
+                s.close(CloseCode.UNAUTHENTICATED, "session ended");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.chat.api.files;
 
+import dev.chat.api.attachments.ContentSniffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.chat.api.files;
 
+import dev.chat.api.attachments.Images;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;

@@ -1,0 +1,47 @@
+package dev.chat.protocol;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The types of frame a client sends on its socket (docs/PROTOCOL.md, "Client → server"), and the
+ * one a ws-node sends api of its own. The node answers {@code ping} itself and hands the others to
+ * api as they came; both dispatch on this with an exhaustive {@code switch}, so a new type does
+ * not compile until each side says what it does with it.
+ */
+public enum FrameType {
+    /** Keep-alive and round-trip probe, answered by the node with a pong; the only frame without a conversation. */
+    PING("ping"),
+    /** Store a message: data {clientMsgId, text, attachment?, replyTo?}. */
+    SEND("send"),
+    /** Set or take back a reaction: data {seq, emoji, on}. */
+    REACT("react"),
+    /** Typing started or stopped: data {state: "start"|"stop"}. */
+    TYPING("typing"),
+    /** The user has seen everything up to data.seq. */
+    READ("read"),
+    /** A device of the user holds everything up to data.seq. */
+    DELIVERED("delivered"),
+    /** From a ws-node to api, never a client's: the user came online / went offline. */
+    PRESENCE("presence");
+
+    private static final Map<String, FrameType> BY_WIRE = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(FrameType::wireName, Function.identity()));
+
+    private final String wireName;
+
+    FrameType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<FrameType> fromWire(String name) {
+        return Optional.ofNullable(BY_WIRE.get(name));
+    }
+}
