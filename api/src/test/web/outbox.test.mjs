@@ -71,6 +71,19 @@ test('sends of a chat go one after another, in order; a message already on its w
   assert.equal(one.inFlight, false);
 });
 
+test('with nothing ahead of it a send goes at once, before enqueue returns (the bubble is drawn after the frame left)', async () => {
+  const log = [];
+  const deliver = async (id, p) => { log.push(p.text); };
+  const p = outbox.addPending('c', 'now');
+  outbox.enqueue('c', p, deliver);
+  assert.deepEqual(log, ['now']);
+  await tick();
+  assert.equal(state.sendChains.has('c'), false, 'a settled chain is forgotten');
+  const q = outbox.addPending('c', 'next');
+  outbox.enqueue('c', q, deliver);
+  assert.deepEqual(log, ['now', 'next']);
+});
+
 test('a retry sends the same message with the same clientMsgId', async () => {
   const sent = [];
   const p = outbox.addPending('c', 'again');

@@ -16,13 +16,14 @@ import { takeReply } from './views/composer.js';
  */
 export function queueMessage(id, text, upload) {
   const p = addPending(id, text, upload, takeReply(id));
-  view.toEnd = true;
-  if (view.from != null) jumpToLatest(); else renderMessages();
   // Kept on the device and sent at once, side by side: the outbox's write is queued before any later
   // delete of the same entry (IndexedDB runs them in the order made), and the server keeps a send by
-  // its clientMsgId, so a crash at any point either has it sent or has it queued to send again.
+  // its clientMsgId, so a crash at any point either has it sent or has it queued to send again. The
+  // frame leaves before the repaint: the bubble shows in the same frame either way.
   keep(p);
   enqueue(id, p, deliver);
+  view.toEnd = true;
+  if (view.from != null) jumpToLatest(); else renderMessages();
 }
 
 /** Writes the message's outbox entry on the device (at once: IndexedDB keeps the order of writes). */

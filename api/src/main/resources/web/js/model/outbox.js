@@ -76,8 +76,12 @@ export function queuedInOrder() {
 export function enqueue(id, p, deliver) {
   if (p.inFlight) return;
   p.inFlight = true;
-  const chain = (state.sendChains.get(id) || Promise.resolve()).then(() => deliver(id, p)).finally(() => { p.inFlight = false; });
+  const run = () => deliver(id, p).finally(() => { p.inFlight = false; });
+  const before = state.sendChains.get(id);
+  const chain = before ? before.then(run, run) : run(); // nothing ahead of it: it goes now, not a tick later
   state.sendChains.set(id, chain);
+  const done = () => { if (state.sendChains.get(id) === chain) state.sendChains.delete(id); };
+  chain.then(done, done);
 }
 
 /** Stops every upload in the outbox (signing out). */

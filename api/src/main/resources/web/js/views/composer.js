@@ -55,14 +55,15 @@ $('composer').addEventListener('submit', (e) => {
   input.style.height = 'auto';
   drafts.delete(id);
   clearTimeout(typingStopTimer);
-  stopTyping();
   if (state.editing != null) {
+    stopTyping();
     const seq = state.editing;
     cancelEdit();
     api.edit(id, seq, text).then(onMessageChanged).catch(alertError);
     return;
   }
   clearStaged();
+  lastTypingSent = 0; // the message itself ends "typing" for the others: no stop frame ahead of it
   queueMessage(id, text, file ? {
     blob: file, name: file.name || 'file', size: file.size, contentType: file.type || 'application/octet-stream',
     voice: null, id: null, view: null,
