@@ -146,7 +146,16 @@ public final class FrameHandler {
         List<UUID> others = members.stream().filter(m -> !m.equals(user)).toList();
         if (!others.isEmpty()) {
             ObjectNode data = json.object().put("user", user.toString()).put("state", state).put("expiresInMs", 6000);
-            publisher.publish(Envelope.of(EventType.TYPING, conversation, null, Instant.now(), data, others));
+            Envelope event = Envelope.of(EventType.TYPING, conversation, null, Instant.now(), data, others);
+            // best effort and answered only when refused: the socket's next frame (often the message
+            // itself) does not wait for the broker's confirm
+            Thread.ofVirtual().name("typing-publish").start(() -> {
+                try {
+                    publisher.publish(event);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "typing not published: {0}", e.getMessage());
+                }
+            });
         }
     }
 
