@@ -83,10 +83,17 @@ cmd_bench() {
     fresh_stack "the benchmark servers"
     mkdir -p "$ROOT/var/bench"
     if [[ "$which" == echo ]]; then bench_echo; return; fi
+    # CHAT_BENCH_PGSTAT=1: PostgreSQL counts every statement (pg_stat_statements); the costliest go
+    # to var/bench/pgstat-WORKLOAD.txt when the run ends
+    if [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]]; then
+        PG_EXTRA_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c track_io_timing=on"
+        trap "pg_statements '$ROOT/var/bench/pgstat-${which,,}.txt'; say 'stopping the benchmark servers'; stop_pid echo; stop_all" EXIT
+    fi
     # 10,000 sockets per ws-node need more than the usual heap; W1 reports what they cost
     [[ "$which" == W1 ]] && JVM_OPTS+=("@$ROOT/config/jvm/many-sockets.options")
     start_all browser
     [[ "$which" == broker ]] && add_vhost bench
+    [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]] && pg_admin -d "$DB_NAME" -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
     case "$which" in
         fanout) bench_fanout ;;
         page|page-latency) bench_page "$which" ;;
@@ -94,4 +101,19 @@ cmd_bench() {
             say "running workload $which (figures also appended to var/bench/${which,,}.txt)"
             bench_java "$which" ;;
     esac
+}
+
+# pg_admin ARGS...: psql as PostgreSQL's superuser on this stack's server.
+pg_admin() {
+    PGPASSWORD="$(secret postgres_password)" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
+}
+
+# pg_statements FILE: the statements that cost PostgreSQL the most time since it started.
+pg_statements() {
+    pg_admin -d "$DB_NAME" -P pager=off -c "
+        SELECT calls, round(total_exec_time)::bigint AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+               rows, shared_blks_hit AS hit, shared_blks_read AS read, round(blk_read_time) AS read_ms,
+               left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30" >"$1" 2>&1 || true
+    say "PostgreSQL's costliest statements: $1"
 }

@@ -36,7 +36,7 @@ start_postgres() {
     touch "$LOG/postgres.log"; chown postgres "$LOG/postgres.log"
     say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOG/postgres.log" -W \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $sock -c max_connections=200" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $sock -c max_connections=200 ${PG_EXTRA_OPTS:-}" start >/dev/null
     wait_for postgres 30 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q
     head -n 1 "$data/postmaster.pid" > "$RUN/postgres.pid"
 }

@@ -20,7 +20,9 @@ import java.util.UUID;
  */
 final class IdleConnections {
     private static final int PER_CLIENT = 5_000;
-    private static final int[] STEPS = {5_000, 10_000, 20_000};
+    /** Sockets held at each step, in multiples of 5,000 ({@code -Dbench.w1.steps=5000}: one step). */
+    private static final int[] STEPS = java.util.Arrays.stream(System.getProperty("bench.w1.steps", "5000,10000,20000").split(","))
+            .mapToInt(x -> Integer.parseInt(x.trim())).toArray();
     private static final int SETTLE_SECONDS = 15;
 
     private final Target target;
@@ -88,6 +90,7 @@ final class IdleConnections {
                     closed += Long.parseLong(status[3]);
                     failed += Long.parseLong(status[5]);
                 }
+                histogram("ws-1", step);
                 long nodes = rss(now, "ws-1") + rss(now, "ws-2") - rss(base, "ws-1") - rss(base, "ws-2");
                 long broker = rss(now, "rabbitmq") - rss(base, "rabbitmq");
                 long clientsRss = new Processes(pids(children)).sample().stream().mapToLong(Processes.Usage::rssBytes).sum();
@@ -101,6 +104,19 @@ final class IdleConnections {
                 c.in().close();
                 c.process().destroy();
             }
+        }
+    }
+
+    /** ws-1's live classes by bytes, after the step's full GC: where a socket's heap goes (var/bench/w1-histogram-STEP.txt). */
+    private void histogram(String node, int step) {
+        try {
+            String pid = Files.readString(target.run().resolve(node + ".pid")).trim();
+            Path out = Path.of(System.getProperty("bench.out", "var/bench"), "w1-histogram-" + step + ".txt");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, Jvm.jcmd(pid, "GC.class_histogram"));
+            report.line("%s's class histogram at %,d sockets (about half of them on it): %s", node, step, out);
+        } catch (IOException | RuntimeException e) {
+            report.line("no class histogram of %s: %s", node, e.getMessage());
         }
     }
 
