@@ -4,7 +4,7 @@
 // frame however many came (a burst of 400 messages costs a few paints, not 400). A hidden tab gets
 // no frames, so a timer stands in. What the user does repaints at once, without this.
 
-export const QUIET_MS = 16; // about a frame
+export const QUIET_MS = 100;
 
 /**
  * A repaint scheduler. paint(parts) draws the parts named since the last paint.
