@@ -190,6 +190,18 @@ class OfflineIT {
         ana.page.waitForFunction("async (name) => (await indexedDB.databases()).find((d) => d.name === name)?.version === 2", database);
         ana.open("Bob");
         assertThat(ana.message("while an old tab is open")).isVisible();
+        // messages are written to the device copy behind the screen (within 100 ms, one transaction
+        // for a burst): a reload in that window would race the write, not test the copy
+        ana.page.waitForFunction("""
+                async ([name, text]) => {
+                  const db = await new Promise((done, fail) => { const r = indexedDB.open(name); r.onsuccess = () => done(r.result); r.onerror = fail; });
+                  try {
+                    const all = await new Promise((done, fail) => { const r = db.transaction('messages').objectStore('messages').getAll(); r.onsuccess = () => done(r.result); r.onerror = fail; });
+                    return all.some((m) => m.text === text);
+                  } finally {
+                    db.close();
+                  }
+                }""", java.util.List.of(database, "while an old tab is open"));
         ana.page.context().setOffline(true);
         ana.page.reload();
         ana.open("Bob");
