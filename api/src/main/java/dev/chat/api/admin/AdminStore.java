@@ -43,11 +43,8 @@ final class AdminStore {
     /** Newest first. */
     List<AdminViews.User> users(DbExecute exec, UserFilter filter, int limit, int offset) {
         Where w = where(filter);
-        List<Object> params = new ArrayList<>(w.params());
-        params.add(limit);
-        params.add(offset);
         return exec.query("SELECT " + USER_COLUMNS + " FROM users u" + w.sql()
-                + " ORDER BY u.created_at DESC, u.id LIMIT ? OFFSET ?", params.toArray()).map(AdminStore::user).toList();
+                + " ORDER BY u.created_at DESC, u.id LIMIT ? OFFSET ?", w.paged(limit, offset)).map(AdminStore::user).toList();
     }
 
     Optional<AdminViews.User> user(DbExecute exec, UUID user) {
@@ -91,14 +88,11 @@ final class AdminStore {
     /** Newest first, each with its member and channel counts. */
     List<AdminViews.Group> groups(DbExecute exec, String q, int limit, int offset) {
         Where w = groupWhere(q);
-        List<Object> params = new ArrayList<>(w.params());
-        params.add(limit);
-        params.add(offset);
         return exec.query("""
                 SELECT g.id, g.name, g.description, g.created_at,
                        (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS members,
                        (SELECT count(*) FROM conversations c WHERE c.group_id = g.id) AS channels
-                FROM groups g""" + w.sql() + " ORDER BY g.created_at DESC, g.id LIMIT ? OFFSET ?", params.toArray())
+                FROM groups g""" + w.sql() + " ORDER BY g.created_at DESC, g.id LIMIT ? OFFSET ?", w.paged(limit, offset))
                 .map(r -> new AdminViews.Group(Db.uuid(r, "id"), Db.string(r, "name"), Db.string(r, "description"),
                         Db.longValue(r, "members"), Db.longValue(r, "channels"), Db.instant(r, "created_at")))
                 .toList();
@@ -146,6 +140,14 @@ final class AdminStore {
     private record Where(String sql, List<Object> params) {
         static Where of(List<String> conditions, List<Object> params) {
             return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
+        }
+
+        /** The parameters, then a page's LIMIT and OFFSET. */
+        Object[] paged(int limit, int offset) {
+            List<Object> all = new ArrayList<>(params);
+            all.add(limit);
+            all.add(offset);
+            return all.toArray();
         }
     }
 
