@@ -103,11 +103,6 @@ cmd_bench() {
     esac
 }
 
-# pg_admin ARGS...: psql as PostgreSQL's superuser on this stack's server.
-pg_admin() {
-    PGPASSWORD="$(secret postgres_password)" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
-}
-
 # pg_statements FILE: the statements that cost PostgreSQL the most time since it started.
 pg_statements() {
     pg_admin -d "$DB_NAME" -P pager=off -c "

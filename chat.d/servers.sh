@@ -52,18 +52,21 @@ stop_postgres() {
     rm -f "$RUN/postgres.pid"
 }
 
+# pg_admin ARGS...: psql as PostgreSQL's superuser on this stack's server.
+pg_admin() {
+    PGPASSWORD="$(secret postgres_password)" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
+}
+
 # create_database NAME: the application role and a database it owns (idempotent).
 create_database() {
     local db="$1" password; password="$(secret db_password)"
-    local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
-    export PGPASSWORD; PGPASSWORD="$(secret postgres_password)"
+    local psql=(pg_admin -v ON_ERROR_STOP=1 -qAt)
     if [[ -z "$("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" ]]; then
         "${psql[@]}" -c "CREATE ROLE \"$DB_USER\" LOGIN PASSWORD '$password'" >/dev/null
     fi
     if [[ -z "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
         "${psql[@]}" -c "CREATE DATABASE \"$db\" OWNER \"$DB_USER\"" >/dev/null
     fi
-    unset PGPASSWORD
 }
 
 # rabbit_env: the environment of this stack's RabbitMQ node and of rabbitmqctl talking to it (its
