@@ -7,6 +7,8 @@ import io.helidon.dbclient.DbTransaction;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -79,6 +81,27 @@ public final class Db {
             case Instant i -> i;
             default -> throw new IllegalStateException("not a timestamp: " + v.getClass());
         };
+    }
+
+    /** A {@code uuid[]} column as a list (empty for NULL). */
+    public static List<UUID> uuids(DbRow row, String column) {
+        Object v = value(row, column);
+        Object[] values;
+        try {
+            values = switch (v) {
+                case null -> new Object[0];
+                case java.sql.Array array -> (Object[]) array.getArray();
+                case Object[] array -> array;
+                default -> throw new IllegalStateException("not an array: " + v.getClass());
+            };
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("unreadable array column " + column, e);
+        }
+        List<UUID> out = new ArrayList<>(values.length);
+        for (Object u : values) {
+            out.add(u instanceof UUID id ? id : UUID.fromString(String.valueOf(u)));
+        }
+        return out;
     }
 
     public static boolean isNull(DbRow row, String column) {

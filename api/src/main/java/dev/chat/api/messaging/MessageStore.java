@@ -20,77 +20,94 @@ import java.util.function.LongSupplier;
  * tombstones. Every method runs on the transaction it is given. Stateless.
  */
 final class MessageStore {
-    /** One send of a batch as the database sees it: is the sender a member, did they use this id before. */
-    record Check(int index, boolean member, boolean earlier) {
-    }
-
-    /** A conversation locked for a batch: the last seq taken, whether it takes messages, whether it is a group's. */
-    record Locked(UUID id, long lastSeq, boolean archived, boolean direct) {
-    }
-
-    /** A stored message's key and time. */
-    record Inserted(UUID conversation, long seq, Instant createdAt) {
-    }
-
-    /** Per send (in the order given, {@code index} from 1): membership and an earlier message of the same client id. */
-    List<Check> check(DbExecute tx, String[] conversations, String[] senders, String[] clientMsgIds) {
-        // subqueries, not joins: the planner takes a batch for 100 rows and would rather scan all of
-        // messages than probe its index 100 times; each send probes it once
-        return tx.query("""
-                SELECT s.i,
-                       EXISTS (SELECT 1 FROM conversation_members cm
-                               WHERE cm.conversation_id = s.conv AND cm.user_id = s.sender) AS member,
-                       (SELECT m.seq FROM messages m WHERE m.sender_id = s.sender AND m.client_msg_id = s.cid) AS earlier
-                FROM unnest(?::uuid[], ?::uuid[], ?::text[]) WITH ORDINALITY AS s(conv, sender, cid, i)
-                ORDER BY s.i""", conversations, senders, clientMsgIds)
-                .map(r -> new Check((int) Db.longValue(r, "i"), Boolean.TRUE.equals(Db.value(r, "member")),
-                        !Db.isNull(r, "earlier")))
-                .toList();
-    }
-
-    /** Locks the conversations' rows in id order (so batches never wait on each other in a circle). */
-    List<Locked> lock(DbExecute tx, String[] sortedIds) {
-        return tx.query("SELECT id, last_seq, archived, kind FROM conversations WHERE id = ANY (?::uuid[]) ORDER BY id FOR UPDATE",
-                        (Object) sortedIds)
-                .map(r -> new Locked(Db.uuid(r, "id"), Db.longValue(r, "last_seq"), Boolean.TRUE.equals(Db.value(r, "archived")),
-                        "direct".equals(Db.string(r, "kind"))))
-                .toList();
-    }
-
-    /** Moves each conversation's last seq up to the one given. */
-    void raiseLastSeqs(DbExecute tx, String[] conversations, Long[] lastSeqs) {
-        tx.update("""
-                UPDATE conversations c SET last_seq = v.last, updated_at = now()
-                FROM unnest(?::uuid[], ?::bigint[]) AS v(id, last) WHERE c.id = v.id AND c.last_seq < v.last""",
-                conversations, lastSeqs);
-    }
-
-    /** Inserts plain messages; a client id stored meanwhile (by another instance) is skipped, so fewer rows come back. */
-    List<Inserted> insert(DbExecute tx, String[] conversations, Long[] seqs, String[] senders, String[] clientMsgIds,
-                          String[] texts) {
-        return tx.query("""
-                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
-                SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::text[], ?::text[])
-                ON CONFLICT (sender_id, client_msg_id) DO NOTHING
-                RETURNING conversation_id, seq, created_at""", conversations, seqs, senders, clientMsgIds, texts)
-                .map(r -> new Inserted(Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.instant(r, "created_at")))
-                .toList();
+    /**
+     * One send of a batch as the statement left it ({@code index} from 1, in the order given):
+     * refused when the sender is not a member; {@code earlier} when this sender used the client id
+     * before (a retry); else {@code seq} and {@code createdAt} once stored, with the conversation's
+     * members and, for a group's conversation, its minimum cursors before the batch. A member's send
+     * without a seq went to an archived channel; one with a seq but no {@code createdAt} was stored
+     * meanwhile by another instance (the batch must be rolled back and written one by one).
+     */
+    record Written(int index, boolean member, boolean earlier, Long seq, Instant createdAt, List<UUID> members,
+                   Receipts.Minimum groupMinimum) {
     }
 
     /**
-     * The senders have read what they sent, on every device (no event: their other sessions see
-     * message.created with their own senderId), and a new message brings an archived chat back to
-     * everyone's inbox.
+     * Writes a batch of plain sends in one statement: membership and earlier sends of the same ids
+     * (one index probe each), the conversations locked in id order (so batches never wait on each
+     * other in a circle) and their seqs taken one after another in the order the sends came, the
+     * messages inserted, the conversations' last seqs raised, the senders' cursors moved (they have
+     * read what they sent, on every device) and archived chats brought back to everyone's inbox.
+     * Every part reads the state from before the statement, except the locked rows, which PostgreSQL
+     * re-reads once a waiting lock is granted: so seqs follow a batch that committed meanwhile.
      */
-    void sent(DbExecute tx, String[] conversations, String[] senders, Long[] seqs, String[] touched) {
-        tx.update("""
-                UPDATE conversation_members cm SET archived = false,
-                    delivered_seq = GREATEST(cm.delivered_seq, v.seq), read_seq = GREATEST(cm.read_seq, v.seq)
-                FROM (SELECT conv, sender, max(seq) AS seq FROM unnest(?::uuid[], ?::uuid[], ?::bigint[]) AS x(conv, sender, seq)
-                      GROUP BY conv, sender) v
-                WHERE cm.conversation_id = v.conv AND cm.user_id = v.sender""", conversations, senders, seqs);
-        tx.update("UPDATE conversation_members SET archived = false WHERE conversation_id = ANY (?::uuid[]) AND archived",
-                (Object) touched);
+    List<Written> write(DbExecute tx, String[] conversations, String[] senders, String[] clientMsgIds, String[] texts) {
+        // subqueries, not joins, for the probes: the planner takes a batch for 100 rows and would
+        // rather scan all of messages than probe its index 100 times
+        return tx.query("""
+                WITH s AS (
+                    SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) WITH ORDINALITY AS s(conv, sender, cid, body, i)
+                ), checked AS (
+                    SELECT s.*,
+                           EXISTS (SELECT 1 FROM conversation_members cm
+                                   WHERE cm.conversation_id = s.conv AND cm.user_id = s.sender) AS member,
+                           (SELECT m.seq FROM messages m WHERE m.sender_id = s.sender AND m.client_msg_id = s.cid) AS earlier
+                    FROM s
+                ), locked AS (
+                    SELECT c.id, c.last_seq, c.archived, c.kind FROM conversations c
+                    WHERE c.id IN (SELECT conv FROM checked WHERE member AND earlier IS NULL)
+                    ORDER BY c.id FOR NO KEY UPDATE
+                ), numbered AS (
+                    SELECT k.i, k.conv, k.sender, k.cid, k.body, l.kind,
+                           l.last_seq + row_number() OVER (PARTITION BY k.conv ORDER BY k.i) AS seq
+                    FROM checked k JOIN locked l ON l.id = k.conv
+                    WHERE k.member AND k.earlier IS NULL AND NOT l.archived
+                ), raised AS (
+                    UPDATE conversations c SET last_seq = v.last, updated_at = now()
+                    FROM (SELECT conv, max(seq) AS last FROM numbered GROUP BY conv) v
+                    WHERE c.id = v.conv
+                ), inserted AS (
+                    INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
+                    SELECT conv, seq, sender, cid, body FROM numbered ORDER BY i
+                    ON CONFLICT (sender_id, client_msg_id) DO NOTHING
+                    RETURNING conversation_id, seq, created_at
+                ), sent AS (
+                    UPDATE conversation_members cm SET archived = false,
+                        delivered_seq = GREATEST(cm.delivered_seq, coalesce((SELECT max(n.seq) FROM numbered n
+                                                 WHERE n.conv = cm.conversation_id AND n.sender = cm.user_id), 0)),
+                        read_seq = GREATEST(cm.read_seq, coalesce((SELECT max(n.seq) FROM numbered n
+                                                 WHERE n.conv = cm.conversation_id AND n.sender = cm.user_id), 0))
+                    WHERE cm.conversation_id IN (SELECT conv FROM numbered)
+                      AND (cm.archived OR (cm.conversation_id, cm.user_id) IN (SELECT conv, sender FROM numbered))
+                ), members AS (
+                    SELECT conversation_id AS conv, array_agg(user_id ORDER BY user_id) AS users,
+                           min(delivered_seq) AS min_delivered, min(read_seq) AS min_read
+                    FROM conversation_members WHERE conversation_id IN (SELECT conv FROM numbered)
+                    GROUP BY conversation_id
+                )
+                SELECT k.i, k.member, k.earlier IS NOT NULL AS earlier, n.conv, n.seq, n.kind, ins.created_at,
+                       mem.users, mem.min_delivered, mem.min_read
+                FROM checked k
+                LEFT JOIN numbered n ON n.i = k.i
+                LEFT JOIN inserted ins ON ins.conversation_id = n.conv AND ins.seq = n.seq
+                LEFT JOIN members mem ON mem.conv = n.conv
+                ORDER BY k.i""", conversations, senders, clientMsgIds, texts)
+                .map(MessageStore::written)
+                .toList();
+    }
+
+    private static Written written(DbRow r) {
+        if (Db.isNull(r, "seq")) {
+            return new Written((int) Db.longValue(r, "i"), Boolean.TRUE.equals(Db.value(r, "member")),
+                    Boolean.TRUE.equals(Db.value(r, "earlier")), null, null, List.of(), null);
+        }
+        Receipts.Minimum minimum = null;
+        List<UUID> members = Db.uuids(r, "users");
+        if (!"direct".equals(Db.string(r, "kind"))) {
+            minimum = new Receipts.Minimum(Db.uuid(r, "conv"), Db.longValue(r, "min_delivered"), Db.longValue(r, "min_read"));
+        }
+        return new Written((int) Db.longValue(r, "i"), true, false, Db.longValue(r, "seq"), Db.instant(r, "created_at"),
+                members, minimum);
     }
 
     /** {@link #sent} for one message, in one statement. */
@@ -101,16 +118,6 @@ final class MessageStore {
                     read_seq = CASE WHEN user_id = ?::uuid THEN GREATEST(read_seq, ?) ELSE read_seq END
                 WHERE conversation_id = ?::uuid AND (archived OR user_id = ?::uuid)""",
                 sender, seq, sender, seq, conversation, sender);
-    }
-
-    /** The members of each conversation, by user id. */
-    Map<UUID, List<UUID>> members(DbExecute tx, String[] conversations) {
-        Map<UUID, List<UUID>> members = new HashMap<>();
-        tx.query("""
-                SELECT conversation_id, user_id FROM conversation_members WHERE conversation_id = ANY (?::uuid[])
-                ORDER BY conversation_id, user_id""", (Object) conversations)
-                .forEach(r -> members.computeIfAbsent(Db.uuid(r, "conversation_id"), k -> new ArrayList<>()).add(Db.uuid(r, "user_id")));
-        return members;
     }
 
     /** Whether message {@code seq} is deleted; empty if there is none. */

@@ -238,21 +238,7 @@ public final class Outbox implements AutoCloseable {
         }
         EventType type = EventType.fromWire(Db.string(r, "kind"))
                 .orElseThrow(() -> new IllegalStateException("unknown event type " + Db.string(r, "kind")));
-        List<java.util.UUID> to = new ArrayList<>();
-        Object recipients = Db.value(r, "recipients");
-        if (recipients instanceof java.sql.Array array) {
-            try {
-                for (Object u : (Object[]) array.getArray()) {
-                    to.add(java.util.UUID.fromString(String.valueOf(u)));
-                }
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException("unreadable recipients", e);
-            }
-        } else if (recipients instanceof Object[] values) {
-            for (Object u : values) {
-                to.add(java.util.UUID.fromString(String.valueOf(u)));
-            }
-        }
+        List<java.util.UUID> to = Db.uuids(r, "recipients");
         return new EncodedEvent(type, to, Db.isNull(r, "session_id") ? null : Db.uuid(r, "session_id"),
                 Db.longValue(r, "accepted_at_ms"), Db.string(r, "trace"), frame);
     }

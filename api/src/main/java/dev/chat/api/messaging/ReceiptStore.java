@@ -11,54 +11,68 @@ import java.util.UUID;
 
 /**
  * The SQL of delivered and read cursors ({@code conversation_members}): many members' moves in one
- * statement, their cursors after it, the minimums over the members of group conversations.
+ * statement that also answers their cursors after it, and the minimums over the members of group
+ * conversations.
  * Stateless; every method runs on the transaction it is given.
  */
 final class ReceiptStore {
-    /** A member whose cursors moved, and whether the read one did. */
-    record Moved(UUID conversation, UUID user, boolean readMoved) {
-    }
-
-    /** A member's cursors now, and whether the conversation is a direct chat. */
-    record Now(Receipts.Cursor cursor, boolean direct) {
+    /**
+     * A member's cursors after a batch of moves: whether the batch moved them (and the read one),
+     * whether the conversation is a direct chat, its members when a direct chat's cursor moved (who
+     * hears of it), and a group conversation's minimum cursors from before the batch.
+     */
+    record Now(Receipts.Cursor cursor, boolean direct, boolean moved, boolean readMoved, List<UUID> members,
+               Receipts.Minimum groupMinimumBefore) {
     }
 
     /**
      * Moves each member's cursors forward to the seqs given (never back, never past the
-     * conversation's last seq); returns those that moved.
+     * conversation's last seq), in one statement; returns every member named with their cursors
+     * now (members no longer there are left out). The parts that are not the update read the
+     * state from before the statement: {@code m} the old cursors, {@code minimums} the old minimums.
      */
-    List<Moved> move(DbExecute tx, String[] conversations, String[] users, Long[] delivered, Long[] read) {
-        // o: the row before the update, to tell whether the read cursor moved
+    List<Now> move(DbExecute tx, String[] conversations, String[] users, Long[] delivered, Long[] read) {
         return tx.query("""
-                UPDATE conversation_members m
-                SET delivered_seq = GREATEST(m.delivered_seq, LEAST(v.d, c.last_seq)),
-                    read_seq = GREATEST(m.read_seq, LEAST(v.r, c.last_seq))
-                FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[]) AS v(conv, usr, d, r)
-                CROSS JOIN LATERAL (SELECT last_seq FROM conversations WHERE id = v.conv) c
-                CROSS JOIN LATERAL (SELECT read_seq FROM conversation_members
-                                    WHERE conversation_id = v.conv AND user_id = v.usr) o
-                WHERE m.conversation_id = v.conv AND m.user_id = v.usr
-                  AND (m.delivered_seq < LEAST(v.d, c.last_seq) OR m.read_seq < LEAST(v.r, c.last_seq))
-                RETURNING m.conversation_id, m.user_id, o.read_seq < LEAST(v.r, c.last_seq) AS read_moved""",
+                WITH v AS (
+                    SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[]) AS v(conv, usr, d, r)
+                ), moved AS (
+                    UPDATE conversation_members m
+                    SET delivered_seq = GREATEST(m.delivered_seq, LEAST(v.d, c.last_seq)),
+                        read_seq = GREATEST(m.read_seq, LEAST(v.r, c.last_seq))
+                    FROM v CROSS JOIN LATERAL (SELECT last_seq FROM conversations WHERE id = v.conv) c
+                    WHERE m.conversation_id = v.conv AND m.user_id = v.usr
+                      AND (m.delivered_seq < LEAST(v.d, c.last_seq) OR m.read_seq < LEAST(v.r, c.last_seq))
+                    RETURNING m.conversation_id, m.user_id, m.delivered_seq, m.read_seq
+                ), minimums AS (
+                    SELECT conversation_id, min(delivered_seq) AS d, min(read_seq) AS r FROM conversation_members
+                    WHERE conversation_id IN (SELECT conv FROM v) GROUP BY conversation_id
+                )
+                SELECT v.conv, v.usr, c.kind, mv.user_id IS NOT NULL AS moved,
+                       coalesce(mv.delivered_seq, m.delivered_seq) AS delivered_seq,
+                       coalesce(mv.read_seq, m.read_seq) AS read_seq, coalesce(mv.read_seq > m.read_seq, false) AS read_moved,
+                       CASE WHEN c.kind = 'direct' AND mv.user_id IS NOT NULL THEN
+                           (SELECT array_agg(o.user_id ORDER BY o.user_id) FROM conversation_members o
+                            WHERE o.conversation_id = v.conv) END AS members,
+                       mn.d AS min_delivered, mn.r AS min_read
+                FROM v
+                JOIN conversation_members m ON m.conversation_id = v.conv AND m.user_id = v.usr
+                JOIN conversations c ON c.id = v.conv
+                LEFT JOIN moved mv ON mv.conversation_id = v.conv AND mv.user_id = v.usr
+                LEFT JOIN minimums mn ON mn.conversation_id = v.conv""",
                 conversations, users, delivered, read).toList().stream()
-                .map(r -> new Moved(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id"),
-                        Boolean.TRUE.equals(Db.value(r, "read_moved"))))
+                .map(ReceiptStore::now)
                 .toList();
     }
 
-    /** The cursors of each member named (members no longer there are left out). */
-    List<Now> cursors(DbExecute tx, String[] conversations, String[] users) {
-        return tx.query("""
-                SELECT x.conversation_id, x.user_id, x.delivered_seq, x.read_seq, x.kind
-                FROM unnest(?::uuid[], ?::uuid[]) AS v(conv, usr)
-                CROSS JOIN LATERAL (
-                    SELECT cm.conversation_id, cm.user_id, cm.delivered_seq, cm.read_seq, c.kind
-                    FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
-                    WHERE cm.conversation_id = v.conv AND cm.user_id = v.usr) x""",
-                conversations, users).toList().stream()
-                .map(r -> new Now(new Receipts.Cursor(Db.uuid(r, "conversation_id"), Db.uuid(r, "user_id"),
-                        Db.longValue(r, "delivered_seq"), Db.longValue(r, "read_seq")), "direct".equals(Db.string(r, "kind"))))
-                .toList();
+    private static Now now(DbRow r) {
+        UUID conversation = Db.uuid(r, "conv");
+        boolean direct = "direct".equals(Db.string(r, "kind"));
+        Receipts.Cursor cursor = new Receipts.Cursor(conversation, Db.uuid(r, "usr"), Db.longValue(r, "delivered_seq"),
+                Db.longValue(r, "read_seq"));
+        Receipts.Minimum minimum = direct ? null
+                : new Receipts.Minimum(conversation, Db.longValue(r, "min_delivered"), Db.longValue(r, "min_read"));
+        return new Now(cursor, direct, Boolean.TRUE.equals(Db.value(r, "moved")), Boolean.TRUE.equals(Db.value(r, "read_moved")),
+                Db.uuids(r, "members"), minimum);
     }
 
     /** The minimum cursors of the group conversations (not direct chats) among {@code conversations}. */

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
@@ -151,29 +150,22 @@ public final class Receipts implements AutoCloseable {
             read[i] = e.getValue().read;
             i++;
         }
-        String[] touched = targets.keySet().stream().map(m -> m.conversation().toString()).distinct().toArray(String[]::new);
         Map<UUID, Minimum> before = new HashMap<>();
         Outbox.Committed<Map<Member, Object>> committed = outbox.inTransactionLater(t -> {
-            DbExecute tx = t.db();
-            before.putAll(ReceiptStore.groupMinimums(tx, touched));
-            Map<Member, Boolean> moved = new HashMap<>();
-            store.move(tx, convs, users, delivered, read)
-                    .forEach(m -> moved.put(new Member(m.conversation(), m.user()), m.readMoved()));
             Map<Member, Object> cursors = new HashMap<>();
             List<Envelope> events = new ArrayList<>();
-            for (ReceiptStore.Now now : store.cursors(tx, convs, users)) {
+            for (ReceiptStore.Now now : store.move(t.db(), convs, users, delivered, read)) {
                 Member member = new Member(now.cursor().conversation(), now.cursor().user());
                 cursors.put(member, now.cursor());
-                Boolean readMoved = moved.get(member);
-                if (readMoved != null) {
-                    receiptUpdated(tx, now, readMoved, targets.get(member)).ifPresent(events::add);
+                if (now.moved()) {
+                    receiptUpdated(now, targets.get(member)).ifPresent(events::add);
+                    if (now.groupMinimumBefore() != null) {
+                        // only where someone's cursor moved can the minimum have moved
+                        before.putIfAbsent(member.conversation(), now.groupMinimumBefore());
+                    }
                 }
             }
             t.announceAll(events);
-            // only where someone's cursor moved can the minimum have moved
-            Set<UUID> movedIn = new java.util.HashSet<>();
-            moved.keySet().forEach(m -> movedIn.add(m.conversation()));
-            before.keySet().retainAll(movedIn);
             return cursors;
         });
         outbox.publishNow(committed.pending());
@@ -188,11 +180,12 @@ public final class Receipts implements AutoCloseable {
      * member's own devices only when the read cursor moved (their unread count). In a group a
      * delivered cursor alone shows nowhere but in the minimum (receipts.advanced).
      */
-    private java.util.Optional<Envelope> receiptUpdated(DbExecute tx, ReceiptStore.Now now, boolean readMoved, Target target) {
+    private java.util.Optional<Envelope> receiptUpdated(ReceiptStore.Now now, Target target) {
         Cursor cursor = now.cursor();
+        boolean readMoved = now.readMoved();
         List<UUID> to;
         if (now.direct()) {
-            List<UUID> members = conversations.members(tx, cursor.conversation());
+            List<UUID> members = now.members();
             to = readMoved ? members : members.stream().filter(u -> !u.equals(cursor.user())).toList();
         } else {
             to = readMoved ? List.of(cursor.user()) : List.of();

@@ -11,7 +11,6 @@ import dev.chat.protocol.EventType;
 import dev.chat.telemetry.RequestId;
 import io.helidon.dbclient.DbExecute;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,9 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * Plain sends (text only: no attachment, no reply) written in batches (group commit): what
- * arrives together is written in one transaction of set-based statements: membership and earlier
- * sends of the same ids in one query, the conversations locked in id order and their seqs taken
- * together, one insert, one update of the senders' cursors, one of the outbox. The senders are
+ * arrives together is written in one transaction of two statements, the messages with everything
+ * they change ({@link MessageStore#write}) and their events in the outbox. The senders are
  * answered once it committed (accepted means kept); the events are published meanwhile. If a
  * batch cannot be written as a whole (a race with another instance on a client id, a deadlock, a
  * failure), each send is written alone by {@link Messaging}, so one bad item never fails the
@@ -46,10 +44,6 @@ final class SendBatches {
         BatchRace() {
             super(null, null, false, false);
         }
-    }
-
-    /** The sends of a batch that get a seq, with their seqs, in the order they came. */
-    private record Numbered(List<Queued> sends, Long[] seqs, Map<UUID, long[]> lastSeqs, String[] touched) {
     }
 
     private final ConversationStore conversations;
@@ -158,106 +152,47 @@ final class SendBatches {
         }
     }
 
-    /** The batch's statements; returns each item's {@link ConversationStore.Sent} or its {@link ChatException}. */
+    /** The batch's statement; returns each item's {@link ConversationStore.Sent} or its {@link ChatException}. */
     private Map<Queued, Object> writeTogether(Outbox.Tx t, List<Queued> items, Map<UUID, Receipts.Minimum> minimums) {
         DbExecute tx = t.db();
         Map<Queued, Object> outcomes = new HashMap<>();
-        List<Queued> fresh = fresh(tx, items, outcomes);
-        if (fresh.isEmpty()) {
-            return outcomes;
+        List<Envelope> events = new ArrayList<>(items.size());
+        for (MessageStore.Written w : store.write(tx, column(items, q -> q.conversation().toString()),
+                column(items, q -> q.sender().toString()), column(items, Queued::clientMsgId), column(items, Queued::text))) {
+            Queued q = items.get(w.index() - 1);
+            if (!w.member()) {
+                outcomes.put(q, new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation."));
+            } else if (w.earlier()) {
+                // a retry: the same answer as the first time, no checks again
+                outcomes.put(q, new ConversationStore.Sent(conversations.byClientId(tx, q.sender(), q.clientMsgId()).orElseThrow(), false));
+            } else if (w.seq() == null) {
+                outcomes.put(q, new ChatException(ErrorCode.CHANNEL_ARCHIVED, "This channel is archived: it takes no new messages."));
+            } else if (w.createdAt() == null) {
+                throw new BatchRace(); // another instance stored this id meanwhile: one by one, they find it
+            } else {
+                if (w.groupMinimum() != null) {
+                    // the senders' cursors moved: in a group that can move everyone's minimum
+                    minimums.putIfAbsent(q.conversation(), w.groupMinimum());
+                }
+                events.add(created(tx, q, w, outcomes));
+            }
         }
-        Numbered numbered = number(tx, fresh, outcomes, minimums);
-        if (numbered.sends().isEmpty()) {
-            return outcomes;
-        }
-        List<Queued> stored = numbered.sends();
-        Long[] seqs = numbered.seqs();
-        String[] convs = column(stored, q -> q.conversation().toString());
-        String[] senders = column(stored, q -> q.sender().toString());
-        store.raiseLastSeqs(tx, numbered.lastSeqs().keySet().stream().map(UUID::toString).toArray(String[]::new),
-                numbered.lastSeqs().values().stream().map(v -> v[0]).toArray(Long[]::new));
-        List<MessageStore.Inserted> inserted = store.insert(tx, convs, seqs, senders, column(stored, Queued::clientMsgId),
-                column(stored, Queued::text));
-        if (inserted.size() != stored.size()) {
-            throw new BatchRace(); // another instance stored one of these ids meanwhile: one by one, they find it
-        }
-        Map<String, Instant> createdAt = new HashMap<>();
-        inserted.forEach(i -> createdAt.put(i.conversation() + "/" + i.seq(), i.createdAt()));
-        store.sent(tx, convs, senders, seqs, numbered.touched());
-        t.announceAll(created(tx, stored, seqs, createdAt, outcomes, store.members(tx, numbered.touched())));
+        t.announceAll(events);
         return outcomes;
     }
 
-    /** The items not refused and not sent before; the others get their outcome. */
-    private List<Queued> fresh(DbExecute tx, List<Queued> items, Map<Queued, Object> outcomes) {
-        List<Queued> fresh = new ArrayList<>();
-        for (MessageStore.Check c : store.check(tx, column(items, q -> q.conversation().toString()),
-                column(items, q -> q.sender().toString()), column(items, Queued::clientMsgId))) {
-            Queued q = items.get(c.index() - 1);
-            if (!c.member()) {
-                outcomes.put(q, new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation."));
-            } else if (c.earlier()) {
-                // a retry: the same answer as the first time, no checks again
-                outcomes.put(q, new ConversationStore.Sent(conversations.byClientId(tx, q.sender(), q.clientMsgId()).orElseThrow(), false));
-            } else {
-                fresh.add(q);
-            }
+    /** A stored send's answer, its mentions, and its message.created event. */
+    private Envelope created(DbExecute tx, Queued q, MessageStore.Written w, Map<Queued, Object> outcomes) {
+        long seq = w.seq();
+        if (q.text().indexOf('@') >= 0) {
+            Messaging.mention(store, tx, q.conversation(), q.sender(), seq, q.text());
         }
-        return fresh;
-    }
-
-    /**
-     * The conversations' rows, locked in id order, give every send its seq: one after another in
-     * the order they came. A send to an archived channel is refused.
-     */
-    private Numbered number(DbExecute tx, List<Queued> fresh, Map<Queued, Object> outcomes, Map<UUID, Receipts.Minimum> minimums) {
-        String[] touched = fresh.stream().map(q -> q.conversation().toString()).distinct().sorted().toArray(String[]::new);
-        Map<UUID, long[]> next = new HashMap<>();
-        List<String> groups = new ArrayList<>();
-        for (MessageStore.Locked c : store.lock(tx, touched)) {
-            if (!c.archived()) {
-                next.put(c.id(), new long[] {c.lastSeq()});
-                if (!c.direct()) {
-                    groups.add(c.id().toString());
-                }
-            }
-        }
-        if (!groups.isEmpty()) {
-            // the senders' cursors move: in a group that can move everyone's minimum
-            minimums.putAll(ReceiptStore.groupMinimums(tx, groups.toArray(String[]::new)));
-        }
-        List<Queued> stored = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        for (Queued q : fresh) {
-            long[] last = next.get(q.conversation());
-            if (last == null) {
-                outcomes.put(q, new ChatException(ErrorCode.CHANNEL_ARCHIVED, "This channel is archived: it takes no new messages."));
-                continue;
-            }
-            stored.add(q);
-            seqs.add(++last[0]);
-        }
-        return new Numbered(stored, seqs.toArray(Long[]::new), next, touched);
-    }
-
-    /** Each stored send's answer, its mentions, and its message.created event. */
-    private List<Envelope> created(DbExecute tx, List<Queued> stored, Long[] seqs, Map<String, Instant> createdAt,
-                                   Map<Queued, Object> outcomes, Map<UUID, List<UUID>> members) {
-        List<Envelope> events = new ArrayList<>(stored.size());
-        for (int i = 0; i < stored.size(); i++) {
-            Queued q = stored.get(i);
-            long seq = seqs[i];
-            if (q.text().indexOf('@') >= 0) {
-                Messaging.mention(store, tx, q.conversation(), q.sender(), seq, q.text());
-            }
-            Views.Message message = new Views.Message(q.conversation(), seq, q.sender(), q.clientMsgId(), q.text(),
-                    createdAt.get(q.conversation() + "/" + seq), null, false, 0, null, null, List.of());
-            outcomes.put(q, new ConversationStore.Sent(message, true));
-            // each event carries the request id of its own send, for the logs along its way
-            events.add(RequestId.with(q.trace(), () -> Envelope.of(EventType.MESSAGE_CREATED,
-                    q.conversation(), seq, message.at(), json.tree(message), members.get(q.conversation()))));
-        }
-        return events;
+        Views.Message message = new Views.Message(q.conversation(), seq, q.sender(), q.clientMsgId(), q.text(),
+                w.createdAt(), null, false, 0, null, null, List.of());
+        outcomes.put(q, new ConversationStore.Sent(message, true));
+        // each event carries the request id of its own send, for the logs along its way
+        return RequestId.with(q.trace(), () -> Envelope.of(EventType.MESSAGE_CREATED,
+                q.conversation(), seq, message.at(), json.tree(message), w.members()));
     }
 
     private static String[] column(List<Queued> items, Function<Queued, String> field) {
