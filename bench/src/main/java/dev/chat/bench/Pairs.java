@@ -20,6 +20,7 @@ final class Pairs {
             System.getProperty("bench.rates", "100,200,300,400,500,700,1000,2000,3000,5000").split(","))
             .mapToDouble(Double::parseDouble).toArray();
     private static final double STEP_SECONDS = Double.parseDouble(System.getProperty("bench.step.seconds", "15"));
+    private static final double IDLE_SECONDS = 10;
 
     private final Target target;
     private final Report report;
@@ -27,6 +28,20 @@ final class Pairs {
     Pairs(Target target, Report report) {
         this.target = target;
         this.report = report;
+    }
+
+    /**
+     * What the servers spend with every socket open and nothing sent (pings, presence, timers,
+     * the database's own work): the fixed share that CPU per message at a low rate carries.
+     */
+    private void idle(Processes servers) throws InterruptedException {
+        Thread.sleep(3_000); // the warm-up's last deliveries and receipts
+        List<Processes.Usage> before = servers.sample();
+        Thread.sleep((long) (IDLE_SECONDS * 1000));
+        List<Processes.Usage> after = servers.sample();
+        double cores = Processes.cpuSeconds(before, after).values().stream().mapToDouble(Double::doubleValue).sum() / IDLE_SECONDS;
+        report.line("Idle (%,d sockets open, nothing sent, %.0f s): the servers use %.0f%% of a core: %s", USERS, IDLE_SECONDS,
+                100 * cores, Processes.table(before, after, IDLE_SECONDS));
     }
 
     void run() throws Exception {
@@ -69,6 +84,7 @@ final class Pairs {
             // warm-up: the JIT compiles the hot paths, pools and caches fill (the first minute of a
             // fresh JVM costs several times the CPU per message of the steady state)
             load.step(RATES[0], Bench.WARMUP_SECONDS, 2, 1);
+            idle(Bench.stackProcesses(target));
             report.line("");
             report.stepHeader("W3 step");
             Profiles profiles = Profiles.start(target);
