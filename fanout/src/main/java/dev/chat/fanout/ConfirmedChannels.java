@@ -116,6 +116,22 @@ final class ConfirmedChannels implements AutoCloseable {
      * of it was confirmed, or a {@link PublishException} is thrown and the caller retries.
      */
     void publishConfirmed(Work work) {
+        try {
+            publish(work, CONFIRM_TIMEOUT_MS).get();
+        } catch (ExecutionException e) {
+            throw unconfirmed(e.getCause(), CONFIRM_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while waiting for confirms", e);
+        }
+    }
+
+    /**
+     * Runs {@code work}; the answer completes when the broker confirmed everything it published,
+     * or fails (a {@link PublishException}) when it refused any, the channel closed, or no confirm
+     * came within {@code confirmWithinMs}.
+     */
+    CompletableFuture<Void> publish(Work work, long confirmWithinMs) {
         Confirming c = usable(Math.floorMod(next.getAndIncrement(), channels.length()));
         List<CompletableFuture<Void>> mine = new ArrayList<>(1);
         try {
@@ -128,20 +144,32 @@ final class ConfirmedChannels implements AutoCloseable {
                     c.channel.basicPublish(exchange, key, props, body);
                 });
             }
-            CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new)).get(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
             forget(c, mine);
-            throw new PublishException("publish failed", e);
-        } catch (ExecutionException e) {
-            throw new PublishException("publish not confirmed", e.getCause());
-        } catch (TimeoutException e) {
-            forget(c, mine);
-            throw new PublishException("publish not confirmed within " + CONFIRM_TIMEOUT_MS + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            forget(c, mine);
-            throw new PublishException("interrupted while waiting for confirms", e);
+            return CompletableFuture.failedFuture(new PublishException("publish failed", e));
         }
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new))
+                .orTimeout(confirmWithinMs, TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        confirmed.complete(null);
+                    } else {
+                        forget(c, mine);
+                        confirmed.completeExceptionally(unconfirmed(failure, confirmWithinMs));
+                    }
+                });
+        return confirmed;
+    }
+
+    private static PublishException unconfirmed(Throwable failure, long withinMs) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return switch (cause) {
+            case PublishException p -> p;
+            case TimeoutException t -> new PublishException("publish not confirmed within " + withinMs + " ms", t);
+            default -> new PublishException("publish not confirmed", cause);
+        };
     }
 
     /**

@@ -51,17 +51,38 @@ public final class EventPublisher implements AutoCloseable {
             return;
         }
         try {
-            channels.publishConfirmed(ch -> {
-                for (EncodedEvent e : events) {
-                    String key = e.type().broadcast() ? Topology.BROADCAST_KEY : Topology.userKey(e.to().getFirst());
-                    ch.basicPublish(Topology.EVENTS_EXCHANGE, key, properties(e), e.frame());
-                }
-            });
+            channels.publishConfirmed(out -> write(out, events));
         } catch (PublishException e) {
             failed.add(events.size());
             throw e;
         }
         published.add(events.size());
+    }
+
+    /**
+     * Publishes a batch on one channel without waiting: the answer completes once the broker
+     * confirmed every event, or fails with a {@link PublishException} (refused, channel lost, or
+     * not confirmed within {@code confirmWithinMs}). A caller can thus wait a short while and still
+     * learn of a confirm that comes late, instead of publishing again what the broker has.
+     */
+    public java.util.concurrent.CompletableFuture<Void> publishEncodedAsync(List<EncodedEvent> events, long confirmWithinMs) {
+        if (events.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        return channels.publish(out -> write(out, events), confirmWithinMs).whenComplete((done, failure) -> {
+            if (failure == null) {
+                published.add(events.size());
+            } else {
+                failed.add(events.size());
+            }
+        });
+    }
+
+    private static void write(ConfirmedChannels.Out out, List<EncodedEvent> events) throws java.io.IOException {
+        for (EncodedEvent e : events) {
+            String key = e.type().broadcast() ? Topology.BROADCAST_KEY : Topology.userKey(e.to().getFirst());
+            out.basicPublish(Topology.EVENTS_EXCHANGE, key, properties(e), e.frame());
+        }
     }
 
     /** Events published and confirmed by the broker since start. */

@@ -5,7 +5,6 @@ import dev.chat.fanout.EncodedEvent;
 import dev.chat.fanout.Envelope;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
-import dev.chat.fanout.PublishException;
 import dev.chat.protocol.EventType;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
@@ -32,7 +31,8 @@ import java.util.logging.Logger;
  *   <li>If that fails (broker away, process killed in between), the relay of every api instance
  *       republishes rows older than {@link #STALE_AFTER_SECONDS}: it deletes a batch with
  *       {@code FOR UPDATE SKIP LOCKED}, publishes it, and commits the delete only after the
- *       broker confirmed — so a row is gone only when its event is in the broker.</li>
+ *       broker confirmed — so a row is gone only when its event is in the broker. It leaves
+ *       alone the rows whose publish by this instance still waits for a late confirm.</li>
  * </ol>
  * Delivery is at-least-once; clients drop duplicates by event id and {@code seq}.
  */
@@ -82,6 +82,12 @@ public final class Outbox implements AutoCloseable {
     private final ScheduledExecutorService relay;
     /** Rows whose events the broker confirmed, to be deleted by the next sweep. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> published = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Rows whose publish waits for the broker's confirm: the relay leaves them alone. */
+    private final java.util.Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How long a caller waits for the confirm of what it announced. */
+    static final long CONFIRM_WAIT_MS = 5_000;
+    /** How long a confirm may come late before the rows go back to the relay. */
+    static final long LATE_CONFIRM_MS = 60_000;
     static final int SWEEP_MILLIS = 100;
 
     public Outbox(Db db, EventPublisher publisher, EnvelopeCodec codec) {
@@ -166,18 +172,40 @@ public final class Outbox implements AutoCloseable {
     /**
      * Publishes events whose transaction has committed; their rows go at the next sweep. A
      * failure is logged and left to the relay: the caller's answer does not depend on the broker.
+     * A confirm later than {@link #CONFIRM_WAIT_MS} (an overloaded broker or machine) is not a
+     * failure: the caller goes on, and the rows stay out of the relay's reach until the confirm
+     * comes or {@link #LATE_CONFIRM_MS} passes, so what the broker has is not published twice.
      */
     public void publishNow(List<Pending> pending) {
         if (pending.isEmpty()) {
             return;
         }
+        List<Long> ids = pending.stream().map(Pending::id).toList();
+        inFlight.addAll(ids);
+        java.util.concurrent.CompletableFuture<Void> confirmed =
+                publisher.publishEncodedAsync(pending.stream().map(Pending::event).toList(), LATE_CONFIRM_MS);
         try {
-            publisher.publishEncoded(pending.stream().map(Pending::event).toList());
-        } catch (PublishException e) {
-            LOG.log(Level.WARNING, "publish failed, the outbox relay will retry: {0}", e.getMessage());
-            return;
+            confirmed.get(CONFIRM_WAIT_MS, TimeUnit.MILLISECONDS);
+            settled(ids, null);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.FINE, "{0} events not confirmed yet; their rows wait for the confirm", ids.size());
+            confirmed.whenComplete((done, failure) -> settled(ids, failure));
+        } catch (java.util.concurrent.ExecutionException e) {
+            settled(ids, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            confirmed.whenComplete((done, failure) -> settled(ids, failure));
         }
-        pending.forEach(p -> published.add(p.id()));
+    }
+
+    /** Rows whose publish ended: confirmed ones go at the next sweep, the others to the relay. */
+    private void settled(List<Long> ids, Throwable failure) {
+        if (failure == null) {
+            published.addAll(ids); // before they leave inFlight: the relay never sees them in neither
+        } else {
+            LOG.log(Level.WARNING, "publish failed, the outbox relay will retry: {0}", failure.getMessage());
+        }
+        ids.forEach(inFlight::remove);
     }
 
     /**
@@ -206,9 +234,10 @@ public final class Outbox implements AutoCloseable {
                 List<DbRow> rows = tx.query("""
                         DELETE FROM outbox WHERE id IN (
                             SELECT id FROM outbox WHERE created_at < now() - make_interval(secs => ?)
+                              AND NOT (id = ANY (?::bigint[]))
                             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                         RETURNING id, frame, kind, recipients::text[] AS recipients, session_id, accepted_at_ms, trace""",
-                        STALE_AFTER_SECONDS, BATCH).toList();
+                        STALE_AFTER_SECONDS, ownPublishes(), BATCH).toList();
                 if (rows.isEmpty()) {
                     return 0;
                 }
@@ -228,6 +257,13 @@ public final class Outbox implements AutoCloseable {
             LOG.log(Level.FINE, "outbox relay pass failed, will retry", e);
             return 0;
         }
+    }
+
+    /** The rows this instance publishes or has published and not yet swept: never the relay's. */
+    private Long[] ownPublishes() {
+        java.util.Set<Long> own = new java.util.HashSet<>(inFlight);
+        own.addAll(published);
+        return own.toArray(Long[]::new);
     }
 
     /** The event of an outbox row; rows written before events were encoded once hold the broker form. */
