@@ -99,6 +99,36 @@ final class BrokerCeiling {
         }
     }
 
+    /** What one run counts: deliveries to the node queues inside the measured window, their latency, publishes, nacks. */
+    private record Counters(Recorder latency, LongAdder deliveredToQueues, LongAdder published, LongAdder nacks) {
+        Counters() {
+            this(new Recorder(3), new LongAdder(), new LongAdder(), new LongAdder());
+        }
+    }
+
+    /**
+     * Each conversation's publish: the properties of its event, as EventPublisher makes them (less
+     * the message id), and its routing keys: the first member's (the others in CC), or each member's.
+     */
+    private record Routes(AMQP.BasicProperties[] props, String[][] routingKeys) {
+        int conversations() {
+            return props.length;
+        }
+    }
+
+    /** A run's clock: warm-up from {@code started}, measured from {@code measureFrom} until {@code end}. */
+    private record Window(long started, long measureFrom, long end) {
+        static Window startingNow() {
+            long started = System.nanoTime();
+            long measureFrom = started + (long) (WARMUP_SECONDS * 1e9);
+            return new Window(started, measureFrom, measureFrom + (long) (SECONDS * 1e9));
+        }
+    }
+
+    /** The broker's and the load generator's CPU over the measured window, in cores. */
+    private record Cores(double broker, double self) {
+    }
+
     /** One shape at {@code rate} messages a second in total, or as fast as it goes when 0. */
     private void measure(Shape shape, double rate) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
@@ -111,128 +141,30 @@ final class BrokerCeiling {
             users.add(UUID.randomUUID());
         }
         int bodyBytes = 420 + 39 * shape.size();
-        Recorder latency = new Recorder(3);
-        LongAdder deliveredToQueues = new LongAdder();
-        LongAdder published = new LongAdder();
-        LongAdder nacks = new LongAdder();
-        Processes broker = new Processes(target.run(), List.of("rabbitmq"));
-        Processes self = new Processes(Map.of("bench", ProcessHandle.current().pid()));
+        Counters counters = new Counters();
         List<Connection> connections = new ArrayList<>();
         try {
             for (int node = 0; node < NODES; node++) { // two "ws-nodes", each its own connection and queue
                 Connection c = factory.newConnection("bench-node-" + node);
                 connections.add(c);
-                Channel ch = c.createChannel();
-                Topology.declareExchange(ch);
-                String queue = Topology.declareNodeQueue(ch, "bench-" + node + "-" + shape.size());
-                for (int u = node; u < users.size(); u += NODES) {
-                    ch.queueBind(queue, Topology.EVENTS_EXCHANGE, Topology.userKey(users.get(u)));
-                }
-                Channel consume = c.createChannel();
-                consume.basicQos(Topology.NODE_PREFETCH);
-                consume.basicConsume(queue, false, new DefaultConsumer(consume) {
-                    @Override
-                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] b) throws IOException {
-                        long now = System.nanoTime();
-                        if (b[8] == 1) { // published inside the measured window
-                            deliveredToQueues.increment();
-                            latency.recordValue(Math.max(0, (now - ByteBuffer.wrap(b).getLong(0)) / 1_000));
-                        }
-                        getChannel().basicAck(envelope.getDeliveryTag(), false);
-                    }
-                });
+                consumeAsNode(c, node, shape, users, counters);
             }
-            // the properties of each conversation's event, as EventPublisher makes them (less the message id),
-            // and the routing keys of its publishes: the first member's (the others in CC), or each member's
-            int conversations = shape.users() / shape.size();
-            AMQP.BasicProperties[] props = new AMQP.BasicProperties[conversations];
-            String[][] routingKeys = new String[conversations][];
-            for (int conversation = 0; conversation < conversations; conversation++) {
-                int first = conversation * shape.size();
-                List<String> members = new ArrayList<>(shape.size());
-                for (int m = 0; m < shape.size(); m++) {
-                    members.add(Topology.userKey(users.get(first + m)));
-                }
-                var builder = new AMQP.BasicProperties.Builder().contentType("application/json").type(EventType.MESSAGE_CREATED.wireName())
-                        .deliveryMode(1);
-                if (shape.cc()) {
-                    routingKeys[conversation] = new String[] {members.getFirst()};
-                    builder.headers(Map.of(Topology.CC_HEADER, members.subList(1, members.size())));
-                } else {
-                    routingKeys[conversation] = members.toArray(String[]::new);
-                }
-                props[conversation] = builder.build();
-            }
-
-            long started = System.nanoTime();
-            long measureFrom = started + (long) (WARMUP_SECONDS * 1e9);
-            long end = measureFrom + (long) (SECONDS * 1e9);
+            Routes routes = routes(shape, users);
+            Window window = Window.startingNow();
             List<Publisher> publishers = new ArrayList<>();
             for (int p = 0; p < PUBLISHERS; p++) {
                 Connection c = factory.newConnection("bench-publisher-" + p);
                 connections.add(c);
-                publishers.add(new Publisher(c.createChannel(), nacks));
+                publishers.add(new Publisher(c.createChannel(), counters.nacks()));
             }
-            double brokerCores;
-            double selfCores;
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                long intervalNanos = rate > 0 ? (long) (PUBLISHERS * 1e9 / rate) : 0;
-                for (Publisher publisher : publishers) {
-                    threads.submit(() -> {
-                        long next = started + (intervalNanos > 0 ? ThreadLocalRandom.current().nextLong(intervalNanos) : 0);
-                        byte[] template = new byte[bodyBytes];
-                        Arrays.fill(template, (byte) 'x');
-                        while (true) {
-                            if (intervalNanos > 0) { // open loop: a late publish goes out at once
-                                long wait = next - System.nanoTime();
-                                if (wait > 0) {
-                                    LockSupport.parkNanos(wait);
-                                }
-                                next += intervalNanos;
-                            }
-                            long now = System.nanoTime();
-                            if (now >= end) {
-                                return null;
-                            }
-                            boolean measured = now >= measureFrom;
-                            byte[] body = template.clone();
-                            ByteBuffer.wrap(body).putLong(0, now);
-                            body[8] = (byte) (measured ? 1 : 0);
-                            int conversation = ThreadLocalRandom.current().nextInt(conversations);
-                            for (String key : routingKeys[conversation]) {
-                                publisher.publish(key, props[conversation], body);
-                            }
-                            if (measured) {
-                                published.increment();
-                            }
-                        }
-                    });
-                }
-                // CPU over the measured window exactly (the publishers may still finish their last publishes after it)
-                LockSupport.parkNanos(measureFrom - System.nanoTime());
-                List<Processes.Usage> brokerBefore = broker.sample();
-                List<Processes.Usage> selfBefore = self.sample();
-                long cpuFrom = System.nanoTime();
-                LockSupport.parkNanos(end - System.nanoTime());
-                List<Processes.Usage> brokerAfter = broker.sample();
-                List<Processes.Usage> selfAfter = self.sample();
-                double measuredSeconds = (System.nanoTime() - cpuFrom) / 1e9;
-                brokerCores = brokerBefore.isEmpty() ? Double.NaN
-                        : (brokerAfter.getFirst().cpuSeconds() - brokerBefore.getFirst().cpuSeconds()) / measuredSeconds;
-                selfCores = (selfAfter.getFirst().cpuSeconds() - selfBefore.getFirst().cpuSeconds()) / measuredSeconds;
-            }
+            Cores cores = publishAndSample(publishers, routes, window, rate, bodyBytes, counters.published());
             for (Publisher publisher : publishers) {
                 publisher.drain();
             }
             Thread.sleep(1_000); // the last deliveries of the window
-            Result r = new Result(published.sum() / SECONDS, deliveredToQueues.sum() / SECONDS, latency.getIntervalHistogram(),
-                    brokerCores, selfCores, nacks.sum());
-            Histogram h = r.latencyMicros();
-            report.line("| %s | %s | %d | %,d | %,.0f | %,.0f | **%,.0f** | %.2f | %.2f | %.1f | %.0f%% | %.0f%% | %d |", shape.name(),
-                    rate > 0 ? String.format("%,.0f/s", rate) : "max", shape.size(), bodyBytes, r.published(),
-                    r.deliveredToQueues(), r.deliveredToQueues() / NODES, h.getValueAtPercentile(50) / 1000.0,
-                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, 100 * r.brokerCores(), 100 * r.loadCores(),
-                    r.nacks());
+            reportLine(shape, rate, bodyBytes, new Result(counters.published().sum() / SECONDS,
+                    counters.deliveredToQueues().sum() / SECONDS, counters.latency().getIntervalHistogram(),
+                    cores.broker(), cores.self(), counters.nacks().sum()));
         } finally {
             for (Connection c : connections) {
                 try {
@@ -242,6 +174,130 @@ final class BrokerCeiling {
                 }
             }
         }
+    }
+
+    /**
+     * One "ws-node" on {@code connection}: its queue, bound by the keys of every {@value #NODES}th
+     * user from {@code node} on, and a consumer that counts and acknowledges each delivery.
+     */
+    private static void consumeAsNode(Connection connection, int node, Shape shape, List<UUID> users, Counters counters)
+            throws IOException {
+        Channel ch = connection.createChannel();
+        Topology.declareExchange(ch);
+        String queue = Topology.declareNodeQueue(ch, "bench-" + node + "-" + shape.size());
+        for (int u = node; u < users.size(); u += NODES) {
+            ch.queueBind(queue, Topology.EVENTS_EXCHANGE, Topology.userKey(users.get(u)));
+        }
+        Channel consume = connection.createChannel();
+        consume.basicQos(Topology.NODE_PREFETCH);
+        consume.basicConsume(queue, false, new DefaultConsumer(consume) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] b) throws IOException {
+                long now = System.nanoTime();
+                if (b[8] == 1) { // published inside the measured window
+                    counters.deliveredToQueues().increment();
+                    counters.latency().recordValue(Math.max(0, (now - ByteBuffer.wrap(b).getLong(0)) / 1_000));
+                }
+                getChannel().basicAck(envelope.getDeliveryTag(), false);
+            }
+        });
+    }
+
+    /** The conversations of {@code shape}, each of {@code shape.size()} consecutive users, and how each is published. */
+    private static Routes routes(Shape shape, List<UUID> users) {
+        int conversations = shape.users() / shape.size();
+        AMQP.BasicProperties[] props = new AMQP.BasicProperties[conversations];
+        String[][] routingKeys = new String[conversations][];
+        for (int conversation = 0; conversation < conversations; conversation++) {
+            int first = conversation * shape.size();
+            List<String> members = new ArrayList<>(shape.size());
+            for (int m = 0; m < shape.size(); m++) {
+                members.add(Topology.userKey(users.get(first + m)));
+            }
+            var builder = new AMQP.BasicProperties.Builder().contentType("application/json").type(EventType.MESSAGE_CREATED.wireName())
+                    .deliveryMode(1);
+            if (shape.cc()) {
+                routingKeys[conversation] = new String[] {members.getFirst()};
+                builder.headers(Map.of(Topology.CC_HEADER, members.subList(1, members.size())));
+            } else {
+                routingKeys[conversation] = members.toArray(String[]::new);
+            }
+            props[conversation] = builder.build();
+        }
+        return new Routes(props, routingKeys);
+    }
+
+    /**
+     * Runs every publisher on a virtual thread until the window ends, and samples the broker's and
+     * this process's CPU over the measured window exactly (the publishers may still finish their
+     * last publishes after it).
+     */
+    private Cores publishAndSample(List<Publisher> publishers, Routes routes, Window window, double rate, int bodyBytes,
+                                   LongAdder published) {
+        Processes broker = new Processes(target.run(), List.of("rabbitmq"));
+        Processes self = new Processes(Map.of("bench", ProcessHandle.current().pid()));
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            long intervalNanos = rate > 0 ? (long) (PUBLISHERS * 1e9 / rate) : 0;
+            for (Publisher publisher : publishers) {
+                threads.submit(() -> publishUntilTheEnd(publisher, routes, window, intervalNanos, bodyBytes, published));
+            }
+            LockSupport.parkNanos(window.measureFrom() - System.nanoTime());
+            List<Processes.Usage> brokerBefore = broker.sample();
+            List<Processes.Usage> selfBefore = self.sample();
+            long cpuFrom = System.nanoTime();
+            LockSupport.parkNanos(window.end() - System.nanoTime());
+            List<Processes.Usage> brokerAfter = broker.sample();
+            List<Processes.Usage> selfAfter = self.sample();
+            double measuredSeconds = (System.nanoTime() - cpuFrom) / 1e9;
+            return new Cores(brokerBefore.isEmpty() ? Double.NaN
+                    : (brokerAfter.getFirst().cpuSeconds() - brokerBefore.getFirst().cpuSeconds()) / measuredSeconds,
+                    (selfAfter.getFirst().cpuSeconds() - selfBefore.getFirst().cpuSeconds()) / measuredSeconds);
+        }
+    }
+
+    /**
+     * One publisher's loop: a message to a random conversation, as fast as confirms allow, or one
+     * every {@code intervalNanos} (open loop: a late publish goes out at once); the body starts
+     * with the publish instant and says whether it falls in the measured window.
+     */
+    private static Void publishUntilTheEnd(Publisher publisher, Routes routes, Window window, long intervalNanos,
+                                           int bodyBytes, LongAdder published) throws IOException, InterruptedException {
+        long next = window.started() + (intervalNanos > 0 ? ThreadLocalRandom.current().nextLong(intervalNanos) : 0);
+        byte[] template = new byte[bodyBytes];
+        Arrays.fill(template, (byte) 'x');
+        while (true) {
+            if (intervalNanos > 0) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                next += intervalNanos;
+            }
+            long now = System.nanoTime();
+            if (now >= window.end()) {
+                return null;
+            }
+            boolean measured = now >= window.measureFrom();
+            byte[] body = template.clone();
+            ByteBuffer.wrap(body).putLong(0, now);
+            body[8] = (byte) (measured ? 1 : 0);
+            int conversation = ThreadLocalRandom.current().nextInt(routes.conversations());
+            for (String key : routes.routingKeys()[conversation]) {
+                publisher.publish(key, routes.props()[conversation], body);
+            }
+            if (measured) {
+                published.increment();
+            }
+        }
+    }
+
+    private void reportLine(Shape shape, double rate, int bodyBytes, Result r) {
+        Histogram h = r.latencyMicros();
+        report.line("| %s | %s | %d | %,d | %,.0f | %,.0f | **%,.0f** | %.2f | %.2f | %.1f | %.0f%% | %.0f%% | %d |", shape.name(),
+                rate > 0 ? String.format("%,.0f/s", rate) : "max", shape.size(), bodyBytes, r.published(),
+                r.deliveredToQueues(), r.deliveredToQueues() / NODES, h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, 100 * r.brokerCores(), 100 * r.loadCores(),
+                r.nacks());
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.chat.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * W2 (20 channels of 50) and W4 (one channel of 500): each channel a group made through the API
@@ -52,20 +51,8 @@ final class ChannelFanOut {
         report.line("%d groups of %d members made through the API in %.1f s", channels, members, (System.nanoTime() - t0) / 1e9);
 
         Ledger ledger = new Ledger(audiences, total, 1_000_000);
-        LongAdder otherErrors = new LongAdder();
-        Receipts receipts = Receipts.ON ? new Receipts() : null;
-        report.line(Receipts.describe());
-        try (Clients clients = new Clients(target)) {
-            t0 = System.nanoTime();
-            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors, receipts), 64);
-            report.line("%d sockets opened through nginx TLS in %.1f s (%d failed)", total, (System.nanoTime() - t0) / 1e9, failed);
-            List<RaisingRate.Sender> senders = new ArrayList<>();
-            for (int i = 0; i < total; i++) {
-                if (clients.sockets.get(i) != null) {
-                    senders.add(new RaisingRate.Sender(clients.sockets.get(i), i / members, channelIds.get(i / members)));
-                }
-            }
-            RaisingRate load = new RaisingRate(senders, ledger, Bench.stackProcesses(target));
+        try (LiveChats live = LiveChats.open(target, report, users, ledger, members, channelIds)) {
+            RaisingRate load = live.load();
             int recipients = members - 1;
             double first = Math.max(1, 5_000.0 / recipients / 10); // about 500 socket deliveries a second
             load.step(first / 2, Bench.WARMUP_SECONDS, 2, recipients); // warm-up: JIT, pools, caches
@@ -82,12 +69,8 @@ final class ChannelFanOut {
             report.cpuTable(channels + " x " + members, true);
             Bench.settle(ledger);
             report.line("");
-            report.line("%d x %d result: highest rate with p99 <= %.0f ms: %,.0f socket deliveries/s = %,.0f messages/s; "
-                            + "sent %,d, refused %,d, unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d "
-                            + "(receipts' included); %s",
-                    channels, members, p99BoundMs, best, best / recipients, ledger.sent(), ledger.refused(),
-                    ledger.unacknowledged(), ledger.lost(), ledger.duplicates(), otherErrors.sum(),
-                    receipts == null ? "receipts off" : receipts.counts());
+            report.line("%d x %d result: highest rate with p99 <= %.0f ms: %,.0f socket deliveries/s = %,.0f messages/s; %s",
+                    channels, members, p99BoundMs, best, best / recipients, live.tally());
             profiles.report(report, channels + "x" + members);
         }
     }

@@ -65,39 +65,11 @@ final class IdleConnections {
         try {
             for (int step : STEPS) {
                 while (open < step) {
-                    List<Population.User> batch = users.subList(open, open + PER_CLIENT);
-                    Path file = Files.createTempFile("bench-idle", ".txt");
-                    List<String> lines = new ArrayList<>();
-                    for (Population.User u : batch) {
-                        lines.add(u.id() + " " + u.username() + " " + u.token());
-                    }
-                    Files.write(file, lines);
-                    String address = target.sourceAddresses().get(children.size() % target.sourceAddresses().size());
-                    Child c = start(file, address);
-                    children.add(c);
-                    String said = c.out().readLine(); // "opened N failed F seconds S"
-                    report.line("client %d (%s): %s", children.size(), address, said);
+                    openClient(users.subList(open, open + PER_CLIENT), children);
                     open += PER_CLIENT;
                 }
                 Thread.sleep(SETTLE_SECONDS * 1_000L);
-                long heap = nodesHeapAfterGc();
-                Thread.sleep(2_000);
-                List<Processes.Usage> now = servers.sample();
-                long closed = 0;
-                long failed = 0;
-                for (Child c : children) {
-                    String[] status = c.ask("status").split(" "); // "open N closed C failed F"
-                    closed += Long.parseLong(status[3]);
-                    failed += Long.parseLong(status[5]);
-                }
-                histogram("ws-1", step);
-                long nodes = rss(now, "ws-1") + rss(now, "ws-2") - rss(base, "ws-1") - rss(base, "ws-2");
-                long broker = rss(now, "rabbitmq") - rss(base, "rabbitmq");
-                long clientsRss = new Processes(pids(children)).sample().stream().mapToLong(Processes.Usage::rssBytes).sum();
-                report.line("| %,d | %,d MiB (+%,d) | %,d MiB (+%,d) | %,d MiB (+%,d) | **%.1f KiB** | %.1f KiB | %,d MiB | %,d MiB | %d | %d |",
-                        step, (rss(now, "ws-1") + rss(now, "ws-2")) >> 20, nodes >> 20, heap >> 20, (heap - baseHeap) >> 20,
-                        rss(now, "rabbitmq") >> 20, broker >> 20, (nodes + broker) / 1024.0 / step,
-                        (heap - baseHeap) / 1024.0 / step, rss(now, "nginx") >> 20, clientsRss >> 20, failed, closed);
+                measureStep(step, servers, base, baseHeap, children);
             }
         } finally {
             for (Child c : children) {
@@ -105,6 +77,44 @@ final class IdleConnections {
                 c.process().destroy();
             }
         }
+    }
+
+    /** Starts a child process that opens a socket for each of {@code batch}, and reports what it said. */
+    private void openClient(List<Population.User> batch, List<Child> children) throws IOException {
+        Path file = Files.createTempFile("bench-idle", ".txt");
+        List<String> lines = new ArrayList<>();
+        for (Population.User u : batch) {
+            lines.add(u.id() + " " + u.username() + " " + u.token());
+        }
+        Files.write(file, lines);
+        String address = target.sourceAddresses().get(children.size() % target.sourceAddresses().size());
+        Child c = start(file, address);
+        children.add(c);
+        String said = c.out().readLine(); // "opened N failed F seconds S"
+        report.line("client %d (%s): %s", children.size(), address, said);
+    }
+
+    /** One row of the table: what {@code step} open sockets cost, against the {@code base} sample. */
+    private void measureStep(int step, Processes servers, List<Processes.Usage> base, long baseHeap, List<Child> children)
+            throws IOException, InterruptedException {
+        long heap = nodesHeapAfterGc();
+        Thread.sleep(2_000);
+        List<Processes.Usage> now = servers.sample();
+        long closed = 0;
+        long failed = 0;
+        for (Child c : children) {
+            String[] status = c.ask("status").split(" "); // "open N closed C failed F"
+            closed += Long.parseLong(status[3]);
+            failed += Long.parseLong(status[5]);
+        }
+        histogram("ws-1", step);
+        long nodes = rss(now, "ws-1") + rss(now, "ws-2") - rss(base, "ws-1") - rss(base, "ws-2");
+        long broker = rss(now, "rabbitmq") - rss(base, "rabbitmq");
+        long clientsRss = new Processes(pids(children)).sample().stream().mapToLong(Processes.Usage::rssBytes).sum();
+        report.line("| %,d | %,d MiB (+%,d) | %,d MiB (+%,d) | %,d MiB (+%,d) | **%.1f KiB** | %.1f KiB | %,d MiB | %,d MiB | %d | %d |",
+                step, (rss(now, "ws-1") + rss(now, "ws-2")) >> 20, nodes >> 20, heap >> 20, (heap - baseHeap) >> 20,
+                rss(now, "rabbitmq") >> 20, broker >> 20, (nodes + broker) / 1024.0 / step,
+                (heap - baseHeap) / 1024.0 / step, rss(now, "nginx") >> 20, clientsRss >> 20, failed, closed);
     }
 
     /** ws-1's live classes by bytes, after the step's full GC: where a socket's heap goes (var/bench/w1-histogram-STEP.txt). */

@@ -6,7 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * W3, one-to-one: 1,000 users in 500 pairs, each pair in its direct chat (opened through the API), every user online with one socket and writing to its partner. The rate starts at 1,000
@@ -67,20 +66,8 @@ final class Pairs {
         }
 
         Ledger ledger = new Ledger(audiences, USERS, 2_000_000);
-        LongAdder otherErrors = new LongAdder();
-        Receipts receipts = Receipts.ON ? new Receipts() : null;
-        report.line(Receipts.describe());
-        try (Clients clients = new Clients(target)) {
-            t0 = System.nanoTime();
-            int failed = clients.open(users, RaisingRate.sinkFor(ledger, otherErrors, receipts), 64);
-            report.line("%d sockets opened through nginx TLS in %.1f s (%d failed)", USERS, (System.nanoTime() - t0) / 1e9, failed);
-            List<RaisingRate.Sender> senders = new ArrayList<>();
-            for (int i = 0; i < USERS; i++) {
-                if (clients.sockets.get(i) != null) {
-                    senders.add(new RaisingRate.Sender(clients.sockets.get(i), i / 2, chats.get(i / 2)));
-                }
-            }
-            RaisingRate load = new RaisingRate(senders, ledger, Bench.stackProcesses(target));
+        try (LiveChats live = LiveChats.open(target, report, users, ledger, 2, chats)) {
+            RaisingRate load = live.load();
             // warm-up: the JIT compiles the hot paths, pools and caches fill (the first minute of a
             // fresh JVM costs several times the CPU per message of the steady state)
             load.step(RATES[0], Bench.WARMUP_SECONDS, 2, 1);
@@ -97,10 +84,8 @@ final class Pairs {
             report.cpuTable("W3 step", false);
             Bench.settle(ledger);
             report.line("");
-            report.line("W3 result: highest delivered rate with p99 <= 50 ms: %,.0f messages/s; sent %,d, refused %,d, "
-                            + "unacknowledged %,d, lost %,d, duplicated %,d, other error frames %,d (receipts' included); %s",
-                    climb.bestDeliveredPerSecond(), ledger.sent(), ledger.refused(), ledger.unacknowledged(), ledger.lost(),
-                    ledger.duplicates(), otherErrors.sum(), receipts == null ? "receipts off" : receipts.counts());
+            report.line("W3 result: highest delivered rate with p99 <= 50 ms: %,.0f messages/s; %s",
+                    climb.bestDeliveredPerSecond(), live.tally());
             profiles.report(report, "w3");
         }
     }

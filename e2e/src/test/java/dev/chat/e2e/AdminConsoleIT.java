@@ -37,11 +37,7 @@ class AdminConsoleIT {
         ChatPage ana = ChatPage.signUp(browsers.newPerson(), anaName, "Ana");
 
         Page page = browsers.newPerson();
-        page.navigate(Browsers.url());
-        page.getByLabel("Username", new Page.GetByLabelOptions().setExact(true)).fill(adminName);
-        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page.locator("body[data-ws-state=open]")).hasCount(1);
+        ChatPage.logIn(page, adminName, password);
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Admin console")).click();
 
         // overview: figures and the nodes alive

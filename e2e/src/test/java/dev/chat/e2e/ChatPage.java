@@ -4,11 +4,30 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 /** What a person does in the web UI, in their words: sign up, start a chat, send, open a chat. */
 final class ChatPage {
     private static final Page.GetByLabelOptions EXACT = new Page.GetByLabelOptions().setExact(true);
+    private static final String PASSWORD = "correct horse battery";
+
+    /** Records every status the bubble with this text shows, in order, in window.__statuses. */
+    private static final String WATCH_STATUSES = """
+            (text) => {
+              window.__statuses = [];
+              const note = () => document.querySelectorAll('[data-testid=message]').forEach((m) => {
+                if (m.textContent.includes(text)) {
+                  const s = m.dataset.status;
+                  if (window.__statuses[window.__statuses.length - 1] !== s) window.__statuses.push(s);
+                }
+              });
+              note();
+              new MutationObserver(note).observe(document.getElementById('messages'),
+                { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
+            }""";
 
     final Page page;
     final String username;
@@ -23,7 +42,7 @@ final class ChatPage {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create an account")).click();
         page.getByLabel("Username", EXACT).fill(username);
         page.locator("#auth").getByLabel("Display name", new Locator.GetByLabelOptions().setExact(true)).fill(displayName);
-        page.getByLabel("Password", EXACT).fill("correct horse battery");
+        page.getByLabel("Password", EXACT).fill(PASSWORD);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign up")).click();
         ChatPage chat = new ChatPage(page, username);
         chat.awaitConnected();
@@ -32,9 +51,14 @@ final class ChatPage {
 
     /** Logs in on this page (a device of someone who already has an account). */
     static ChatPage logIn(Page page, String username) {
+        return logIn(page, username, PASSWORD);
+    }
+
+    /** Logs in with this password (an account made outside the browser, such as ./chat admin create). */
+    static ChatPage logIn(Page page, String username, String password) {
         page.navigate(Browsers.url());
         page.getByLabel("Username", EXACT).fill(username);
-        page.getByLabel("Password", EXACT).fill("correct horse battery");
+        page.getByLabel("Password", EXACT).fill(password);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
         ChatPage chat = new ChatPage(page, username);
         chat.awaitConnected();
@@ -150,5 +174,31 @@ final class ChatPage {
 
     Locator conversation(String peerName) {
         return page.getByTestId("conversation-item").filter(new Locator.FilterOptions().setHasText(peerName));
+    }
+
+    /** From now on, records each status the bubble with this text shows (read them with {@link #statuses()}). */
+    void watchStatuses(String text) {
+        page.evaluate(WATCH_STATUSES, text);
+    }
+
+    /** The statuses recorded since {@link #watchStatuses}, in order, each once per change. */
+    @SuppressWarnings("unchecked")
+    List<String> statuses() {
+        return new ArrayList<>((List<String>) page.evaluate("() => window.__statuses"));
+    }
+
+    /** Creates a group from the sidebar; its creator lands in the group's #general. */
+    void createGroup(String name) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New group")).click();
+        page.locator("#group-create").getByLabel("Group name", new Locator.GetByLabelOptions().setExact(true)).fill(name);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create group")).click();
+        assertThat(page.locator("#peer-name")).hasText("#general");
+    }
+
+    /** Opens the settings panel of the group whose channel is open. */
+    Locator openGroupSettings() {
+        page.getByLabel("Chat options").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Group settings…")).click();
+        return page.locator("#group-panel");
     }
 }

@@ -31,21 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CursorReceiptsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Records every status the bubble with this text shows, in order. */
-    private static final String WATCH_STATUSES = """
-            (text) => {
-              window.__statuses = [];
-              const note = () => document.querySelectorAll('[data-testid=message]').forEach((m) => {
-                if (m.textContent.includes(text)) {
-                  const s = m.dataset.status;
-                  if (window.__statuses[window.__statuses.length - 1] !== s) window.__statuses.push(s);
-                }
-              });
-              note();
-              new MutationObserver(note).observe(document.getElementById('messages'),
-                { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
-            }""";
-
     @Test
     void aMessageMissedLiveIsFetchedAfterTheSocketIsLostAndReceiptsNeverPassTheHole(Browsers browsers) throws Exception {
         String bobName = Browsers.uniqueName("bob");
@@ -138,7 +123,7 @@ class CursorReceiptsIT {
         ana.awaitConnected();
         ana.open("#general");
         String channel = ana.conversationId();
-        ana.page.evaluate(WATCH_STATUSES, "Rope check at nine");
+        ana.watchStatuses("Rope check at nine");
         ana.send("Rope check at nine");
         // both other members' devices received it (neither has the channel open): delivered to all
         assertThat(ana.message("Rope check at nine")).hasAttribute("data-status", "delivered");
@@ -159,8 +144,7 @@ class CursorReceiptsIT {
         // Cat reads it too: now read, live
         cat.open("#general");
         assertThat(ana.message("Rope check at nine")).hasAttribute("data-status", "read");
-        @SuppressWarnings("unchecked")
-        List<String> statuses = new ArrayList<>((List<String>) ana.page.evaluate("() => window.__statuses"));
+        List<String> statuses = ana.statuses();
         assertEquals(List.of("sending", "sent", "delivered", "read"), statuses,
                 "the ticks tell each step, in order, and read only once all have read");
         Browsers.screenshot(ana.page, "channel-read-by-all-ana");

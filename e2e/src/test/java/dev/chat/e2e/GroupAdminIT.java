@@ -20,13 +20,8 @@ class GroupAdminIT {
         ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
         ChatPage ana = ChatPage.signUp(browsers.newPerson(), Browsers.uniqueName("ana"), "Ana");
         Page a = ana.page;
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New group")).click();
-        a.locator("#group-create").getByLabel("Group name", EXACT).fill("Book club");
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create group")).click();
-        assertThat(a.locator("#peer-name")).hasText("#general");
-        a.getByLabel("Chat options").click();
-        a.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Group settings…")).click();
-        Locator panel = a.locator("#group-panel");
+        ana.createGroup("Book club");
+        Locator panel = ana.openGroupSettings();
 
         // rename the group and describe it
         panel.getByLabel("Group name", EXACT).fill("Readers' circle");

@@ -21,14 +21,10 @@ class GroupsIT {
         Page a = ana.page;
 
         // Ana creates a group: she lands in #general
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New group")).click();
-        a.locator("#group-create").getByLabel("Group name", EXACT).fill("Climbers");
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create group")).click();
-        assertThat(a.locator("#peer-name")).hasText("#general");
+        ana.createGroup("Climbers");
 
         // she opens the group settings, makes a second channel and an invite link
-        a.getByLabel("Chat options").click();
-        a.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Group settings…")).click();
+        ana.openGroupSettings();
         a.locator("#group-panel").getByLabel("New channel name").fill("trips");
         a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create channel")).click();
         a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create invite link")).click();
@@ -62,8 +58,7 @@ class GroupsIT {
         Browsers.screenshot(bob.page, "group-channel-bob");
 
         // Ana removes Bob: the group's channels leave his inbox at once
-        a.getByLabel("Chat options").click();
-        a.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Group settings…")).click();
+        ana.openGroupSettings();
         a.getByLabel("Remove " + bobName).click();
         assertThat(a.getByTestId("member")).hasCount(1);
         assertThat(bob.conversation("#general")).hasCount(0);

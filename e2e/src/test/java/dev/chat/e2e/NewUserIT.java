@@ -34,13 +34,8 @@ class NewUserIT {
                 Page page = browsers.newPerson(size[0], size[1]);
                 page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
                 ChatPage ana = ChatPage.signUp(page, Browsers.uniqueName("ana"), "Ana with a rather long display name");
-                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New group")).click();
-                page.locator("#group-create").getByLabel("Group name", EXACT).fill("A book club with a long name for a phone");
-                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create group")).click();
-                assertThat(page.locator("#peer-name")).hasText("#general");
-                page.getByLabel("Chat options").click();
-                page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Group settings…")).click();
-                Locator panel = page.locator("#group-panel");
+                ana.createGroup("A book club with a long name for a phone");
+                Locator panel = ana.openGroupSettings();
                 String name = "group-settings-" + size[0] + "-" + scheme.name().toLowerCase();
 
                 // as it opens: Done is on screen without scrolling
@@ -236,12 +231,8 @@ class NewUserIT {
         ana.send("Hello Bob");
 
         // two channels of one group: their avatars differ
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New group")).click();
-        a.locator("#group-create").getByLabel("Group name", EXACT).fill("Climbers");
-        a.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create group")).click();
-        assertThat(a.locator("#peer-name")).hasText("#general");
-        a.getByLabel("Chat options").click();
-        a.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Group settings…")).click();
+        ana.createGroup("Climbers");
+        ana.openGroupSettings();
         a.locator("#group-panel").getByLabel("New channel name").fill("routes");
         a.locator("#group-panel").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create channel")).click();
         a.locator("#group-panel").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Done")).click();

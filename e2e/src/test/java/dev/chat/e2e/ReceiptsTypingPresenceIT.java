@@ -5,7 +5,6 @@ import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -18,20 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @ExtendWith(Browsers.class)
 class ReceiptsTypingPresenceIT {
-    /** Records every status a message bubble with this text shows, in order. */
-    private static final String WATCH_STATUSES = """
-            (text) => {
-              window.__statuses = [];
-              const note = () => document.querySelectorAll('[data-testid=message]').forEach((m) => {
-                if (m.textContent.includes(text)) {
-                  const s = m.dataset.status;
-                  if (window.__statuses[window.__statuses.length - 1] !== s) window.__statuses.push(s);
-                }
-              });
-              new MutationObserver(note).observe(document.getElementById('messages'),
-                { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
-            }""";
-
     @Test
     void ticksTypingPresenceAndAliasBetweenTwoBrowsers(Browsers browsers) {
         String anaName = Browsers.uniqueName("ana");
@@ -46,18 +31,13 @@ class ReceiptsTypingPresenceIT {
         // Bob goes away: presence turns to last seen, and Ana's message can only be "sent"
         bobPage.context().close();
         assertThat(ana.page.locator("#peer-status")).containsText("last seen");
-        ana.page.evaluate(WATCH_STATUSES, "Are you there?");
+        ana.watchStatuses("Are you there?");
         ana.send("Are you there?");
         assertThat(ana.message("Are you there?")).hasAttribute("data-status", "sent");
 
         // Bob comes back on a new device: syncing delivers it; opening the chat reads it
         Page bobAgain = browsers.newPerson();
-        bobAgain.navigate(Browsers.url());
-        bobAgain.getByLabel("Username", new Page.GetByLabelOptions().setExact(true)).fill(bobName);
-        bobAgain.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill("correct horse battery");
-        bobAgain.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(bobAgain.locator("body[data-ws-state=open]")).hasCount(1);
-        ChatPage bob2 = ChatPage.wrap(bobAgain, bobName);
+        ChatPage bob2 = ChatPage.logIn(bobAgain, bobName);
         assertThat(bob2.conversation("Ana").getByTestId("unread")).hasText("1");
         assertThat(ana.message("Are you there?")).hasAttribute("data-status", "delivered");
         assertThat(ana.page.locator("#peer-status")).hasText("online");
@@ -65,8 +45,7 @@ class ReceiptsTypingPresenceIT {
         assertThat(ana.message("Are you there?")).hasAttribute("data-status", "read");
         assertThat(bob2.conversation("Ana").getByTestId("unread")).hasCount(0);
 
-        @SuppressWarnings("unchecked")
-        List<String> statuses = new ArrayList<>((List<String>) ana.page.evaluate("() => window.__statuses"));
+        List<String> statuses = ana.statuses();
         assertEquals(List.of("sending", "sent", "delivered", "read"), statuses, "the ticks tell each step, in order");
 
         // typing: Bob types without sending; Ana sees it, and it goes away by itself

@@ -1,6 +1,5 @@
-package dev.chat.api.files;
+package dev.chat.api.attachments;
 
-import dev.chat.api.attachments.ContentSniffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

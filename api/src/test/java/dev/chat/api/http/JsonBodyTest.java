@@ -1,10 +1,7 @@
-package dev.chat.api;
+package dev.chat.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chat.api.http.ChatException;
-import dev.chat.api.http.JsonBody;
-import dev.chat.api.http.Problems;
 import dev.chat.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
 

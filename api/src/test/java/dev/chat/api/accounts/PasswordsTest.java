@@ -1,6 +1,5 @@
-package dev.chat.api;
+package dev.chat.api.accounts;
 
-import dev.chat.api.accounts.Passwords;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
