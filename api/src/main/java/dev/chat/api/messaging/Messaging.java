@@ -6,17 +6,16 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ApiMeters;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
-import dev.chat.api.http.JsonBody;
 import dev.chat.api.http.RateLimiter;
 import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
+import dev.chat.protocol.ClientFrame;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The one code path that accepts a message, whichever door it came through (REST, or a WebSocket
@@ -28,9 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class Messaging {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Messaging.class.getName());
-    /** Client ids are opaque to the server: UUIDs in practice, any short token is accepted. */
-    public static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
-    public static final int MAX_TEXT = 4000;
+    /** The longest message text, in code points (the protocol's rule, for edits too). */
+    public static final int MAX_TEXT = ClientFrame.MAX_TEXT;
 
     private final Db db;
     private final ConversationStore conversations;
@@ -76,13 +74,15 @@ public final class Messaging {
      * uploaded {@code attachment} of the sender's for this conversation, the seq it {@code replyTo}.
      */
     public record Draft(String text, UUID attachment, Long replyTo) {
-        /** Reads a send's fields from a REST body or a WebSocket frame, the same way for both. */
-        static Draft from(JsonBody body) {
-            UUID attachment = body.optionalUuid("attachment");
-            String text = attachment == null ? body.string("text", 1, MAX_TEXT)
-                    : body.optionalString("text", 0, MAX_TEXT).orElse("");
-            return new Draft(text, attachment, body.optionalLong("replyTo", 1, Long.MAX_VALUE));
+        /** What a send frame (or the REST body standing for one, read by the same codec) carries. */
+        static Draft of(ClientFrame.Send send) {
+            return new Draft(send.text(), send.attachment(), send.replyTo());
         }
+    }
+
+    /** Stores {@code send} as {@code sender}'s; the frame's rules were checked by its codec. */
+    public ConversationStore.Sent send(UUID sender, ClientFrame.Send send) {
+        return send(sender, send.conversation(), send.clientMsgId(), Draft.of(send));
     }
 
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, Draft draft) {

@@ -4,6 +4,7 @@ import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
+import dev.chat.protocol.Emoji;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
 
@@ -33,7 +34,7 @@ public final class Reactions {
 
     public Views.Reactions set(UUID user, UUID conversation, long seq, String emoji, boolean on) {
         if (!Emoji.isOne(emoji)) {
-            throw ChatException.validation("'emoji' must be exactly one emoji.");
+            throw ChatException.validation(Emoji.NOT_ONE); // REST's path segment; a frame's emoji was checked by its codec
         }
         return outbox.inTransaction(t -> {
             var tx = t.db();

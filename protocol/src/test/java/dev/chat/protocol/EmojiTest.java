@@ -1,6 +1,5 @@
-package dev.chat.api;
+package dev.chat.protocol;
 
-import dev.chat.api.messaging.Emoji;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
