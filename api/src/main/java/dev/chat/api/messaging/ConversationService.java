@@ -13,6 +13,7 @@ import dev.chat.protocol.ClientFrames;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.FrameType;
 import dev.chat.tokens.AccessClaims;
+import dev.chat.protocol.Message;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -126,7 +127,7 @@ public final class ConversationService implements HttpService {
         Views.MessagePage page = conversations.page(exec, id, mine.clearedSeq(), before, after, limit);
         // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync);
         // older pages, and a newest page already delivered, change nothing and cost no transaction
-        java.util.OptionalLong newest = page.messages().stream().mapToLong(Views.Message::seq).max();
+        java.util.OptionalLong newest = page.messages().stream().mapToLong(Message::seq).max();
         if (newest.isPresent() && newest.getAsLong() > mine.deliveredSeq()) {
             receipts.delivered(me.userId(), id, newest.getAsLong());
         }

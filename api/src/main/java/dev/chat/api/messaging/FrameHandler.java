@@ -5,7 +5,6 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.Problems;
-import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.protocol.ClientFrame;
@@ -14,6 +13,7 @@ import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
 import dev.chat.protocol.ServerFrame;
 import dev.chat.protocol.ServerFrames;
+import dev.chat.protocol.Message;
 
 import java.time.Instant;
 import java.util.List;
@@ -79,7 +79,7 @@ public final class FrameHandler {
     private String answer(UUID user, ClientFrame frame) {
         return switch (frame) {
             case ClientFrame.Send s -> {
-                Views.Message m = messaging.send(user, s).message();
+                Message m = messaging.send(user, s).message();
                 yield frames.encode(new ServerFrame.Ack(s.id(), m.seq(), m));
             }
             case ClientFrame.React r -> frames.encode(new ServerFrame.Ack(r.id(), null,

@@ -12,6 +12,7 @@ import dev.chat.fanout.Envelope;
 import dev.chat.protocol.ClientFrame;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
+import dev.chat.protocol.Message;
 
 import java.util.List;
 import java.util.Optional;
@@ -108,7 +109,7 @@ public final class Messaging {
                 if (!conversations.isMember(tx, conversation, sender)) {
                     throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
                 }
-                Optional<Views.Message> earlier = conversations.byClientId(tx, sender, clientMsgId);
+                Optional<Message> earlier = conversations.byClientId(tx, sender, clientMsgId);
                 if (earlier.isPresent()) {
                     return new ConversationStore.Sent(earlier.get(), false); // a retry: same answer, no checks again
                 }
@@ -178,13 +179,13 @@ public final class Messaging {
     }
 
     /** Edits one's own message; everyone in the conversation gets {@code message.updated}. */
-    public Views.Message edit(UUID user, UUID conversation, long seq, String text) {
+    public Message edit(UUID user, UUID conversation, long seq, String text) {
         return changeOwn(user, conversation, seq, EventType.MESSAGE_UPDATED,
                 tx -> store.edit(tx, conversation, seq, text, conversations.nextVersion(tx, conversation)));
     }
 
     /** Deletes one's own message, leaving a tombstone so seq keeps no gap; everyone gets {@code message.deleted}. */
-    public Views.Message delete(UUID user, UUID conversation, long seq) {
+    public Message delete(UUID user, UUID conversation, long seq) {
         return changeOwn(user, conversation, seq, EventType.MESSAGE_DELETED, tx -> tombstone(tx, conversations, conversation, seq));
     }
 
@@ -192,22 +193,22 @@ public final class Messaging {
      * Empties a message, keeping its seq (no gap): used by its sender and by moderators. Its
      * reactions and its attachment's bytes go with it; a reply quoting it then shows it deleted.
      */
-    public static Views.Message tombstone(io.helidon.dbclient.DbExecute tx, ConversationStore conversations, UUID conversation, long seq) {
+    public static Message tombstone(io.helidon.dbclient.DbExecute tx, ConversationStore conversations, UUID conversation, long seq) {
         conversations.lockForChange(tx, conversation);
         new MessageStore().empty(tx, conversation, seq, () -> conversations.nextVersion(tx, conversation))
                 .ifPresent(attachment -> AttachmentStore.discard(tx, attachment));
         return conversations.bySeq(tx, conversation, seq).orElseThrow();
     }
 
-    private Views.Message changeOwn(UUID user, UUID conversation, long seq, EventType type,
+    private Message changeOwn(UUID user, UUID conversation, long seq, EventType type,
                                     java.util.function.Consumer<io.helidon.dbclient.DbTransaction> change) {
-        Views.Message changed = outbox.inTransaction(t -> {
+        Message changed = outbox.inTransaction(t -> {
             var tx = t.db();
             if (!conversations.isMember(tx, conversation, user)) {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
             conversations.lockForChange(tx, conversation);
-            Views.Message current = conversations.bySeq(tx, conversation, seq)
+            Message current = conversations.bySeq(tx, conversation, seq)
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + seq + " here."));
             if (!current.senderId().equals(user)) {
                 throw new ChatException(ErrorCode.FORBIDDEN, "Only the sender can change a message.");
@@ -219,7 +220,7 @@ public final class Messaging {
                 throw new ChatException(ErrorCode.MESSAGE_DELETED, "A deleted message cannot be edited.");
             }
             change.accept(tx);
-            Views.Message m = conversations.bySeq(tx, conversation, seq).orElseThrow();
+            Message m = conversations.bySeq(tx, conversation, seq).orElseThrow();
             t.announce(Envelope.of(type, conversation, seq, java.time.Instant.now(), json.tree(m),
                     conversations.members(tx, conversation)));
             return m;

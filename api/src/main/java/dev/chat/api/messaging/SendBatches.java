@@ -4,11 +4,11 @@ import dev.chat.api.db.GroupCommit;
 import dev.chat.api.http.ApiMeters;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
-import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
 import dev.chat.telemetry.RequestId;
+import dev.chat.protocol.Message;
 import io.helidon.dbclient.DbExecute;
 
 import java.time.Instant;
@@ -250,7 +250,7 @@ final class SendBatches {
             if (q.text().indexOf('@') >= 0) {
                 Messaging.mention(store, tx, q.conversation(), q.sender(), seq, q.text());
             }
-            Views.Message message = new Views.Message(q.conversation(), seq, q.sender(), q.clientMsgId(), q.text(),
+            Message message = new Message(q.conversation(), seq, q.sender(), q.clientMsgId(), q.text(),
                     createdAt.get(q.conversation() + "/" + seq), null, false, 0, null, null, List.of());
             outcomes.put(q, new ConversationStore.Sent(message, true));
             // each event carries the request id of its own send, for the logs along its way
