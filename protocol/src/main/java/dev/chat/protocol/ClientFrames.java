@@ -3,6 +3,9 @@ package dev.chat.protocol;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,6 +36,22 @@ public final class ClientFrames {
     static final String UNKNOWN = "Unknown frame type.";
     static final String NO_ID = "'id' is required: the reply echoes it.";
     static final String BAD_CONVERSATION = "'conversation' must be a conversation id.";
+
+    /** JSON's own escapes, and U+FFFD as JSON's six-character escape of it. */
+    private static final CharacterEscapes REPLACEMENT_ESCAPED = new CharacterEscapes() {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+        private final SerializableString replacement = new SerializedString("\\ufffd");
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0xFFFD ? replacement : null;
+        }
+    };
 
     private final ObjectMapper mapper;
 
@@ -194,10 +213,15 @@ public final class ClientFrames {
                 .orElseThrow(() -> f.refuse("'state' must be \"start\" or \"stop\"."));
     }
 
-    /** The frame as a client sends it; a {@link ClientFrame.Refused} is an answer, never sent, and is refused. */
+    /**
+     * The frame as a client sends it; a {@link ClientFrame.Refused} is an answer, never sent, and is
+     * refused. A U+FFFD in a string goes escaped (as JSON's six-character escape): a node takes a raw one for bytes
+     * that were not UTF-8 and closes the socket (docs/PROTOCOL.md, close code 1007).
+     */
     public String encode(ClientFrame frame) {
         StringWriter out = new StringWriter(160);
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            g.setCharacterEscapes(REPLACEMENT_ESCAPED);
             g.writeStartObject();
             switch (frame) {
                 case ClientFrame.Ping p -> head(g, FrameType.PING, p.id(), null);

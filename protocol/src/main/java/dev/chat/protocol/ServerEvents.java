@@ -1,12 +1,21 @@
 package dev.chat.protocol;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -27,17 +36,23 @@ public final class ServerEvents {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /**
+     * A frame read once with a streaming parser: its top-level fields as a small tree, and its
+     * {@code data}: a new or edited message straight into its {@link Message} (no tree: load
+     * clients read thousands a second), any other as JSON.
+     */
+    private record Frame(ObjectNode top, JsonNode data, Message message) {
+    }
+
     /** The record of one text frame from the server. */
     public ToClient decode(String text) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("a server frame is JSON: " + e.getOriginalMessage(), e);
+        Frame f;
+        try (JsonParser p = mapper.createParser(text)) {
+            f = read(p);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a server frame is a JSON object: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("a server frame is a JSON object");
-        }
+        ObjectNode root = f.top();
         String type = root.path("type").asText("");
         try {
             return switch (type) {
@@ -50,11 +65,53 @@ public final class ServerEvents {
                         .orElseThrow(() -> new IllegalArgumentException("unknown error code " + root.get("code"))),
                         text(root, "detail"), root.hasNonNull("retryAfter") ? (int) number(root, "retryAfter") : null);
                 default -> event(EventType.fromWire(type)
-                        .orElseThrow(() -> new IllegalArgumentException("no frame or event has the type '" + type + "'")), root);
+                        .orElseThrow(() -> new IllegalArgumentException("no frame or event has the type '" + type + "'")), f);
             };
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new IllegalArgumentException("not a '" + type + "' frame as the server writes it: " + e.getMessage() + ": " + text, e);
         }
+    }
+
+    private Frame read(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("a server frame is a JSON object");
+        }
+        ObjectNode top = mapper.createObjectNode();
+        JsonNode data = null;
+        Message message = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (name.equals("data") && p.currentToken() == JsonToken.START_OBJECT && carriesMessage(top.path("type").asText(""))) {
+                message = mapper.readValue(p, Message.class);
+            } else if (name.equals("data")) {
+                data = mapper.readTree(p);
+            } else {
+                top.set(name, scalar(p));
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new IllegalArgumentException("nothing follows a server frame");
+        }
+        return new Frame(top, data == null ? MissingNode.getInstance() : data, message);
+    }
+
+    /** The value at the parser: a scalar made directly (a tree read per field costs a context each), else a tree. */
+    private JsonNode scalar(JsonParser p) throws IOException {
+        return switch (p.currentToken()) {
+            case VALUE_STRING -> TextNode.valueOf(p.getText());
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? mapper.getNodeFactory().numberNode(p.getBigIntegerValue()) : LongNode.valueOf(p.getLongValue());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> mapper.readTree(p);
+        };
+    }
+
+    /** Events whose data is a message and nothing else (a tombstone also says whether a moderator removed it). */
+    private static boolean carriesMessage(String type) {
+        return type.equals(EventType.MESSAGE_CREATED.wireName()) || type.equals(EventType.MESSAGE_UPDATED.wireName());
     }
 
     /** An ack's result as {@code type}: a {@link Message} for a send, {@link Message.Reactions} for a react. */
@@ -63,14 +120,15 @@ public final class ServerEvents {
     }
 
     @SuppressWarnings("deprecation") // the retired command.reply is named, to be refused
-    private ServerEvent event(EventType type, JsonNode root) {
+    private ServerEvent event(EventType type, Frame f) {
+        JsonNode root = f.top();
         UUID id = uuid(root, "id");
         Instant at = Instant.parse(text(root, "at"));
-        JsonNode d = root.path("data");
+        JsonNode d = f.data();
         return switch (type) {
-            case MESSAGE_CREATED -> new ServerEvent.MessageCreated(id, uuid(root, "conversation"), number(root, "seq"), at, message(d));
-            case MESSAGE_UPDATED -> new ServerEvent.MessageUpdated(id, uuid(root, "conversation"), number(root, "seq"), at, message(d));
-            case MESSAGE_DELETED -> new ServerEvent.MessageDeleted(id, uuid(root, "conversation"), number(root, "seq"), at, message(d),
+            case MESSAGE_CREATED -> new ServerEvent.MessageCreated(id, uuid(root, "conversation"), number(root, "seq"), at, message(f));
+            case MESSAGE_UPDATED -> new ServerEvent.MessageUpdated(id, uuid(root, "conversation"), number(root, "seq"), at, message(f));
+            case MESSAGE_DELETED -> new ServerEvent.MessageDeleted(id, uuid(root, "conversation"), number(root, "seq"), at, message(f),
                     d.path("moderated").asBoolean(false));
             case CONVERSATION_CREATED -> new ServerEvent.ConversationCreated(id, uuid(root, "conversation"), at, object(d));
             case CONVERSATION_UPDATED -> new ServerEvent.ConversationUpdated(id, uuid(root, "conversation"), at, object(d));
@@ -95,9 +153,13 @@ public final class ServerEvents {
         };
     }
 
-    private Message message(JsonNode data) {
+    /** The message a frame carries (read as it was parsed, or from its data when the type came after it). */
+    private Message message(Frame f) {
+        if (f.message() != null) {
+            return f.message();
+        }
         try {
-            return mapper.treeToValue(object(data), Message.class);
+            return mapper.treeToValue(object(f.data()), Message.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("a message: " + e.getOriginalMessage(), e);
         }

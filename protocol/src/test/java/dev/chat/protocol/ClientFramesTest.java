@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClientFramesTest {
     private static final UUID CHAT = UUID.fromString("5b1c9a0e-0000-4000-8000-000000000001");
@@ -63,6 +64,15 @@ class ClientFramesTest {
         assertEquals("{\"type\":\"ping\",\"id\":\"c-1\"}", frames.encode(new ClientFrame.Ping("c-1")));
         assertThrows(IllegalArgumentException.class,
                 () -> frames.encode(new ClientFrame.Refused("x", ErrorCode.UNKNOWN_FRAME, "no")), "a refusal is never sent");
+    }
+
+    @Test
+    void aReplacementCharacterTravelsEscaped() {
+        ClientFrame.Send send = new ClientFrame.Send("f-\uFFFD", CHAT, "abcdefgh", "meant: \uFFFD, and é 💥");
+        String text = frames.encode(send);
+        assertEquals(-1, text.indexOf('\uFFFD'), "a node takes a raw U+FFFD for bytes that were not UTF-8: " + text);
+        assertTrue(text.contains("\"text\":\"meant: \\ufffd, and é 💥\""), text);
+        assertEquals(send, frames.decode(text));
     }
 
     @Test
