@@ -1,5 +1,7 @@
 package dev.chat.bench;
 
+import dev.chat.protocol.ServerFrame;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -82,8 +84,12 @@ final class ChatSocket implements WebSocket.Listener {
             partial.setLength(0);
         }
         if (!welcomed.isDone()) {
-            if (Frames.isType(whole, "welcome")) {
-                welcomed.complete(this);
+            try {
+                if (Frames.SERVER.decode(whole.toString()) instanceof ServerFrame.Welcome) {
+                    welcomed.complete(this);
+                }
+            } catch (IllegalArgumentException e) {
+                welcomed.completeExceptionally(e);
             }
             return null;
         }

@@ -1,5 +1,7 @@
 package dev.chat.bench;
 
+import dev.chat.protocol.ClientFrame;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,7 +36,8 @@ final class EchoCeiling {
         Ledger ledger = new Ledger(audiences, SOCKETS, 4_000_000, true);
         LongAdder other = new LongAdder();
         ChatSocket.Sink sink = (socket, text, at) -> {
-            long[] marker = Frames.marker(text);
+            // the echo sends back what the client sent: a send frame, read as the node's api would
+            long[] marker = Frames.CLIENT.decode(text.toString()) instanceof ClientFrame.Send s ? Frames.marker(s.text()) : null;
             if (marker != null) {
                 ledger.acked(marker[0], true);
                 ledger.arrived(socket.index, marker[0], marker[1], at);

@@ -1,27 +1,24 @@
 package dev.chat.bench;
 
+import dev.chat.fanout.Mappers;
+import dev.chat.protocol.ClientFrames;
+import dev.chat.protocol.ServerEvents;
+
 /**
- * Just enough reading of server frames to keep the load clients cheap: the type, and the marker a
- * benchmark message carries in its text ({@code bench:<message number>:<send nanoTime>}). The
- * service writes JSON with {@code type} first, without spaces (Jackson's compact form).
+ * The protocol's codecs, shared by every load client (both are thread-safe): frames are written
+ * from their records ({@link ClientFrames}) and what the server writes is read into its records
+ * ({@link ServerEvents}), so the bench speaks the protocol's own types rather than strings. Beside
+ * them, the benchmark's own convention: the marker a benchmark message carries in its text
+ * ({@code bench:<message number>:<send nanoTime>}) and the frame ids of its sends ({@code m<number>}).
  */
 final class Frames {
     static final String MARKER = "bench:";
+    /** Writes client frames (the mapper recycles buffers across the clients' virtual threads). */
+    static final ClientFrames CLIENT = new ClientFrames(Mappers.create());
+    /** Reads the server's frames and events. */
+    static final ServerEvents SERVER = new ServerEvents();
 
     private Frames() {
-    }
-
-    static boolean isType(CharSequence frame, String type) {
-        String prefix = "{\"type\":\"" + type + "\"";
-        if (frame.length() < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (frame.charAt(i) != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The text of a benchmark message. */
@@ -29,75 +26,36 @@ final class Frames {
         return MARKER + message + ":" + sentNanos;
     }
 
-    /** {message number, send nanoTime} from a frame carrying a benchmark text, or null. */
-    static long[] marker(CharSequence frame) {
-        int at = indexOf(frame, MARKER, 0);
-        if (at < 0) {
+    /** {message number, send nanoTime} from a benchmark message's text, or null when it is not one. */
+    static long[] marker(String text) {
+        if (!text.startsWith(MARKER)) {
             return null;
         }
-        int i = at + MARKER.length();
-        long message = 0;
-        for (; i < frame.length() && Character.isDigit(frame.charAt(i)); i++) {
-            message = message * 10 + (frame.charAt(i) - '0');
-        }
-        if (i >= frame.length() || frame.charAt(i) != ':') {
+        int colon = text.indexOf(':', MARKER.length());
+        if (colon < 0) {
             return null;
         }
-        long sent = 0;
-        for (i++; i < frame.length() && Character.isDigit(frame.charAt(i)); i++) {
-            sent = sent * 10 + (frame.charAt(i) - '0');
+        try {
+            return new long[] {Long.parseLong(text, MARKER.length(), colon, 10), Long.parseLong(text, colon + 1, text.length(), 10)};
+        } catch (NumberFormatException e) {
+            return null;
         }
-        return new long[] {message, sent};
     }
 
-    /** The number in a frame id of the form {@code "id":"m<number>"}, or -1. */
-    static long frameId(CharSequence frame) {
-        int at = indexOf(frame, "\"id\":\"m", 0);
-        if (at < 0) {
+    /** The frame id of benchmark send {@code message}. */
+    static String frameId(long message) {
+        return "m" + message;
+    }
+
+    /** The message number of a frame id {@code m<number>} (a send's, echoed in its ack or error), or -1. */
+    static long message(String frameId) {
+        if (frameId.length() < 2 || frameId.charAt(0) != 'm') {
             return -1;
         }
-        long n = 0;
-        int i = at + 7;
-        boolean any = false;
-        for (; i < frame.length() && Character.isDigit(frame.charAt(i)); i++) {
-            n = n * 10 + (frame.charAt(i) - '0');
-            any = true;
-        }
-        return any ? n : -1;
-    }
-
-    /** The first string value of {@code "key":"…"} in a frame (the envelope's own fields come first), or null. */
-    static String stringField(CharSequence frame, String key) {
-        String prefix = "\"" + key + "\":\"";
-        int at = indexOf(frame, prefix, 0);
-        if (at < 0) {
-            return null;
-        }
-        int from = at + prefix.length();
-        int to = indexOf(frame, "\"", from);
-        return to < 0 ? null : frame.subSequence(from, to).toString();
-    }
-
-    /** The first non-negative number of {@code "key":N} in a frame, or -1. */
-    static long numberField(CharSequence frame, String key) {
-        int at = indexOf(frame, "\"" + key + "\":", 0);
-        if (at < 0) {
+        try {
+            return Long.parseLong(frameId, 1, frameId.length(), 10);
+        } catch (NumberFormatException e) {
             return -1;
         }
-        int i = at + key.length() + 3;
-        long n = 0;
-        boolean any = false;
-        for (; i < frame.length() && Character.isDigit(frame.charAt(i)); i++) {
-            n = n * 10 + (frame.charAt(i) - '0');
-            any = true;
-        }
-        return any ? n : -1;
-    }
-
-    static int indexOf(CharSequence s, String what, int from) {
-        if (s instanceof String str) {
-            return str.indexOf(what, from);
-        }
-        return s.toString().indexOf(what, from);
     }
 }

@@ -1,7 +1,9 @@
 package dev.chat.bench;
 
-import dev.chat.protocol.EventType;
-import dev.chat.protocol.FrameType;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ToClient;
 import org.HdrHistogram.Histogram;
 
 import java.util.List;
@@ -103,8 +105,8 @@ final class RaisingRate {
                             return;
                         }
                         long now = System.nanoTime();
-                        s.socket().send("{\"type\":\"" + FrameType.SEND.wireName() + "\",\"id\":\"m" + m + "\",\"conversation\":\"" + s.conversationId()
-                                + "\",\"clientMsgId\":\"bench-" + runTag + "-" + m + "\",\"text\":\"" + Frames.text(m, now) + "\"}");
+                        s.socket().send(Frames.CLIENT.encode(new ClientFrame.Send(Frames.frameId(m), s.conversationId(),
+                                "bench-" + runTag + "-" + m, Frames.text(m, now))));
                         sent.increment();
                         next += intervalNanos;
                     }
@@ -150,25 +152,55 @@ final class RaisingRate {
 
     /**
      * The sink that feeds the ledger from the recipients' sockets, and has them report receipts
-     * (when {@code receipts} is not null).
+     * (when {@code receipts} is not null). A frame the protocol does not have counts as an error.
      */
     static ChatSocket.Sink sinkFor(Ledger ledger, LongAdder otherErrors, Receipts receipts) {
         return (socket, text, at) -> {
-            if (Frames.isType(text, EventType.MESSAGE_CREATED.wireName())) {
-                long[] marker = Frames.marker(text);
-                if (marker != null && ledger.arrived(socket.index, marker[0], marker[1], at) && receipts != null) {
-                    receipts.arrived(socket, text);
+            ToClient frame;
+            try {
+                frame = Frames.SERVER.decode(text.toString());
+            } catch (IllegalArgumentException notTheProtocol) {
+                System.err.println("a frame the protocol does not have: " + notTheProtocol.getMessage());
+                otherErrors.increment();
+                return;
+            }
+            switch (frame) {
+                case ServerEvent e -> arrived(ledger, receipts, socket, e, at);
+                case ServerFrame.Ack a -> ledger.acked(Frames.message(a.id()), true);
+                case ServerFrame.Error e -> {
+                    long id = Frames.message(e.id());
+                    if (id >= 0) {
+                        ledger.acked(id, false);
+                    } else {
+                        otherErrors.increment();
+                    }
                 }
-            } else if (Frames.isType(text, "ack")) {
-                ledger.acked(Frames.frameId(text), true);
-            } else if (Frames.isType(text, "error")) {
-                long id = Frames.frameId(text);
-                if (id >= 0) {
-                    ledger.acked(id, false);
-                } else {
-                    otherErrors.increment();
+                case ServerFrame.Welcome w -> {
+                    // only the first frame of a socket
+                }
+                case ServerFrame.Pong p -> {
+                    // the load clients do not ping
                 }
             }
         };
+    }
+
+    /** A benchmark message arriving is measured; every other event is a recipient's ordinary traffic. */
+    private static void arrived(Ledger ledger, Receipts receipts, ChatSocket socket, ServerEvent event, long at) {
+        switch (event) {
+            case ServerEvent.MessageCreated m -> {
+                long[] marker = Frames.marker(m.message().text());
+                if (marker != null && ledger.arrived(socket.index, marker[0], marker[1], at) && receipts != null) {
+                    receipts.arrived(socket, m.conversation(), m.seq());
+                }
+            }
+            case ServerEvent.MessageUpdated _, ServerEvent.MessageDeleted _, ServerEvent.ConversationCreated _,
+                 ServerEvent.ConversationUpdated _, ServerEvent.ContactUpdated _, ServerEvent.UserUpdated _,
+                 ServerEvent.GroupUpdated _, ServerEvent.GroupDeleted _, ServerEvent.GroupMemberAdded _,
+                 ServerEvent.GroupMemberRemoved _, ServerEvent.ReactionUpdated _, ServerEvent.ReceiptUpdated _,
+                 ServerEvent.ReceiptsAdvanced _, ServerEvent.Typing _, ServerEvent.Presence _, ServerEvent.Announcement _ -> {
+                // not what the benchmark measures
+            }
+        }
     }
 }

@@ -1,9 +1,10 @@
 package dev.chat.bench;
 
-import dev.chat.protocol.FrameType;
+import dev.chat.protocol.ClientFrame;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * most once every {@value #DEFAULT_DELAY_MS} ms per socket and conversation it then reports the
  * highest seq seen, with the frame the browser sends:
  * <pre>
- * {"type":"read","conversation":"…","seq":42,"id":"r42"}       the conversation is on screen
+ * {"type":"read","id":"r42","conversation":"…","seq":42}       the conversation is on screen
  * {"type":"delivered","id":"d42","conversation":"…","seq":42}  it is not
  * </pre>
  * A {@code read} moves both cursors, so the browser never sends both for one message. By default
@@ -43,12 +44,12 @@ final class Receipts {
 
     /** One socket's position in one conversation. Guarded by itself. */
     private static final class Cursor {
-        private final String conversation;
+        private final UUID conversation;
         private long seen;
         private long reported;
         private boolean scheduled;
 
-        Cursor(String conversation) {
+        Cursor(UUID conversation) {
             this.conversation = conversation;
         }
     }
@@ -57,7 +58,7 @@ final class Receipts {
             r -> Thread.ofPlatform().daemon().name("receipts").unstarted(r));
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
     /** Per socket index, its cursors by conversation id. */
-    private final Map<Integer, Map<String, Cursor>> cursors = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<UUID, Cursor>> cursors = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder read = new LongAdder();
 
@@ -84,13 +85,8 @@ final class Receipts {
         };
     }
 
-    /** A recipient's socket got someone else's message.created frame. */
-    void arrived(ChatSocket socket, CharSequence frame) {
-        String conversation = Frames.stringField(frame, "conversation");
-        long seq = Frames.numberField(frame, "seq");
-        if (conversation == null || seq < 0) {
-            return;
-        }
+    /** A recipient's socket got someone else's message, at {@code seq} of {@code conversation}. */
+    void arrived(ChatSocket socket, UUID conversation, long seq) {
         Cursor c = cursors.computeIfAbsent(socket.index, i -> new ConcurrentHashMap<>(2))
                 .computeIfAbsent(conversation, Cursor::new);
         boolean schedule;
@@ -116,10 +112,10 @@ final class Receipts {
         }
         try {
             if (onScreen(socket)) {
-                socket.send("{\"type\":\"" + FrameType.READ.wireName() + "\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + ",\"id\":\"r" + seq + "\"}");
+                socket.send(Frames.CLIENT.encode(new ClientFrame.Read("r" + seq, c.conversation, seq)));
                 read.increment();
             } else {
-                socket.send("{\"type\":\"" + FrameType.DELIVERED.wireName() + "\",\"id\":\"d" + seq + "\",\"conversation\":\"" + c.conversation + "\",\"seq\":" + seq + "}");
+                socket.send(Frames.CLIENT.encode(new ClientFrame.Delivered("d" + seq, c.conversation, seq)));
                 delivered.increment();
             }
         } catch (RuntimeException closed) {

@@ -3,6 +3,8 @@ package dev.chat.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.api.db.Db;
 import dev.chat.fanout.Topology;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
@@ -80,8 +82,8 @@ class AdminIT {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient.Socket onA = ana.connect(stack.wsUrlA());
         TestClient.Socket onB = ana.connect(stack.wsUrlB());
-        onA.next("welcome", WAIT);
-        onB.next("welcome", WAIT);
+        onA.next(ServerFrame.Welcome.class, WAIT);
+        onB.next(ServerFrame.Welcome.class, WAIT);
 
         long start = System.nanoTime();
         TestClient.Response disabled = root.post("/api/admin/users/" + ana.id + "/disable", "{\"reason\":\"spam\"}");
@@ -127,7 +129,7 @@ class AdminIT {
         for (String revocation : List.of("logout", "disable")) {
             TestClient old = login(stack);
             TestClient.Socket oldSocket = old.connect(stack.wsUrlB());
-            oldSocket.next("welcome", WAIT);
+            oldSocket.next(ServerFrame.Welcome.class, WAIT);
             startOfASecond();
             long revokedAtSecond = System.currentTimeMillis() / 1000;
             if (revocation.equals("logout")) {
@@ -146,8 +148,8 @@ class AdminIT {
             assertEquals(200, ana.via(stack.apiUrlB()).get("/api/me").status(), revocation + ": on the other instance too");
             TestClient.Socket onA = ana.connect(stack.wsUrlA());
             TestClient.Socket onB = ana.connect(stack.wsUrlB());
-            onA.next("welcome", WAIT);
-            onB.next("welcome", WAIT);
+            onA.next(ServerFrame.Welcome.class, WAIT);
+            onB.next(ServerFrame.Welcome.class, WAIT);
             assertEquals(4401, oldSocket.closeCode.get(2, TimeUnit.SECONDS), revocation + ": the older session's socket is closed");
             Thread.sleep(300);
             assertFalse(onA.closeCode.isDone(), revocation + ": the new session's socket on node A stays open");
@@ -185,7 +187,7 @@ class AdminIT {
         TestClient root = admin(stack, "root");
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient.Socket socket = ana.connect(stack.wsUrlB());
-        socket.next("welcome", WAIT);
+        socket.next(ServerFrame.Welcome.class, WAIT);
         assertEquals(204, root.post("/api/admin/users/" + ana.id + "/logout", "{\"reason\":\"lost phone\"}").status());
         assertEquals(4401, socket.closeCode.get(1, TimeUnit.SECONDS));
         TestClient.Response rest = ana.get("/api/me");
@@ -206,11 +208,11 @@ class AdminIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        anaWs.next("welcome", WAIT);
-        bobWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         assertEquals(201, ana.post("/api/conversations/" + chat + "/messages",
                 "{\"clientMsgId\":\"rude-000001\",\"text\":\"something rude\"}").status());
-        bobWs.next("message.created", WAIT);
+        bobWs.next(ServerEvent.MessageCreated.class, WAIT);
 
         String path = "/api/admin/conversations/" + chat + "/messages/1";
         assertEquals(400, TestClient.request(stack.apiUrl(), "DELETE", path, root.token, null).status(), "a reason is required");
@@ -218,10 +220,10 @@ class AdminIT {
         assertEquals(200, deleted.status(), deleted.raw());
         assertTrue(deleted.body().path("deleted").asBoolean());
         for (TestClient.Socket ws : List.of(anaWs, bobWs)) {
-            JsonNode event = ws.next("message.deleted", WAIT);
-            assertEquals(1, event.path("seq").asLong());
-            assertTrue(event.at("/data/moderated").asBoolean());
-            assertEquals("", event.at("/data/text").asText());
+            ServerEvent.MessageDeleted event = ws.next(ServerEvent.MessageDeleted.class, WAIT);
+            assertEquals(1, event.seq());
+            assertTrue(event.moderated());
+            assertEquals("", event.tombstone().text());
         }
         assertEquals(404, TestClient.request(stack.apiUrl(), "DELETE",
                 "/api/admin/conversations/" + chat + "/messages/99?reason=x", root.token, null).status());
@@ -237,15 +239,15 @@ class AdminIT {
             sockets.add(c.connect(stack.wsUrlB()));
         }
         for (TestClient.Socket s : sockets) {
-            s.next("welcome", WAIT);
+            s.next(ServerFrame.Welcome.class, WAIT);
         }
         assertEquals(400, root.post("/api/admin/announcements", "{\"text\":\"\"}").status());
         TestClient.Response sent = root.post("/api/admin/announcements", "{\"text\":\"Maintenance at 22:00 UTC\"}");
         assertEquals(202, sent.status(), sent.raw());
         for (TestClient.Socket s : sockets) {
-            JsonNode a = s.next("announcement", WAIT);
-            assertEquals("Maintenance at 22:00 UTC", a.at("/data/text").asText());
-            assertEquals("root", a.at("/data/by").asText());
+            ServerEvent.Announcement a = s.next(ServerEvent.Announcement.class, WAIT);
+            assertEquals("Maintenance at 22:00 UTC", a.text());
+            assertEquals("root", a.by());
         }
     }
 
@@ -302,7 +304,7 @@ class AdminIT {
         assertEquals("spam", filtered.at("/entries/0/reason").asText());
 
         TestClient.Socket socket = ana.connect(stack.wsUrlA());
-        socket.next("welcome", WAIT);
+        socket.next(ServerFrame.Welcome.class, WAIT);
         JsonNode stats = waitFor(() -> root.get("/api/admin/stats").body(),
                 s -> s.at("/sockets/" + stack.nodeAId()).asLong() >= 1, "node A reports ana's socket");
         assertEquals(4, stats.at("/users/total").asLong());

@@ -1,6 +1,7 @@
 package dev.chat.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,7 +39,7 @@ class ApiKillIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        bobWs.next("welcome", Duration.ofSeconds(5));
+        bobWs.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
         ServerProcess doomed = ServerProcess.api(stack, "api-kill");
         AtomicInteger cut = new AtomicInteger();
         AtomicInteger answeredAgain = new AtomicInteger();
@@ -91,14 +92,14 @@ class ApiKillIT {
         int conflicts = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (held.size() < MESSAGES && System.nanoTime() < deadline) {
-            JsonNode m = bobWs.poll("message.created", Duration.ofSeconds(2));
+            ServerEvent.MessageCreated m = bobWs.poll(ServerEvent.MessageCreated.class, Duration.ofSeconds(2));
             if (m == null) {
                 continue;
             }
-            String before = held.putIfAbsent(m.at("/data/seq").asLong(), m.at("/data/clientMsgId").asText());
+            String before = held.putIfAbsent(m.seq(), m.message().clientMsgId());
             if (before != null) {
                 duplicates++;
-                if (!before.equals(m.at("/data/clientMsgId").asText())) {
+                if (!before.equals(m.message().clientMsgId())) {
                     conflicts++;
                 }
             }

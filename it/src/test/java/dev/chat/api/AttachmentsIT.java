@@ -3,6 +3,11 @@ package dev.chat.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.Message;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,6 +37,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,8 +63,8 @@ class AttachmentsIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Inbox anaWs = new TestClient.Inbox(ana.connect(stack.wsUrlA()));
         TestClient.Inbox bobWs = new TestClient.Inbox(bob.connect(stack.wsUrlB()));
-        anaWs.take("welcome", WAIT);
-        bobWs.take("welcome", WAIT);
+        anaWs.take(ServerFrame.Welcome.class, WAIT);
+        bobWs.take(ServerFrame.Welcome.class, WAIT);
 
         byte[] data = pdf(1_300_000, 1);
         String name = "Relatório 2026.pdf";
@@ -112,19 +118,18 @@ class AttachmentsIT {
 
         // sent with a caption from ws-1; bob on ws-2 gets it with the attachment
         anaWs.send(sendFrame("f-1", chat, "with-file-0001", "the report", id, null));
-        JsonNode ack = anaWs.reply("f-1", WAIT);
-        assertEquals("ack", ack.get("type").asText(), ack.toString());
-        assertEquals(1, ack.get("seq").asLong());
-        assertEquals(id, ack.at("/result/attachment/id").asText());
-        JsonNode event = bobWs.take("message.created", WAIT);
-        assertEquals(1, event.get("seq").asLong());
-        JsonNode m = event.get("data");
-        assertEquals("the report", m.get("text").asText());
-        assertEquals(ana.id.toString(), m.get("senderId").asText());
-        assertAttachment(m.get("attachment"), id, name, data.length, "application/pdf", "file");
-        assertFalse(m.at("/attachment/thumbnail").asBoolean());
-        assertTrue(m.get("replyTo").isNull());
-        assertEquals(0, m.get("reactions").size());
+        ServerFrame.Ack ack = assertInstanceOf(ServerFrame.Ack.class, anaWs.reply("f-1", WAIT));
+        assertEquals(1, ack.seq());
+        assertEquals(id, TestClient.message(ack).attachment().id().toString());
+        ServerEvent.MessageCreated event = bobWs.take(ServerEvent.MessageCreated.class, WAIT);
+        assertEquals(1, event.seq());
+        Message m = event.message();
+        assertEquals("the report", m.text());
+        assertEquals(ana.id, m.senderId());
+        assertAttachment(m.attachment(), id, name, data.length, "application/pdf", "file");
+        assertFalse(m.attachment().thumbnail());
+        assertNull(m.replyTo());
+        assertEquals(List.of(), m.reactions());
         JsonNode page = bob.get("/api/conversations/" + chat + "/messages").body().get("messages");
         assertEquals(1, page.size());
         assertAttachment(page.get(0).get("attachment"), id, name, data.length, "application/pdf", "file");
@@ -176,11 +181,10 @@ class AttachmentsIT {
         // someone else's attachment id in a send, by REST and by socket: nothing stored
         assertProblem(sendWith(bob, chat, "bob-steals-0001", "look", id, null), 404, "attachment_not_found");
         TestClient.Inbox bobWs = new TestClient.Inbox(bob.connect(stack.wsUrlB()));
-        bobWs.take("welcome", WAIT);
+        bobWs.take(ServerFrame.Welcome.class, WAIT);
         bobWs.send(sendFrame("b-1", chat, "bob-steals-0002", "look", id, null));
-        JsonNode denied = bobWs.reply("b-1", WAIT);
-        assertEquals("error", denied.get("type").asText(), denied.toString());
-        assertEquals("attachment_not_found", denied.get("code").asText());
+        ServerFrame.Error denied = assertInstanceOf(ServerFrame.Error.class, bobWs.reply("b-1", WAIT));
+        assertEquals(ErrorCode.ATTACHMENT_NOT_FOUND, denied.code());
         // an unknown id, and ana's own id in another conversation
         assertProblem(sendWith(ana, chat, "unknown-att-0001", "x", UUID.randomUUID().toString(), null), 404, "attachment_not_found");
         assertProblem(sendWith(ana, withEve, "wrong-chat-0001", "x", id, null), 404, "attachment_not_found");
@@ -309,7 +313,7 @@ class AttachmentsIT {
         TestClient eve = TestClient.signUp(stack.apiUrl(), "eve");
         UUID chat = ana.openDirect("bob");
         TestClient.Inbox bobWs = new TestClient.Inbox(bob.connect(stack.wsUrlB()));
-        bobWs.take("welcome", WAIT);
+        bobWs.take(ServerFrame.Welcome.class, WAIT);
 
         byte[] original = withGpsExif(jpeg(1200, 800, Color.RED, Color.BLUE));
         // the test's own input is what it claims: a decodable 1200x800 JPEG carrying GPS EXIF
@@ -348,15 +352,14 @@ class AttachmentsIT {
         // sent: bob, on the other node, sees an image with its size, and fetches its thumbnail
         TestClient.Response sent = sendWith(ana, chat, "image-msg-0001", "view from the top", id, null);
         assertEquals(201, sent.status(), sent.raw());
-        JsonNode event = bobWs.take("message.created", WAIT);
-        JsonNode att = event.at("/data/attachment");
-        assertEquals(id, att.get("id").asText());
-        assertEquals("image", att.get("kind").asText());
-        assertEquals("image/jpeg", att.get("contentType").asText());
-        assertEquals(1200, att.get("width").asInt());
-        assertEquals(800, att.get("height").asInt());
-        assertTrue(att.get("thumbnail").asBoolean());
-        assertEquals("holiday.jpg", att.get("name").asText());
+        Message.Attachment att = bobWs.take(ServerEvent.MessageCreated.class, WAIT).message().attachment();
+        assertEquals(id, att.id().toString());
+        assertEquals("image", att.kind());
+        assertEquals("image/jpeg", att.contentType());
+        assertEquals(1200, att.width());
+        assertEquals(800, att.height());
+        assertTrue(att.thumbnail());
+        assertEquals("holiday.jpg", att.name());
 
         TestClient.Bytes thumb = bob.download("/api/attachments/" + id + "/thumbnail");
         assertEquals(200, thumb.status());
@@ -605,8 +608,8 @@ class AttachmentsIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Inbox anaWs = new TestClient.Inbox(ana.connect(stack.wsUrlA()));
         TestClient.Inbox bobWs = new TestClient.Inbox(bob.connect(stack.wsUrlB()));
-        anaWs.take("welcome", WAIT);
-        bobWs.take("welcome", WAIT);
+        anaWs.take(ServerFrame.Welcome.class, WAIT);
+        bobWs.take(ServerFrame.Welcome.class, WAIT);
 
         int[] waveform = IntStream.range(0, 64).map(i -> i == 0 ? 0 : i == 63 ? 255 : (i * 37) % 256).toArray();
         byte[] webm = webm(9000);
@@ -620,18 +623,22 @@ class AttachmentsIT {
         assertArrayEquals(waveform, ints(done.get("waveform")));
 
         anaWs.send(sendFrame("v-1", chat, "voice-msg-0001", null, id, null));
-        JsonNode ack = anaWs.reply("v-1", WAIT);
-        assertEquals("ack", ack.get("type").asText(), ack.toString());
-        assertTrue(ack.at("/result/text").isTextual() && ack.at("/result/text").asText().isEmpty(), ack.toString());
-        JsonNode event = bobWs.take("message.created", WAIT);
-        for (JsonNode att : List.of(ack.at("/result/attachment"), event.at("/data/attachment"),
-                bob.get("/api/conversations/" + chat + "/messages").body().at("/messages/0/attachment"))) {
-            assertEquals(id, att.get("id").asText());
-            assertEquals("voice", att.get("kind").asText());
-            assertEquals(4200, att.get("durationMs").asInt());
-            assertArrayEquals(waveform, ints(att.get("waveform")));
-            assertEquals(webm.length, att.get("size").asLong());
+        ServerFrame.Ack ack = assertInstanceOf(ServerFrame.Ack.class, anaWs.reply("v-1", WAIT));
+        assertEquals("", TestClient.message(ack).text(), "a voice message needs no caption");
+        ServerEvent.MessageCreated event = bobWs.take(ServerEvent.MessageCreated.class, WAIT);
+        for (Message.Attachment att : List.of(TestClient.message(ack).attachment(), event.message().attachment())) {
+            assertEquals(id, att.id().toString());
+            assertEquals("voice", att.kind());
+            assertEquals(4200, att.durationMs());
+            assertArrayEquals(waveform, att.waveform().stream().mapToInt(Integer::intValue).toArray());
+            assertEquals(webm.length, att.size());
         }
+        JsonNode stored = bob.get("/api/conversations/" + chat + "/messages").body().at("/messages/0/attachment");
+        assertEquals(id, stored.get("id").asText());
+        assertEquals("voice", stored.get("kind").asText());
+        assertEquals(4200, stored.get("durationMs").asInt());
+        assertArrayEquals(waveform, ints(stored.get("waveform")));
+        assertEquals(webm.length, stored.get("size").asLong());
         TestClient.Bytes audio = bob.download("/api/attachments/" + id + "/content");
         assertEquals(sha256(webm), sha256(audio.body()));
         assertTrue(audio.header("Content-Disposition").startsWith("inline"), audio.header("Content-Disposition"));
@@ -737,9 +744,8 @@ class AttachmentsIT {
     }
 
     /** The same send as a WebSocket frame. */
-    static String sendFrame(String frameId, UUID chat, String clientMsgId, String text, String attachment, Long replyTo) {
-        return sendFields(clientMsgId, text, attachment, replyTo).put("type", "send").put("id", frameId)
-                .put("conversation", chat.toString()).toString();
+    static ClientFrame.Send sendFrame(String frameId, UUID chat, String clientMsgId, String text, String attachment, Long replyTo) {
+        return new ClientFrame.Send(frameId, chat, clientMsgId, text, attachment == null ? null : UUID.fromString(attachment), replyTo);
     }
 
     private static ObjectNode sendFields(String clientMsgId, String text, String attachment, Long replyTo) {
@@ -787,6 +793,15 @@ class AttachmentsIT {
             out[i] = array.get(i).asInt();
         }
         return out;
+    }
+
+    private static void assertAttachment(Message.Attachment att, String id, String name, long size, String contentType, String kind) {
+        assertNotNull(att);
+        assertEquals(id, att.id().toString(), att.toString());
+        assertEquals(name, att.name());
+        assertEquals(size, att.size());
+        assertEquals(contentType, att.contentType());
+        assertEquals(kind, att.kind());
     }
 
     private static void assertAttachment(JsonNode att, String id, String name, long size, String contentType, String kind) {

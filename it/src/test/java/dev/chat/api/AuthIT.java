@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -107,15 +108,15 @@ class AuthIT {
         JsonNode otherDevice = bearerLogin(stack);
         TestClient other = client(stack, otherDevice);
         TestClient.Socket otherSocket = other.connect(stack.wsUrlA());
-        otherSocket.next("welcome", WAIT);
+        otherSocket.next(ServerFrame.Welcome.class, WAIT);
         for (String form : List.of("header", "body", "both")) {
             JsonNode session = bearerLogin(stack);
             String refreshToken = session.path("refreshToken").asText();
             TestClient ana = client(stack, session);
             TestClient.Socket onA = ana.connect(stack.wsUrlA());
             TestClient.Socket onB = ana.connect(stack.wsUrlB());
-            onA.next("welcome", WAIT);
-            onB.next("welcome", WAIT);
+            onA.next(ServerFrame.Welcome.class, WAIT);
+            onB.next(ServerFrame.Welcome.class, WAIT);
             assertEquals(200, ana.via(stack.apiUrlB()).get("/api/me").status(), "instance B has the account's standing cached");
 
             TestClient.Response out = TestClient.request(stack.apiUrl(), "POST", "/api/auth/logout",

@@ -1,6 +1,10 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.TypingState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -257,20 +261,18 @@ class AuthorizationMatrixIT {
         UUID chat = bob.openDirect("cyd");
         bob.send(chat, "frames-0001", "private");
         TestClient.Socket ws = eve.connect(stack.wsUrlA());
-        ws.next("welcome", Duration.ofSeconds(5));
-        Map<String, String> frames = new LinkedHashMap<>();
-        frames.put("send", "\"clientMsgId\":\"frames-eve-1\",\"text\":\"let me in\"");
-        frames.put("read", "\"seq\":1");
-        frames.put("delivered", "\"seq\":1");
-        frames.put("typing", "\"state\":\"start\"");
-        frames.put("react", "\"seq\":1,\"emoji\":\"👍\",\"on\":true");
-        int i = 0;
-        for (Map.Entry<String, String> f : frames.entrySet()) {
-            String id = "m" + (++i);
-            ws.send("{\"type\":\"" + f.getKey() + "\",\"id\":\"" + id + "\",\"conversation\":\"" + chat + "\"," + f.getValue() + "}");
-            JsonNode error = ws.next("error", Duration.ofSeconds(5));
-            assertEquals(id, error.path("id").asText(), f.getKey());
-            assertEquals("conversation_not_found", error.path("code").asText(), f.getKey() + ": " + error);
+        ws.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
+        List<ClientFrame> frames = List.of(
+                new ClientFrame.Send("m1", chat, "frames-eve-1", "let me in"),
+                new ClientFrame.Read("m2", chat, 1),
+                new ClientFrame.Delivered("m3", chat, 1),
+                new ClientFrame.Typing("m4", chat, TypingState.START),
+                new ClientFrame.React("m5", chat, 1, "👍", true));
+        for (ClientFrame f : frames) {
+            ws.send(f);
+            ServerFrame.Error error = ws.next(ServerFrame.Error.class, Duration.ofSeconds(5));
+            assertEquals(f.id(), error.id(), f.toString());
+            assertEquals(ErrorCode.CONVERSATION_NOT_FOUND, error.code(), f + ": " + error);
         }
         assertEquals(1, bob.get("/api/conversations/" + chat + "/messages").body().path("messages").size(), "nothing got in");
     }

@@ -1,6 +1,7 @@
 package dev.chat.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -78,9 +79,9 @@ class BrokerRestartIT {
 
             // the socket path works again: a send frame from bob is acknowledged
             TestClient.Socket ws = bob.connect(stack.wsUrlA());
-            ws.next("welcome", Duration.ofSeconds(20));
-            ws.send("{\"type\":\"send\",\"id\":\"after\",\"conversation\":\"" + chat + "\",\"clientMsgId\":\"broker-after-1\",\"text\":\"back\"}");
-            JsonNode ack = ws.next("ack", Duration.ofSeconds(20));
+            ws.next(ServerFrame.Welcome.class, Duration.ofSeconds(20));
+            ws.send(new ClientFrame.Send("after", chat, "broker-after-1", "back"));
+            ServerFrame.Ack ack = ws.next(ServerFrame.Ack.class, Duration.ofSeconds(20));
 
             List<Long> missing = new ArrayList<>(accepted);
             missing.removeAll(bobDevice.held);
@@ -88,12 +89,12 @@ class BrokerRestartIT {
                             + "bob's device complete (or given up) %.1f s after the restart began (%d reconnects, %d duplicate live frames); "
                             + "missing: %s; a socket command afterwards: seq %d%n",
                     restartSeconds, accepted.size(), refused.get(), caughtUp, bobDevice.reconnects.get(),
-                    bobDevice.liveDuplicates.get(), missing, ack.path("seq").asLong());
+                    bobDevice.liveDuplicates.get(), missing, ack.seq());
             System.out.println("bob's device, restart at " + (restartStarted - deviceBorn) / 1_000_000 + " ms: " + bobDevice.trail);
             assertEquals(List.of(), missing, () -> "every accepted message reached bob; the device: " + bobDevice.trail
                     + "; the restart began at " + (restartStarted - deviceBorn) / 1_000_000 + " ms");
             assertEquals(0, bobDevice.heldTwice(), () -> "a message bob's device holds twice: " + bobDevice.trail);
-            assertTrue(ack.path("seq").asLong() > 0);
+            assertTrue(ack.seq() > 0);
             for (String url : List.of(stack.apiUrl(), "http://127.0.0.1:" + stack.nodeA().port(), "http://127.0.0.1:" + stack.nodeB().port())) {
                 HttpResponse<String> ready = TestClient.HTTP.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,8 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -9,6 +11,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Per-member chat management, edit/delete of own messages, contacts with aliases, search, profile. */
@@ -42,13 +45,14 @@ class ChatManagementIT {
         UUID withCyd = ana.openDirect("cyd");
         ana.send(withCyd, UUID.randomUUID().toString(), "newer activity");
         TestClient.Socket anaOtherDevice = ana.connect(stack.wsUrlB());
-        anaOtherDevice.next("welcome", WAIT);
+        anaOtherDevice.next(ServerFrame.Welcome.class, WAIT);
 
         JsonNode pinned = patch(ana, "/api/conversations/" + withBob, "{\"pinned\":true,\"muted\":true}").body();
         assertTrue(pinned.get("pinned").asBoolean());
         assertTrue(pinned.get("muted").asBoolean());
-        JsonNode event = anaOtherDevice.next("conversation.updated", WAIT);
-        assertTrue(event.at("/data/pinned").asBoolean());
+        ServerEvent.ConversationUpdated event = anaOtherDevice.next(ServerEvent.ConversationUpdated.class, WAIT);
+        assertEquals(withBob, event.conversation());
+        assertTrue(event.data().get("pinned").asBoolean());
         assertEquals(withBob.toString(), ana.get("/api/conversations").body().at("/conversations/0/id").asText(),
                 "pinned first, although the other chat is more recent");
         JsonNode bobSide = inboxEntry(bob, withBob);
@@ -99,14 +103,14 @@ class ChatManagementIT {
         bob.send(chat, UUID.randomUUID().toString(), "one");
         ana.send(chat, UUID.randomUUID().toString(), "two");
         TestClient.Socket anaOtherDevice = ana.connect(stack.wsUrlB());
-        anaOtherDevice.next("welcome", WAIT);
+        anaOtherDevice.next(ServerFrame.Welcome.class, WAIT);
 
         // any member may hide any message, for themselves
         TestClient.Response hidden = ana.post("/api/conversations/" + chat + "/messages/1/hide", null);
         assertEquals(200, hidden.status());
         assertEquals("[1]", hidden.body().get("hiddenSeqs").toString());
-        JsonNode event = anaOtherDevice.next("conversation.updated", WAIT);
-        assertEquals("[1]", event.at("/data/hiddenSeqs").toString(), "my other devices learn of it");
+        ServerEvent.ConversationUpdated event = anaOtherDevice.next(ServerEvent.ConversationUpdated.class, WAIT);
+        assertEquals("[1]", event.data().get("hiddenSeqs").toString(), "my other devices learn of it");
         assertEquals("[1]", inboxEntry(ana, chat).get("hiddenSeqs").toString());
         assertEquals("[1]", ana.post("/api/conversations/" + chat + "/messages/1/hide", null).body().get("hiddenSeqs").toString(),
                 "hiding again changes nothing");
@@ -138,22 +142,25 @@ class ChatManagementIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        bobWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         ana.send(chat, UUID.randomUUID().toString(), "helo");
         ana.send(chat, UUID.randomUUID().toString(), "oops");
 
         JsonNode edited = patch(ana, "/api/conversations/" + chat + "/messages/1", "{\"text\":\"hello\"}").body();
         assertEquals("hello", edited.get("text").asText());
         assertTrue(edited.hasNonNull("editedAt"));
-        JsonNode updated = bobWs.next("message.updated", WAIT);
-        assertEquals(1, updated.get("seq").asLong());
-        assertEquals("hello", updated.at("/data/text").asText());
+        ServerEvent.MessageUpdated updated = bobWs.next(ServerEvent.MessageUpdated.class, WAIT);
+        assertEquals(1, updated.seq());
+        assertEquals("hello", updated.message().text());
+        assertNotNull(updated.message().editedAt());
 
         JsonNode tomb = delete(ana, "/api/conversations/" + chat + "/messages/2").body();
         assertTrue(tomb.get("deleted").asBoolean());
         assertEquals("", tomb.get("text").asText());
-        JsonNode deleted = bobWs.next("message.deleted", WAIT);
-        assertEquals(2, deleted.get("seq").asLong());
+        ServerEvent.MessageDeleted deleted = bobWs.next(ServerEvent.MessageDeleted.class, WAIT);
+        assertEquals(2, deleted.seq());
+        assertTrue(deleted.tombstone().deleted());
+        assertFalse(deleted.moderated(), "deleted by its sender");
         JsonNode history = bob.get("/api/conversations/" + chat + "/messages").body().get("messages");
         assertEquals(2, history.size(), "the tombstone keeps its seq");
         assertTrue(history.get(1).get("deleted").asBoolean());
@@ -173,12 +180,12 @@ class ChatManagementIT {
         TestClient.signUp(stack.apiUrl(), "bobby");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
-        anaWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
 
         TestClient.Response added = TestClient.request(stack.apiUrl(), "PUT", "/api/contacts/" + bob.id, ana.token, "{\"alias\":\"Bobby Tables\"}");
         assertEquals(200, added.status());
         assertEquals("Bobby Tables", added.body().get("alias").asText());
-        assertEquals("Bobby Tables", anaWs.next("contact.updated", WAIT).at("/data/alias").asText());
+        assertEquals("Bobby Tables", anaWs.next(ServerEvent.ContactUpdated.class, WAIT).data().get("alias").asText());
         assertEquals("Bobby Tables", inboxEntry(ana, chat).at("/peer/alias").asText());
         assertTrue(inboxEntry(bob, chat).at("/peer/alias").isNull(), "aliases are private");
         assertEquals(1, ana.get("/api/contacts").body().get("people").size());

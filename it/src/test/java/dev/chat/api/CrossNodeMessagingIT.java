@@ -1,6 +1,10 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,43 +33,45 @@ class CrossNodeMessagingIT {
         TestClient bo = TestClient.signUp(stack.apiUrl(), "bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket boWs = bo.connect(stack.wsUrlB());
-        JsonNode anaWelcome = anaWs.next("welcome", WAIT);
-        JsonNode boWelcome = boWs.next("welcome", WAIT);
-        assertEquals(stack.nodeAId(), anaWelcome.get("node").asText());
-        assertEquals(stack.nodeBId(), boWelcome.get("node").asText());
-        assertNotEquals(anaWelcome.get("node").asText(), boWelcome.get("node").asText());
-        assertEquals(bo.id.toString(), boWelcome.at("/user/id").asText());
+        ServerFrame.Welcome anaWelcome = anaWs.next(ServerFrame.Welcome.class, WAIT);
+        ServerFrame.Welcome boWelcome = boWs.next(ServerFrame.Welcome.class, WAIT);
+        assertEquals(stack.nodeAId(), anaWelcome.node());
+        assertEquals(stack.nodeBId(), boWelcome.node());
+        assertNotEquals(anaWelcome.node(), boWelcome.node());
+        assertEquals(bo.id, boWelcome.userId());
 
         UUID chat = ana.openDirect("bob");
-        JsonNode created = boWs.next("conversation.created", WAIT);
-        assertEquals(chat.toString(), created.get("conversation").asText());
-        assertEquals("ana", created.at("/data/peer/username").asText());
+        ServerEvent.ConversationCreated created = boWs.next(ServerEvent.ConversationCreated.class, WAIT);
+        assertEquals(chat, created.conversation());
+        assertEquals("ana", created.data().at("/peer/username").asText());
 
         String clientId = UUID.randomUUID().toString();
         TestClient.Response first = ana.send(chat, clientId, "hello across nodes");
         assertEquals(201, first.status());
         assertEquals(1, first.body().get("seq").asLong());
 
-        JsonNode event = boWs.next("message.created", WAIT);
-        assertEquals(chat.toString(), event.get("conversation").asText());
-        assertEquals(1, event.get("seq").asLong());
-        assertEquals("hello across nodes", event.at("/data/text").asText());
-        assertEquals(ana.id.toString(), event.at("/data/senderId").asText());
-        assertEquals(clientId, event.at("/data/clientMsgId").asText());
-        assertTrue(event.has("id") && event.get("v").asInt() == 1);
-        assertTrue(!event.has("to"), "recipient lists never reach clients");
+        ServerEvent.MessageCreated event = boWs.next(ServerEvent.MessageCreated.class, WAIT);
+        assertEquals(chat, event.conversation());
+        assertEquals(1, event.seq());
+        assertEquals("hello across nodes", event.message().text());
+        assertEquals(ana.id, event.message().senderId());
+        assertEquals(clientId, event.message().clientMsgId());
+        // the wire form itself: versioned, and no recipient list reaches a client
+        JsonNode raw = TestClient.MAPPER.readTree(boWs.texts.stream().filter(t -> t.contains(event.id().toString())).findFirst().orElseThrow());
+        assertEquals(1, raw.get("v").asInt(), raw.toString());
+        assertFalse(raw.has("to"), "recipient lists never reach clients");
         // the sender's own sessions get it too (every device, every tab)
-        assertEquals(1, anaWs.next("message.created", WAIT).get("seq").asLong());
+        assertEquals(1, anaWs.next(ServerEvent.MessageCreated.class, WAIT).seq());
 
         TestClient.Response again = ana.send(chat, clientId, "hello across nodes");
         assertEquals(200, again.status());
         assertEquals(1, again.body().get("seq").asLong());
-        assertNull(boWs.poll("message.created", Duration.ofSeconds(1)), "a resend must not deliver a second copy");
+        assertNull(boWs.poll(ServerEvent.MessageCreated.class, Duration.ofSeconds(1)), "a resend must not deliver a second copy");
         assertEquals(1, countMessages(stack, chat));
 
         TestClient.Response reply = bo.send(chat, UUID.randomUUID().toString(), "hi ana");
         assertEquals(2, reply.body().get("seq").asLong());
-        assertEquals(2, anaWs.next("message.created", WAIT).get("seq").asLong());
+        assertEquals(2, anaWs.next(ServerEvent.MessageCreated.class, WAIT).seq());
 
         JsonNode history = bo.get("/api/conversations/" + chat + "/messages").body();
         assertEquals(2, history.get("messages").size());
@@ -82,20 +88,20 @@ class CrossNodeMessagingIT {
         TestClient.Socket boOnA = bo.connect(stack.wsUrlA());
         TestClient.Socket boOnB = bo.connect(stack.wsUrlB());
         TestClient.Socket boOnB2 = bo.connect(stack.wsUrlB());
-        boOnA.next("welcome", WAIT);
-        boOnB.next("welcome", WAIT);
-        boOnB2.next("welcome", WAIT);
+        boOnA.next(ServerFrame.Welcome.class, WAIT);
+        boOnB.next(ServerFrame.Welcome.class, WAIT);
+        boOnB2.next(ServerFrame.Welcome.class, WAIT);
         UUID chat = ana.openDirect("bob");
         ana.send(chat, UUID.randomUUID().toString(), "to every tab");
         for (TestClient.Socket s : new TestClient.Socket[]{boOnA, boOnB, boOnB2}) {
-            assertEquals("to every tab", s.next("message.created", WAIT).at("/data/text").asText());
+            assertEquals("to every tab", s.next(ServerEvent.MessageCreated.class, WAIT).message().text());
         }
         // one tab leaves: the others on the same node keep receiving (the binding stays)
         boOnB.close();
         assertEquals(1000, boOnB.closeCode.get(5, TimeUnit.SECONDS));
         ana.send(chat, UUID.randomUUID().toString(), "still here?");
-        assertEquals("still here?", boOnB2.next("message.created", WAIT).at("/data/text").asText());
-        assertEquals("still here?", boOnA.next("message.created", WAIT).at("/data/text").asText());
+        assertEquals("still here?", boOnB2.next(ServerEvent.MessageCreated.class, WAIT).message().text());
+        assertEquals("still here?", boOnA.next(ServerEvent.MessageCreated.class, WAIT).message().text());
     }
 
     @Test
@@ -118,15 +124,15 @@ class CrossNodeMessagingIT {
     void badFramesGetErrorFramesEchoingTheirIdAndTheSocketStaysUsable(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient.Socket ws = ana.connect(stack.wsUrlA());
-        ws.next("welcome", WAIT);
+        ws.next(ServerFrame.Welcome.class, WAIT);
         ws.send("{not json");
-        assertEquals("malformed_json", ws.next("error", WAIT).get("code").asText());
+        assertEquals(ErrorCode.MALFORMED_JSON, ws.next(ServerFrame.Error.class, WAIT).code());
         ws.send("{\"type\":\"explode\",\"id\":\"c-7\"}");
-        JsonNode unknown = ws.next("error", WAIT);
-        assertEquals("unknown_frame", unknown.get("code").asText());
-        assertEquals("c-7", unknown.get("id").asText());
-        ws.send("{\"type\":\"ping\",\"id\":\"c-8\"}");
-        assertEquals("c-8", ws.next("pong", WAIT).get("id").asText());
+        ServerFrame.Error unknown = ws.next(ServerFrame.Error.class, WAIT);
+        assertEquals(ErrorCode.UNKNOWN_FRAME, unknown.code());
+        assertEquals("c-7", unknown.id());
+        ws.send(new ClientFrame.Ping("c-8"));
+        assertEquals("c-8", ws.next(ServerFrame.Pong.class, WAIT).id());
         ws.ws.sendText("x".repeat(70 * 1024), true);
         int code = ws.closeCode.get(5, TimeUnit.SECONDS);
         assertEquals(1009, code, "a frame over the limit closes with 1009");
@@ -138,7 +144,7 @@ class CrossNodeMessagingIT {
         TestClient bo = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket boWs = bo.connect(stack.wsUrlB());
-        boWs.next("welcome", WAIT);
+        boWs.next(ServerFrame.Welcome.class, WAIT);
         // Events committed but never published (as if api died between commit and publish): one
         // row as events are stored now (the client frame, routing data beside it), and one in the
         // older broker form that rows written before that change hold.
@@ -169,8 +175,8 @@ class CrossNodeMessagingIT {
         }
         java.util.Map<Long, String> seen = new java.util.TreeMap<>();
         for (int i = 0; i < 2; i++) {
-            JsonNode event = boWs.next("message.created", Duration.ofSeconds(10));
-            seen.put(event.get("seq").asLong(), event.at("/data/text").asText());
+            ServerEvent.MessageCreated event = boWs.next(ServerEvent.MessageCreated.class, Duration.ofSeconds(10));
+            seen.put(event.seq(), event.message().text());
         }
         assertEquals(java.util.Map.of(41L, "from the outbox", 42L, "encoded once"), seen);
         // The relay commits its delete after the broker's confirm, so Bob may see the event a

@@ -1,12 +1,12 @@
 package dev.chat.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import dev.chat.tokens.AccessTokens;
 import dev.chat.tokens.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
@@ -167,20 +167,17 @@ class FanOutBenchmark {
                 long now = System.nanoTime();
                 String text = partial.toString();
                 partial.setLength(0);
-                try {
-                    JsonNode f = TestClient.MAPPER.readTree(text);
-                    switch (f.path("type").asText()) {
-                        case "welcome" -> welcomed.countDown();
-                        case "message.created" -> {
-                            Arrival a = arrivals.computeIfAbsent(f.get("seq").asLong(),
-                                    s -> new Arrival(new AtomicInteger(), new AtomicLong()));
-                            a.lastNanos().accumulateAndGet(now, Math::max);
-                            a.count().incrementAndGet();
-                        }
-                        default -> { }
+                switch (TestClient.EVENTS.decode(text)) {
+                    case ServerFrame.Welcome w -> welcomed.countDown();
+                    case ServerEvent.MessageCreated m -> {
+                        Arrival a = arrivals.computeIfAbsent(m.seq(), s -> new Arrival(new AtomicInteger(), new AtomicLong()));
+                        a.lastNanos().accumulateAndGet(now, Math::max);
+                        a.count().incrementAndGet();
                     }
-                } catch (IOException ignored) {
-                    // not a frame we count
+                    case ServerEvent e -> {
+                        // membership and presence of the others: not what this measures
+                    }
+                    case ServerFrame f -> throw new AssertionError("no frame of ours is answered here: " + f);
                 }
             }
             ws.request(1);

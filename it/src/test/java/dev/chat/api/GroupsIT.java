@@ -1,6 +1,11 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.TypingState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,7 +39,7 @@ class GroupsIT {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        bobWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
 
         JsonNode group = ana.post("/api/groups", "{\"name\":\"Climbers\",\"description\":\"Weekend crew\"}").body();
         assertEquals("owner", group.get("myRole").asText());
@@ -42,8 +47,10 @@ class GroupsIT {
         String g = group.get("id").asText();
 
         assertEquals(201, ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}").status());
-        JsonNode added = bobWs.next("group.member.added", WAIT);
-        assertEquals(bob.id.toString(), added.at("/data/user").asText());
+        ServerEvent.GroupMemberAdded added = bobWs.next(ServerEvent.GroupMemberAdded.class, WAIT);
+        assertEquals(bob.id, added.user());
+        assertEquals(g, added.group().toString());
+        assertEquals("member", added.role());
         JsonNode general = channelEntry(bob, "general");
         assertTrue(general != null, "a new member sees the group's channels at once");
         assertEquals("Climbers", general.at("/group/name").asText());
@@ -64,24 +71,24 @@ class GroupsIT {
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
         TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
-        anaWs.next("welcome", WAIT);
-        bobWs.next("welcome", WAIT);
-        cydWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
+        cydWs.next(ServerFrame.Welcome.class, WAIT);
 
         assertEquals(201, ana.send(general, UUID.randomUUID().toString(), "hello team").status());
-        assertEquals(1, bobWs.next("message.created", WAIT).get("seq").asLong());
-        assertEquals(1, cydWs.next("message.created", WAIT).get("seq").asLong());
+        assertEquals(1, bobWs.next(ServerEvent.MessageCreated.class, WAIT).seq());
+        assertEquals(1, cydWs.next(ServerEvent.MessageCreated.class, WAIT).seq());
 
         // delivered to all only once every other member's device has it; read by all likewise
         bob.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
         assertEquals(0, channelEntry(ana, "general").get("peerReadSeq").asLong(), "cyd has not read yet");
-        JsonNode own = bobWs.next("receipt.updated", WAIT);
-        assertEquals(bob.id.toString(), own.at("/data/user").asText(), "the reader's own sessions learn its cursors");
-        assertEquals(1, own.at("/data/readSeq").asLong());
+        ServerEvent.ReceiptUpdated own = bobWs.next(ServerEvent.ReceiptUpdated.class, WAIT);
+        assertEquals(bob.id, own.user(), "the reader's own sessions learn its cursors");
+        assertEquals(1, own.readSeq());
         // one reader of a channel is news to nobody else: no event to the other members
-        assertNull(anaWs.poll("receipt.updated", Duration.ofMillis(500)), "the sender is not told of one reader");
-        assertNull(cydWs.poll("receipt.updated", Duration.ofMillis(100)), "nor is another member");
-        assertNull(anaWs.poll("receipts.advanced", Duration.ofMillis(100)), "the minimum has not moved");
+        assertNull(anaWs.poll(ServerEvent.ReceiptUpdated.class, Duration.ofMillis(500)), "the sender is not told of one reader");
+        assertNull(cydWs.poll(ServerEvent.ReceiptUpdated.class, Duration.ofMillis(100)), "nor is another member");
+        assertNull(anaWs.poll(ServerEvent.ReceiptsAdvanced.class, Duration.ofMillis(100)), "the minimum has not moved");
 
         cyd.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
         JsonNode seen = channelEntry(ana, "general");
@@ -89,12 +96,12 @@ class GroupsIT {
         assertEquals(1, seen.get("peerDeliveredSeq").asLong(), "delivered to all");
         // the last reader moves the minimum: every member is told, once
         for (TestClient.Socket ws : java.util.List.of(anaWs, bobWs, cydWs)) {
-            JsonNode advanced = ws.next("receipts.advanced", WAIT);
-            assertEquals(general.toString(), advanced.at("/data/conversation").asText());
-            assertEquals(1, advanced.at("/data/readSeq").asLong(), "read by all");
-            assertEquals(1, advanced.at("/data/deliveredSeq").asLong(), "delivered to all");
+            ServerEvent.ReceiptsAdvanced advanced = ws.next(ServerEvent.ReceiptsAdvanced.class, WAIT);
+            assertEquals(general, advanced.conversation());
+            assertEquals(1, advanced.readSeq(), "read by all");
+            assertEquals(1, advanced.deliveredSeq(), "delivered to all");
         }
-        assertNull(anaWs.poll("receipt.updated", Duration.ofMillis(300)), "the sender got the minimum, not cyd's cursors");
+        assertNull(anaWs.poll(ServerEvent.ReceiptUpdated.class, Duration.ofMillis(300)), "the sender got the minimum, not cyd's cursors");
     }
 
     /** In a channel a delivered cursor shows only in the minimum: no event to anyone until that moves. */
@@ -109,22 +116,22 @@ class GroupsIT {
         UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
         TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
-        bobWs.next("welcome", WAIT);
-        cydWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
+        cydWs.next(ServerFrame.Welcome.class, WAIT);
         assertEquals(201, ana.send(general, UUID.randomUUID().toString(), "hi").status());
-        bobWs.next("message.created", WAIT);
-        cydWs.next("message.created", WAIT);
+        bobWs.next(ServerEvent.MessageCreated.class, WAIT);
+        cydWs.next(ServerEvent.MessageCreated.class, WAIT);
 
-        bobWs.send("{\"type\":\"delivered\",\"id\":\"d1\",\"conversation\":\"" + general + "\",\"seq\":1}");
-        assertNull(bobWs.poll("receipt.updated", Duration.ofMillis(500)), "my delivered cursor changes nothing I see");
-        assertNull(cydWs.poll("receipts.advanced", Duration.ofMillis(100)), "cyd's device has not got it yet");
+        bobWs.send(new ClientFrame.Delivered("d1", general, 1));
+        assertNull(bobWs.poll(ServerEvent.ReceiptUpdated.class, Duration.ofMillis(500)), "my delivered cursor changes nothing I see");
+        assertNull(cydWs.poll(ServerEvent.ReceiptsAdvanced.class, Duration.ofMillis(100)), "cyd's device has not got it yet");
         assertEquals(1, bob.get("/api/conversations").body().at("/conversations/0/deliveredSeq").asLong(), "yet it is kept");
 
-        cydWs.send("{\"type\":\"delivered\",\"id\":\"d2\",\"conversation\":\"" + general + "\",\"seq\":1}");
+        cydWs.send(new ClientFrame.Delivered("d2", general, 1));
         for (TestClient.Socket ws : java.util.List.of(bobWs, cydWs)) {
-            JsonNode advanced = ws.next("receipts.advanced", WAIT);
-            assertEquals(1, advanced.at("/data/deliveredSeq").asLong(), "delivered to all");
-            assertEquals(0, advanced.at("/data/readSeq").asLong(), "read by nobody but the sender");
+            ServerEvent.ReceiptsAdvanced advanced = ws.next(ServerEvent.ReceiptsAdvanced.class, WAIT);
+            assertEquals(1, advanced.deliveredSeq(), "delivered to all");
+            assertEquals(0, advanced.readSeq(), "read by nobody but the sender");
         }
     }
 
@@ -139,14 +146,14 @@ class GroupsIT {
         ana.post("/api/groups/" + g + "/members", "{\"username\":\"cyd\"}");
         UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
-        bobWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         assertEquals(201, bob.send(general, UUID.randomUUID().toString(), "first").status());
         ana.post("/api/conversations/" + general + "/read", "{\"seq\":1}");
-        assertNull(bobWs.poll("receipts.advanced", Duration.ofMillis(300)), "cyd has not read it");
+        assertNull(bobWs.poll(ServerEvent.ReceiptsAdvanced.class, Duration.ofMillis(300)), "cyd has not read it");
         // cyd never reads it, but answers: her send means she has read everything up to it
         assertEquals(201, cyd.send(general, UUID.randomUUID().toString(), "second").status());
-        JsonNode advanced = bobWs.next("receipts.advanced", WAIT);
-        assertEquals(1, advanced.at("/data/readSeq").asLong(), "bob's message is read by all");
+        ServerEvent.ReceiptsAdvanced advanced = bobWs.next(ServerEvent.ReceiptsAdvanced.class, WAIT);
+        assertEquals(1, advanced.readSeq(), "bob's message is read by all");
         assertEquals(1, channelEntry(bob, "general").get("peerReadSeq").asLong());
     }
 
@@ -165,7 +172,7 @@ class GroupsIT {
 
         // she comes online: subscribe, then sync — the group, its channel and the message are there
         TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
-        cydWs.next("welcome", WAIT);
+        cydWs.next(ServerFrame.Welcome.class, WAIT);
         assertEquals("Night shift", cyd.get("/api/groups").body().at("/groups/0/name").asText());
         JsonNode entry = channelEntry(cyd, "general");
         assertEquals(1, entry.get("unreadCount").asLong());
@@ -175,16 +182,16 @@ class GroupsIT {
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
         TestClient.Socket eveWs = eve.connect(stack.wsUrlA());
-        anaWs.next("welcome", WAIT);
-        bobWs.next("welcome", WAIT);
-        eveWs.next("welcome", WAIT);
-        anaWs.send("{\"type\":\"typing\",\"id\":\"t1\",\"conversation\":\"" + general + "\",\"state\":\"start\"}");
-        assertEquals(ana.id.toString(), bobWs.next("typing", WAIT).at("/data/user").asText());
-        assertEquals(ana.id.toString(), cydWs.next("typing", WAIT).at("/data/user").asText());
-        assertNull(anaWs.poll("typing", Duration.ofMillis(300)));
-        assertNull(eveWs.poll("typing", Duration.ofMillis(300)));
-        eveWs.send("{\"type\":\"typing\",\"id\":\"t2\",\"conversation\":\"" + general + "\",\"state\":\"start\"}");
-        assertEquals("conversation_not_found", eveWs.next("error", WAIT).get("code").asText());
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
+        eveWs.next(ServerFrame.Welcome.class, WAIT);
+        anaWs.send(new ClientFrame.Typing("t1", general, TypingState.START));
+        assertEquals(ana.id, bobWs.next(ServerEvent.Typing.class, WAIT).user());
+        assertEquals(ana.id, cydWs.next(ServerEvent.Typing.class, WAIT).user());
+        assertNull(anaWs.poll(ServerEvent.Typing.class, Duration.ofMillis(300)));
+        assertNull(eveWs.poll(ServerEvent.Typing.class, Duration.ofMillis(300)));
+        eveWs.send(new ClientFrame.Typing("t2", general, TypingState.START));
+        assertEquals(ErrorCode.CONVERSATION_NOT_FOUND, eveWs.next(ServerFrame.Error.class, WAIT).code());
     }
 
     @Test
@@ -232,14 +239,14 @@ class GroupsIT {
         ana.post("/api/groups/" + g + "/members", "{\"username\":\"bob\"}");
         UUID general = UUID.fromString(channelEntry(ana, "general").get("id").asText());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        bobWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         ana.send(general, UUID.randomUUID().toString(), "before");
-        assertEquals("before", bobWs.next("message.created", WAIT).at("/data/text").asText());
+        assertEquals("before", bobWs.next(ServerEvent.MessageCreated.class, WAIT).message().text());
 
         assertEquals(204, call(ana, "DELETE", "/api/groups/" + g + "/members/" + bob.id, null).status());
-        assertEquals(bob.id.toString(), bobWs.next("group.member.removed", WAIT).at("/data/user").asText());
+        assertEquals(bob.id, bobWs.next(ServerEvent.GroupMemberRemoved.class, WAIT).user());
         ana.send(general, UUID.randomUUID().toString(), "after");
-        assertNull(bobWs.poll("message.created", Duration.ofMillis(800)), "a removed member receives nothing more");
+        assertNull(bobWs.poll(ServerEvent.MessageCreated.class, Duration.ofMillis(800)), "a removed member receives nothing more");
         assertEquals(404, bob.get("/api/conversations/" + general + "/messages").status());
         assertEquals(404, bob.send(general, UUID.randomUUID().toString(), "let me back").status());
         assertNull(channelEntry(bob, "general"));
@@ -274,9 +281,9 @@ class GroupsIT {
         assertEquals("channel_archived", bob.send(UUID.fromString(channel), UUID.randomUUID().toString(), "hi").body().get("code").asText());
 
         TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
-        bobWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         assertEquals(204, call(ana, "DELETE", "/api/groups/" + g, null).status());
-        assertEquals(g, bobWs.next("group.deleted", WAIT).at("/data/id").asText());
+        assertEquals(g, bobWs.next(ServerEvent.GroupDeleted.class, WAIT).group().toString());
         assertEquals(0, bob.get("/api/groups").body().get("groups").size());
         assertNull(channelEntry(bob, "general"), "the group leaves the inbox");
     }

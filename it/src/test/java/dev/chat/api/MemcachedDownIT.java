@@ -1,6 +1,9 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,13 +33,12 @@ class MemcachedDownIT {
             TestClient bob = TestClient.signUp(url, "bob");
             UUID chat = ana.openDirect("bob");
             TestClient.Socket bobWs = bob.connect("ws://127.0.0.1:" + node.port() + "/ws");
-            bobWs.next("welcome", Duration.ofSeconds(5));
+            bobWs.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
 
             assertEquals(201, ana.send(chat, UUID.randomUUID().toString(), "still works").status());
-            JsonNode event = bobWs.next("message.created", Duration.ofSeconds(5));
-            assertEquals("still works", event.at("/data/text").asText());
-            bobWs.send("{\"type\":\"send\",\"id\":\"f1\",\"conversation\":\"" + chat + "\",\"clientMsgId\":\"no-mc-0001\",\"text\":\"and back\"}");
-            assertEquals(2, bobWs.next("ack", Duration.ofSeconds(5)).get("seq").asLong());
+            assertEquals("still works", bobWs.next(ServerEvent.MessageCreated.class, Duration.ofSeconds(5)).message().text());
+            bobWs.send(new ClientFrame.Send("f1", chat, "no-mc-0001", "and back"));
+            assertEquals(2, bobWs.next(ServerFrame.Ack.class, Duration.ofSeconds(5)).seq());
 
             JsonNode presence = ana.get("/api/presence?users=" + bob.id).body().at("/presence/0");
             assertEquals("unknown", presence.get("state").asText());
@@ -59,7 +61,7 @@ class MemcachedDownIT {
                 TestClient bob = TestClient.signUp(url, "bob");
                 UUID chat = ana.openDirect("bob");
                 TestClient.Socket bobWs = bob.connect("ws://127.0.0.1:" + node.port() + "/ws");
-                bobWs.next("welcome", Duration.ofSeconds(5));
+                bobWs.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
                 awaitPresence(ana, bob.id, "online", Duration.ofSeconds(10));
 
                 relay.cut();
@@ -67,7 +69,7 @@ class MemcachedDownIT {
                 awaitPresence(ana, bob.id, "unknown", Duration.ofSeconds(10));
                 long unknownMs = (System.nanoTime() - cutAt) / 1_000_000;
                 assertEquals(201, ana.send(chat, "mc-away-0001", "chat goes on").status());
-                assertEquals("chat goes on", bobWs.next("message.created", Duration.ofSeconds(5)).at("/data/text").asText());
+                assertEquals("chat goes on", bobWs.next(ServerEvent.MessageCreated.class, Duration.ofSeconds(5)).message().text());
 
                 relay.restore();
                 long backAt = System.nanoTime();

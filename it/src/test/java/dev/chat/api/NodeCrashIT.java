@@ -1,6 +1,9 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ToClient;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,18 +33,18 @@ class NodeCrashIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
-        anaWs.next("welcome", Duration.ofSeconds(5));
+        anaWs.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
 
         ServerProcess node = ServerProcess.node(stack, "it-crash");
         MemcachedClient memcached = new MemcachedClient(stack.memcached());
         try {
             TestClient.Socket bobWs = bob.connect(node.wsUrl());
-            assertEquals(node.id(), bobWs.next("welcome", Duration.ofSeconds(5)).get("node").asText());
+            assertEquals(node.id(), bobWs.next(ServerFrame.Welcome.class, Duration.ofSeconds(5)).node());
             List<String> bobStates = new ArrayList<>();
             assertTrue(awaitPresence(anaWs, bob.id, "online", System.nanoTime() + Duration.ofSeconds(3).toNanos(), bobStates),
                     "bob online for ana: " + bobStates);
             ana.send(chat, UUID.randomUUID().toString(), "before the crash");
-            assertEquals(1, bobWs.next("message.created", Duration.ofSeconds(5)).get("seq").asLong());
+            assertEquals(1, bobWs.next(ServerEvent.MessageCreated.class, Duration.ofSeconds(5)).seq());
 
             // the node lists its users for the crash sweeper (within a second of a change): wait
             // until bob is on its list, then it dies
@@ -51,7 +54,7 @@ class NodeCrashIT {
                 Thread.sleep(50);
             }
             // not before the crash: nothing told ana that bob went offline while his node was up
-            for (JsonNode f = anaWs.frames.poll(); f != null; f = anaWs.frames.poll()) {
+            for (ToClient f = anaWs.frames.poll(); f != null; f = anaWs.frames.poll()) {
                 record(f, bob.id, bobStates);
             }
             assertFalse(bobStates.contains("offline"), "offline before the crash: " + bobStates);
@@ -67,7 +70,7 @@ class NodeCrashIT {
 
             // bob reconnects to a surviving node: subscribe, then sync from his cursor
             TestClient.Socket again = bob.connect(stack.wsUrlB());
-            again.next("welcome", Duration.ofSeconds(5));
+            again.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
             JsonNode missed = bob.get("/api/conversations/" + chat + "/messages?after=1").body().get("messages");
             assertEquals(1, missed.size());
             assertEquals("while bob's node is dead", missed.get(0).get("text").asText());
@@ -83,7 +86,7 @@ class NodeCrashIT {
     private static boolean awaitPresence(TestClient.Socket ws, UUID user, String state, long deadlineNanos, List<String> seen)
             throws InterruptedException {
         for (long left = deadlineNanos - System.nanoTime(); left > 0; left = deadlineNanos - System.nanoTime()) {
-            JsonNode f = ws.frames.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            ToClient f = ws.frames.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
             if (f != null && state.equals(record(f, user, seen))) {
                 return true;
             }
@@ -92,9 +95,9 @@ class NodeCrashIT {
     }
 
     /** The user's state if the frame is their presence (noted in {@code seen}), else null. */
-    private static String record(JsonNode f, UUID user, List<String> seen) {
-        if ("presence".equals(f.path("type").asText()) && f.at("/data/user").asText().equals(user.toString())) {
-            String state = f.at("/data/state").asText();
+    private static String record(ToClient f, UUID user, List<String> seen) {
+        if (f instanceof ServerEvent.Presence p && p.user().equals(user)) {
+            String state = p.online() ? "online" : "offline";
             seen.add(state);
             return state;
         }

@@ -1,5 +1,8 @@
 package dev.chat.api;
 
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import dev.chat.telemetry.JsonLogFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,7 +36,7 @@ class ObservabilityIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket bobWs = bob.connect(stack.wsUrlA());
-        bobWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         String apiMetrics = stack.apiUrl() + "/metrics";
         String nodeMetrics = "http://127.0.0.1:" + stack.nodeA().port() + "/metrics";
         double accepted = metric(apiMetrics, "chat_messages_accepted_total");
@@ -43,7 +46,7 @@ class ObservabilityIT {
         for (int i = 0; i < 3; i++) {
             assertEquals(201, ana.post("/api/conversations/" + chat + "/messages",
                     "{\"clientMsgId\":\"metric-00000" + i + "\",\"text\":\"m" + i + "\"}").status());
-            bobWs.next("message.created", WAIT);
+            bobWs.next(ServerEvent.MessageCreated.class, WAIT);
         }
         assertEquals(accepted + 3, metric(apiMetrics, "chat_messages_accepted_total"));
         assertTrue(metric(apiMetrics, "chat_events_published_total") >= published + 3);
@@ -89,9 +92,9 @@ class ObservabilityIT {
             String refresh = login.body().path("refreshToken").asText("");
             UUID chatId = ana.openDirect("bob");
             TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-            bobWs.next("welcome", WAIT);
+            bobWs.next(ServerFrame.Welcome.class, WAIT);
             TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
-            anaWs.next("welcome", WAIT);
+            anaWs.next(ServerFrame.Welcome.class, WAIT);
 
             String requestId = "trace-" + UUID.randomUUID().toString().substring(0, 8);
             HttpResponse<String> sent = TestClient.HTTP.send(HttpRequest.newBuilder(
@@ -102,7 +105,7 @@ class ObservabilityIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, sent.statusCode());
             assertEquals(requestId, sent.headers().firstValue("X-Request-Id").orElse(""), "echoed to the caller");
-            bobWs.next("message.created", WAIT);
+            bobWs.next(ServerEvent.MessageCreated.class, WAIT);
             String tag = "\"requestId\":\"" + requestId + "\"";
             assertTrue(lines.stream().anyMatch(l -> l.contains(tag) && l.contains("\"logger\":\"dev.chat.api.")),
                     "api logged the request with its id");
@@ -116,9 +119,8 @@ class ObservabilityIT {
                     && l.contains("message.created")), "the ws-node logged the delivery with the same id");
 
             // a frame over the socket is traced the same way, from the node to api and back
-            anaWs.send("{\"type\":\"send\",\"id\":\"f1\",\"conversation\":\"" + chatId
-                    + "\",\"clientMsgId\":\"traced-0002\",\"text\":\"by socket\"}");
-            anaWs.next("ack", WAIT);
+            anaWs.send(new ClientFrame.Send("f1", chatId, "traced-0002", "by socket"));
+            anaWs.next(ServerFrame.Ack.class, WAIT);
 
             List<String> secrets = List.of(password, ana.token, bob.token, login.body().path("accessToken").asText(),
                     ChatServers.TOKEN_SECRET, stack.dbPassword());

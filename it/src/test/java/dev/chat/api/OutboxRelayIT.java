@@ -1,7 +1,8 @@
 package dev.chat.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.fanout.AmqpSettings;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,9 +41,9 @@ class OutboxRelayIT {
                 TestClient bob = TestClient.signUp(url, "bob");
                 UUID chat = ana.openDirect("bob");
                 TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-                bobWs.next("welcome", Duration.ofSeconds(5));
+                bobWs.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
                 assertEquals(201, ana.send(chat, "relay-0001", "published at once").status());
-                assertEquals(1, bobWs.next("message.created", Duration.ofSeconds(5)).get("seq").asLong());
+                assertEquals(1, bobWs.next(ServerEvent.MessageCreated.class, Duration.ofSeconds(5)).seq());
 
                 link.cut(); // this instance's broker connection is gone; the rest of the stack keeps theirs
                 long cutAt = System.nanoTime();
@@ -56,9 +57,8 @@ class OutboxRelayIT {
                 Map<Long, String> got = new TreeMap<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
                 while (got.size() < 3 && System.nanoTime() < deadline) {
-                    JsonNode m = bobWs.frames.poll(100, TimeUnit.MILLISECONDS);
-                    if (m != null && "message.created".equals(m.path("type").asText())) {
-                        got.put(m.get("seq").asLong(), m.at("/data/clientMsgId").asText());
+                    if (bobWs.frames.poll(100, TimeUnit.MILLISECONDS) instanceof ServerEvent.MessageCreated m) {
+                        got.put(m.seq(), m.message().clientMsgId());
                     }
                 }
                 System.out.printf("broker cut for one api instance: %d of 3 messages committed meanwhile reached bob's open "

@@ -1,6 +1,8 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -9,6 +11,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PresenceIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static JsonNode presenceOf(TestClient who, TestClient.Socket ws, UUID user, String state, Duration within)
+    private static ServerEvent.Presence presenceOf(TestClient who, TestClient.Socket ws, UUID user, String state, Duration within)
             throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode p = ws.poll("presence", Duration.ofMillis(200));
-            if (p != null && p.at("/data/user").asText().equals(user.toString()) && p.at("/data/state").asText().equals(state)) {
+            ServerEvent.Presence p = ws.poll(ServerEvent.Presence.class, Duration.ofMillis(200));
+            if (p != null && p.user().equals(user) && p.online() == state.equals("online")) {
                 return p;
             }
         }
@@ -37,19 +40,19 @@ class PresenceIT {
         ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket eveWs = eve.connect(stack.wsUrlA());
-        anaWs.next("welcome", WAIT);
-        eveWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
+        eveWs.next(ServerFrame.Welcome.class, WAIT);
 
         long t0 = System.nanoTime();
         TestClient.Socket bobOnA = bob.connect(stack.wsUrlA());
-        bobOnA.next("welcome", WAIT);
+        bobOnA.next(ServerFrame.Welcome.class, WAIT);
         presenceOf(ana, anaWs, bob.id, "online", Duration.ofSeconds(2));
         System.out.printf("presence online seen after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertEquals("online", ana.get("/api/presence?users=" + bob.id).body().at("/presence/0/state").asText());
 
         // a second session on the other node, then the first leaves: bob never goes offline
         TestClient.Socket bobOnB = bob.connect(stack.wsUrlB());
-        bobOnB.next("welcome", WAIT);
+        bobOnB.next(ServerFrame.Welcome.class, WAIT);
         bobOnA.close();
         assertNull(anyPresenceOf(anaWs, bob.id, Duration.ofMillis(2500)), "no flapping while a session stays on any node");
         assertEquals("online", ana.get("/api/presence?users=" + bob.id).body().at("/presence/0/state").asText());
@@ -58,27 +61,27 @@ class PresenceIT {
         Instant before = Instant.now();
         long t1 = System.nanoTime();
         bobOnB.close();
-        JsonNode offline = presenceOf(ana, anaWs, bob.id, "offline", Duration.ofSeconds(3));
+        ServerEvent.Presence offline = presenceOf(ana, anaWs, bob.id, "offline", Duration.ofSeconds(3));
         long offlineMs = (System.nanoTime() - t1) / 1_000_000;
         System.out.printf("presence offline seen after %d ms%n", offlineMs);
         assertTrue(offlineMs <= 2000, "offline after " + offlineMs + " ms");
-        assertTrue(!Instant.parse(offline.at("/data/lastSeen").asText()).isBefore(before.minusSeconds(1)));
+        assertTrue(!offline.lastSeen().isBefore(before.minusSeconds(1)));
         JsonNode read = ana.get("/api/presence?users=" + bob.id).body().at("/presence/0");
         assertEquals("offline", read.get("state").asText());
         assertTrue(read.hasNonNull("lastSeen"));
 
         // eve shares no conversation with bob: she saw nothing of him and may not ask
-        for (JsonNode f : eveWs.frames) {
-            assertTrue(!f.path("data").path("user").asText().equals(bob.id.toString()), "eve saw bob's presence: " + f);
+        for (String f : eveWs.texts) {
+            assertFalse(f.contains(bob.id.toString()), "eve saw something of bob: " + f);
         }
         assertEquals(0, eve.get("/api/presence?users=" + bob.id).body().get("presence").size());
     }
 
-    private static JsonNode anyPresenceOf(TestClient.Socket ws, UUID user, Duration window) throws InterruptedException {
+    private static ServerEvent.Presence anyPresenceOf(TestClient.Socket ws, UUID user, Duration window) throws InterruptedException {
         long deadline = System.nanoTime() + window.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode p = ws.poll("presence", Duration.ofMillis(100));
-            if (p != null && p.at("/data/user").asText().equals(user.toString())) {
+            ServerEvent.Presence p = ws.poll(ServerEvent.Presence.class, Duration.ofMillis(100));
+            if (p != null && p.user().equals(user)) {
                 return p;
             }
         }
@@ -90,7 +93,7 @@ class PresenceIT {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient dan = TestClient.signUp(stack.apiUrl(), "dan");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
-        anaWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
         // no conversation between them: dan sees nothing of ana yet
         assertEquals(0, dan.get("/api/presence?users=" + ana.id).body().get("presence").size());
         // ana adds dan to her contacts: now dan may see her
@@ -99,7 +102,7 @@ class PresenceIT {
         // but adding someone does not let you watch them
         assertEquals(0, ana.get("/api/presence?users=" + dan.id).body().get("presence").size());
         TestClient.Socket danWs = dan.connect(stack.wsUrlB());
-        danWs.next("welcome", WAIT);
+        danWs.next(ServerFrame.Welcome.class, WAIT);
         anaWs.close();
         presenceOf(dan, danWs, ana.id, "offline", Duration.ofSeconds(3));
     }

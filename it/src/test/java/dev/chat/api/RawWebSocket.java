@@ -1,5 +1,7 @@
 package dev.chat.api;
 
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ToClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +28,15 @@ final class RawWebSocket implements AutoCloseable {
 
     /** What the server did: a close frame (with its code), a text frame, or the TCP connection ended. */
     record Outcome(String kind, int code, String text) {
+        /** The text read as the protocol's record, or null when there is none or it is not a frame the server writes. */
+        ToClient frame() {
+            try {
+                return text == null ? null : TestClient.EVENTS.decode(text);
+            } catch (IllegalArgumentException notAServerFrame) {
+                return null;
+            }
+        }
+
         @Override
         public String toString() {
             return kind + (code > 0 ? " " + code : "") + (text == null ? "" : " " + text);
@@ -166,7 +177,7 @@ final class RawWebSocket implements AutoCloseable {
             if (!o.kind().equals("text")) {
                 return o;
             }
-            if (seen == null || !seen.text().contains("\"type\":\"error\"")) {
+            if (seen == null || !(seen.frame() instanceof ServerFrame.Error)) {
                 seen = o;
             }
         }

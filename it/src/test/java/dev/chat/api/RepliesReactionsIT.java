@@ -1,7 +1,11 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.Message;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,7 +25,9 @@ import static dev.chat.api.AttachmentsIT.sendFrame;
 import static dev.chat.api.AttachmentsIT.sendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,8 +54,8 @@ class RepliesReactionsIT {
         }
         TestClient.Inbox anaWs = new TestClient.Inbox(ana.connect(stack.wsUrlA()));
         TestClient.Inbox bobWs = new TestClient.Inbox(bob.connect(stack.wsUrlB()));
-        anaWs.take("welcome", WAIT);
-        bobWs.take("welcome", WAIT);
+        anaWs.take(ServerFrame.Welcome.class, WAIT);
+        bobWs.take(ServerFrame.Welcome.class, WAIT);
 
         assertEquals(1, ana.send(chat, "q-msg-0001", "where do we meet?").body().get("seq").asLong());
         String longText = "0123456789abcdefghij".repeat(15); // 300 characters
@@ -57,21 +63,20 @@ class RepliesReactionsIT {
 
         // bob replies on ws-2; ana on ws-1 sees the quote
         bobWs.send(sendFrame("r-1", chat, "reply-0001", "at the station", null, 1L));
-        JsonNode ack = bobWs.reply("r-1", WAIT);
-        assertEquals("ack", ack.get("type").asText(), ack.toString());
-        assertEquals(3, ack.get("seq").asLong());
-        assertQuote(ack.at("/result/replyTo"), 1, ana.id, "where do we meet?", false);
-        JsonNode created = anaWs.take("message.created", m -> m.get("seq").asLong() == 3, WAIT);
-        assertEquals("at the station", created.at("/data/text").asText());
-        assertQuote(created.at("/data/replyTo"), 1, ana.id, "where do we meet?", false);
-        assertTrue(created.at("/data/replyTo/attachment").isNull());
+        ServerFrame.Ack ack = assertInstanceOf(ServerFrame.Ack.class, bobWs.reply("r-1", WAIT));
+        assertEquals(3, ack.seq());
+        assertQuote(TestClient.message(ack).replyTo(), 1, ana.id, "where do we meet?", false);
+        ServerEvent.MessageCreated created = anaWs.take(ServerEvent.MessageCreated.class, m -> m.seq() == 3, WAIT);
+        assertEquals("at the station", created.message().text());
+        assertQuote(created.message().replyTo(), 1, ana.id, "where do we meet?", false);
+        assertNull(created.message().replyTo().attachment());
 
         // by REST, quoting a long message: the quote is its first 200 characters
         TestClient.Response longReply = sendWith(bob, chat, "reply-0002", "so long", null, 2L);
         assertEquals(201, longReply.status(), longReply.raw());
         assertEquals(4, longReply.body().get("seq").asLong());
         assertQuote(longReply.body().get("replyTo"), 2, ana.id, longText.substring(0, 200), false);
-        assertQuote(anaWs.take("message.created", m -> m.get("seq").asLong() == 4, WAIT).at("/data/replyTo"),
+        assertQuote(anaWs.take(ServerEvent.MessageCreated.class, m -> m.seq() == 4, WAIT).message().replyTo(),
                 2, ana.id, longText.substring(0, 200), false);
         // a retry is the same message
         TestClient.Response retry = sendWith(bob, chat, "reply-0002", "so long", null, 2L);
@@ -83,9 +88,8 @@ class RepliesReactionsIT {
         assertProblem(sendWith(ana, chat, "reply-0004", "sneaky", null, 6L), 404, "reply_target_not_found");
         assertProblem(sendWith(bob, chat, "reply-0005", "nothing there", null, 999L), 404, "reply_target_not_found");
         bobWs.send(sendFrame("r-2", chat, "reply-0006", "sneaky", null, 5L));
-        JsonNode wsDenied = bobWs.reply("r-2", WAIT);
-        assertEquals("error", wsDenied.get("type").asText(), wsDenied.toString());
-        assertEquals("reply_target_not_found", wsDenied.get("code").asText());
+        ServerFrame.Error wsDenied = assertInstanceOf(ServerFrame.Error.class, bobWs.reply("r-2", WAIT));
+        assertEquals(ErrorCode.REPLY_TARGET_NOT_FOUND, wsDenied.code());
         for (String bad : List.of("0", "-1", "\"one\"", "1.5", "true")) {
             assertProblem(bob.post("/api/conversations/" + chat + "/messages",
                     "{\"clientMsgId\":\"reply-bad-01\",\"text\":\"x\",\"replyTo\":" + bad + "}"), 400, "validation_failed");
@@ -135,53 +139,58 @@ class RepliesReactionsIT {
         TestClient.Inbox bobPhone = new TestClient.Inbox(bob.connect(stack.wsUrlA()));
         TestClient.Inbox eveWs = new TestClient.Inbox(eve.connect(stack.wsUrlB()));
         for (TestClient.Inbox s : List.of(anaWs, bobWs, bobPhone, eveWs)) {
-            s.take("welcome", WAIT);
+            s.take(ServerFrame.Welcome.class, WAIT);
         }
         List<TestClient.Inbox> members = List.of(anaWs, bobWs, bobPhone);
 
         // bob reacts on ws-2
         bobWs.send(reactFrame("x-1", chat, 1, "👍", true));
-        JsonNode r1 = result(bobWs.reply("x-1", WAIT));
-        assertEquals(chat.toString(), r1.get("conversation").asText());
-        assertEquals(1, r1.get("seq").asLong());
-        long v1 = r1.get("version").asLong();
+        Message.Reactions r1 = tally(bobWs.reply("x-1", WAIT));
+        assertEquals(chat, r1.conversation());
+        assertEquals(1, r1.seq());
+        long v1 = r1.version();
         assertTrue(v1 > v0, "a reaction bumps the version: " + v0 + " → " + v1);
-        assertReactions(r1.get("reactions"), new R("👍", bob.id));
+        assertReactions(r1.reactions(), new R("👍", bob.id));
         for (TestClient.Inbox s : members) {
-            assertEvent(s.take("reaction.updated", WAIT), chat, 1, v1, bob.id, "👍", true, new R("👍", bob.id));
+            ServerEvent.ReactionUpdated e = s.take(ServerEvent.ReactionUpdated.class, WAIT);
+            assertEvent(e, chat, 1, v1, bob.id, "👍", true, new R("👍", bob.id));
+            // the wire form itself: versioned, and no recipient list reaches a client
+            JsonNode raw = TestClient.MAPPER.readTree(s.socket.texts.stream().filter(t -> t.contains(e.id().toString())).findFirst().orElseThrow());
+            assertEquals(1, raw.get("v").asInt(), raw.toString());
+            assertFalse(raw.has("to"), "recipient lists never reach clients");
         }
 
         // ana adds the same emoji: two
         anaWs.send(reactFrame("x-2", chat, 1, "👍", true));
-        JsonNode r2 = result(anaWs.reply("x-2", WAIT));
-        long v2 = r2.get("version").asLong();
+        Message.Reactions r2 = tally(anaWs.reply("x-2", WAIT));
+        long v2 = r2.version();
         assertTrue(v2 > v1);
-        assertReactions(r2.get("reactions"), new R("👍", bob.id, ana.id));
+        assertReactions(r2.reactions(), new R("👍", bob.id, ana.id));
         for (TestClient.Inbox s : members) {
-            assertEvent(s.take("reaction.updated", WAIT), chat, 1, v2, ana.id, "👍", true, new R("👍", bob.id, ana.id));
+            assertEvent(s.take(ServerEvent.ReactionUpdated.class, WAIT), chat, 1, v2, ana.id, "👍", true, new R("👍", bob.id, ana.id));
         }
 
         // the same again is a set, not a toggle: still two, no event, no new version
         anaWs.send(reactFrame("x-3", chat, 1, "👍", true));
-        JsonNode r3 = result(anaWs.reply("x-3", WAIT));
-        assertReactions(r3.get("reactions"), new R("👍", bob.id, ana.id));
-        assertEquals(v2, r3.get("version").asLong(), "nothing changed");
+        Message.Reactions r3 = tally(anaWs.reply("x-3", WAIT));
+        assertReactions(r3.reactions(), new R("👍", bob.id, ana.id));
+        assertEquals(v2, r3.version(), "nothing changed");
         for (TestClient.Inbox s : members) {
-            assertEquals(List.of(), s.drain("reaction.updated", QUIET), "no event for a reaction already there");
+            assertEquals(List.of(), s.drain(ServerEvent.ReactionUpdated.class, QUIET), "no event for a reaction already there");
         }
 
         // on:false removes (and is idempotent too)
         anaWs.send(reactFrame("x-4", chat, 1, "👍", false));
-        JsonNode r4 = result(anaWs.reply("x-4", WAIT));
-        long v4 = r4.get("version").asLong();
+        Message.Reactions r4 = tally(anaWs.reply("x-4", WAIT));
+        long v4 = r4.version();
         assertTrue(v4 > v2);
-        assertReactions(r4.get("reactions"), new R("👍", bob.id));
+        assertReactions(r4.reactions(), new R("👍", bob.id));
         for (TestClient.Inbox s : members) {
-            assertEvent(s.take("reaction.updated", WAIT), chat, 1, v4, ana.id, "👍", false, new R("👍", bob.id));
+            assertEvent(s.take(ServerEvent.ReactionUpdated.class, WAIT), chat, 1, v4, ana.id, "👍", false, new R("👍", bob.id));
         }
         anaWs.send(reactFrame("x-5", chat, 1, "👍", false));
-        assertReactions(result(anaWs.reply("x-5", WAIT)).get("reactions"), new R("👍", bob.id));
-        assertEquals(List.of(), bobWs.drain("reaction.updated", QUIET));
+        assertReactions(tally(anaWs.reply("x-5", WAIT)).reactions(), new R("👍", bob.id));
+        assertEquals(List.of(), bobWs.drain(ServerEvent.ReactionUpdated.class, QUIET));
 
         // a second emoji comes after the first (order of first use), by REST this time
         TestClient.Response heart = react(bob, chat, 1, "❤️", true);
@@ -189,9 +198,9 @@ class RepliesReactionsIT {
         long v5 = heart.body().get("version").asLong();
         assertReactions(heart.body().get("reactions"), new R("👍", bob.id), new R("❤️", bob.id));
         for (TestClient.Inbox s : members) {
-            assertEvent(s.take("reaction.updated", WAIT), chat, 1, v5, bob.id, "❤️", true, new R("👍", bob.id), new R("❤️", bob.id));
+            assertEvent(s.take(ServerEvent.ReactionUpdated.class, WAIT), chat, 1, v5, bob.id, "❤️", true, new R("👍", bob.id), new R("❤️", bob.id));
         }
-        assertEquals(List.of(), eveWs.drain("reaction.updated", Duration.ofMillis(200)), "a stranger hears nothing");
+        assertEquals(List.of(), eveWs.drain(ServerEvent.ReactionUpdated.class, Duration.ofMillis(200)), "a stranger hears nothing");
 
         // history and the conversation agree with the events
         JsonNode m = bob.get("/api/conversations/" + chat + "/messages").body().at("/messages/0");
@@ -202,15 +211,13 @@ class RepliesReactionsIT {
 
         // errors over the socket: a stranger's conversation, a missing message, a bad emoji
         eveWs.send(reactFrame("e-1", chat, 1, "👍", true));
-        JsonNode e1 = eveWs.reply("e-1", WAIT);
-        assertEquals("error", e1.get("type").asText(), e1.toString());
-        assertEquals("conversation_not_found", e1.get("code").asText());
+        assertEquals(ErrorCode.CONVERSATION_NOT_FOUND, error(eveWs.reply("e-1", WAIT)).code());
         anaWs.send(reactFrame("e-2", chat, 99, "👍", true));
-        assertEquals("message_not_found", anaWs.reply("e-2", WAIT).get("code").asText());
+        assertEquals(ErrorCode.MESSAGE_NOT_FOUND, error(anaWs.reply("e-2", WAIT)).code());
         anaWs.send(reactFrame("e-3", chat, 1, "", true));
-        assertEquals("validation_failed", anaWs.reply("e-3", WAIT).get("code").asText());
+        assertEquals(ErrorCode.VALIDATION_FAILED, error(anaWs.reply("e-3", WAIT)).code());
         anaWs.send(reactFrame("e-4", chat, 1, "👍👍", true));
-        assertEquals("validation_failed", anaWs.reply("e-4", WAIT).get("code").asText());
+        assertEquals(ErrorCode.VALIDATION_FAILED, error(anaWs.reply("e-4", WAIT)).code());
         assertEquals(2, count(stack, "SELECT count(*) FROM reactions"), "bob's 👍 and ❤️, nothing else");
     }
 
@@ -225,7 +232,7 @@ class RepliesReactionsIT {
         assertEquals(201, ana.send(chat, "m-msg-0001", "vote").status());
         assertEquals(201, ana.send(chat, "m-msg-0002", "to be deleted").status());
         TestClient.Inbox bobWs = new TestClient.Inbox(bob.connect(stack.wsUrlB()));
-        bobWs.take("welcome", WAIT);
+        bobWs.take(ServerFrame.Welcome.class, WAIT);
 
         List<String> good = List.of("👍", "❤️", "👨\u200D👩\u200D👧", "🇫🇷", "👍🏽", "1️⃣");
         List<R> expected = new ArrayList<>();
@@ -234,17 +241,17 @@ class RepliesReactionsIT {
             assertEquals(200, r.status(), emoji + ": " + r.raw());
             expected.add(new R(emoji, ana.id));
             assertReactions(r.body().get("reactions"), expected.toArray(R[]::new));
-            JsonNode event = bobWs.take("reaction.updated", WAIT);
-            assertEquals(emoji, event.at("/data/emoji").asText(), "the emoji arrives exactly as sent");
+            ServerEvent.ReactionUpdated event = bobWs.take(ServerEvent.ReactionUpdated.class, WAIT);
+            assertEquals(emoji, event.emoji(), "the emoji arrives exactly as sent");
         }
         // remove one in the middle
         TestClient.Response removed = react(ana, chat, 1, "🇫🇷", false);
         assertEquals(200, removed.status(), removed.raw());
         expected.removeIf(x -> x.emoji().equals("🇫🇷"));
         assertReactions(removed.body().get("reactions"), expected.toArray(R[]::new));
-        JsonNode off = bobWs.take("reaction.updated", WAIT);
-        assertEquals("🇫🇷", off.at("/data/emoji").asText());
-        assertFalse(off.at("/data/on").asBoolean());
+        ServerEvent.ReactionUpdated off = bobWs.take(ServerEvent.ReactionUpdated.class, WAIT);
+        assertEquals("🇫🇷", off.emoji());
+        assertFalse(off.on());
         assertReactions(bob.get("/api/conversations/" + chat + "/messages").body().at("/messages/0/reactions"), expected.toArray(R[]::new));
 
         long stored = count(stack, "SELECT count(*) FROM reactions");
@@ -266,7 +273,7 @@ class RepliesReactionsIT {
                 400, "validation_failed"); // half of a UTF-8 sequence
         assertEquals(stored, count(stack, "SELECT count(*) FROM reactions"), "nothing stored");
         assertEquals(version, conversation(ana, chat).get("lastVersion").asLong(), "nothing changed");
-        assertEquals(List.of(), bobWs.drain("reaction.updated", Duration.ofMillis(500)));
+        assertEquals(List.of(), bobWs.drain(ServerEvent.ReactionUpdated.class, Duration.ofMillis(500)));
 
         // not a member, no such message, a deleted message
         assertProblem(react(eve, chat, 1, "👍", true), 404, "conversation_not_found");
@@ -298,9 +305,9 @@ class RepliesReactionsIT {
             assertEquals(201, ana.send(chat, "m-msg-000" + i, "message " + i).status());
         }
         TestClient.Inbox bobWs = new TestClient.Inbox(bob.connect(stack.wsUrlB()));
-        bobWs.take("welcome", WAIT);
+        bobWs.take(ServerFrame.Welcome.class, WAIT);
         assertEquals(200, react(bob, chat, 4, "🎉", true).status());
-        bobWs.take("reaction.updated", WAIT);
+        bobWs.take(ServerEvent.ReactionUpdated.class, WAIT);
         // what bob's device holds when it goes away
         long held = conversation(bob, chat).get("lastVersion").asLong();
         assertTrue(held > 0);
@@ -322,7 +329,7 @@ class RepliesReactionsIT {
 
         // back: the conversation says something changed; the changes are exactly those messages
         TestClient.Inbox back = new TestClient.Inbox(bob.connect(stack.wsUrlA()));
-        back.take("welcome", WAIT);
+        back.take(ServerFrame.Welcome.class, WAIT);
         JsonNode view = conversation(bob, chat);
         long lastVersion = view.get("lastVersion").asLong();
         assertTrue(lastVersion >= held + 5, "five changes: " + held + " → " + lastVersion);
@@ -415,20 +422,37 @@ class RepliesReactionsIT {
         }
     }
 
-    private static void assertEvent(JsonNode e, UUID chat, long seq, long version, UUID user, String emoji, boolean on, R... reactions) {
-        assertEquals(1, e.get("v").asInt());
-        assertFalse(e.path("id").asText().isEmpty(), "an event id");
-        assertEquals(chat.toString(), e.get("conversation").asText());
-        assertEquals(seq, e.get("seq").asLong());
-        JsonNode d = e.get("data");
-        assertEquals(chat.toString(), d.get("conversation").asText());
-        assertEquals(seq, d.get("seq").asLong());
-        assertEquals(version, d.get("version").asLong(), e.toString());
-        assertEquals(user.toString(), d.get("user").asText());
-        assertEquals(emoji, d.get("emoji").asText());
-        assertEquals(on, d.get("on").asBoolean());
-        assertReactions(d.get("reactions"), reactions);
-        assertFalse(e.has("to"), "recipient lists never reach clients");
+    /** The same check of a tally as read by the protocol's records (an ack's result, an event). */
+    private static void assertReactions(List<Message.Reaction> actual, R... expected) {
+        assertNotNull(actual);
+        assertEquals(expected.length, actual.size(), actual.toString());
+        for (int i = 0; i < expected.length; i++) {
+            Message.Reaction a = actual.get(i);
+            assertEquals(expected[i].emoji(), a.emoji(), "in order of first use: " + actual);
+            assertEquals(expected[i].users().size(), a.count(), actual.toString());
+            assertEquals(a.users().size(), Set.copyOf(a.users()).size(), "each user once: " + a);
+            assertEquals(expected[i].users(), Set.copyOf(a.users()), actual.toString());
+        }
+    }
+
+    private static void assertEvent(ServerEvent.ReactionUpdated e, UUID chat, long seq, long version, UUID user, String emoji, boolean on,
+                                    R... reactions) {
+        assertNotNull(e.id(), "an event id");
+        assertEquals(chat, e.conversation());
+        assertEquals(seq, e.seq());
+        assertEquals(version, e.version(), e.toString());
+        assertEquals(user, e.user());
+        assertEquals(emoji, e.emoji());
+        assertEquals(on, e.on());
+        assertReactions(e.reactions(), reactions);
+    }
+
+    private static void assertQuote(Message.Quote q, long seq, UUID sender, String text, boolean deleted) {
+        assertNotNull(q, "a quote");
+        assertEquals(seq, q.seq(), q.toString());
+        assertEquals(sender, q.senderId());
+        assertEquals(text, q.text(), q.toString());
+        assertEquals(deleted, q.deleted());
     }
 
     private static void assertQuote(JsonNode q, long seq, UUID sender, String text, boolean deleted) {
@@ -440,9 +464,13 @@ class RepliesReactionsIT {
         assertEquals(deleted, q.get("deleted").asBoolean());
     }
 
-    private static JsonNode result(JsonNode ack) {
-        assertEquals("ack", ack.get("type").asText(), ack.toString());
-        return ack.get("result");
+    /** A react's answer: an ack, with the message's tally. */
+    private static Message.Reactions tally(ServerFrame answer) {
+        return TestClient.tally(assertInstanceOf(ServerFrame.Ack.class, answer));
+    }
+
+    private static ServerFrame.Error error(ServerFrame answer) {
+        return assertInstanceOf(ServerFrame.Error.class, answer);
     }
 
     static JsonNode conversation(TestClient who, UUID chat) {
@@ -451,10 +479,8 @@ class RepliesReactionsIT {
         return r.body();
     }
 
-    static String reactFrame(String frameId, UUID chat, long seq, String emoji, boolean on) {
-        ObjectNode f = TestClient.MAPPER.createObjectNode().put("type", "react").put("id", frameId).put("conversation", chat.toString())
-                .put("seq", seq).put("emoji", emoji).put("on", on);
-        return f.toString();
+    static ClientFrame.React reactFrame(String frameId, UUID chat, long seq, String emoji, boolean on) {
+        return new ClientFrame.React(frameId, chat, seq, emoji, on);
     }
 
     /** PUT (on) or DELETE (off) …/reactions/{emoji}, the emoji percent-encoded as UTF-8. */

@@ -1,6 +1,8 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,7 +40,7 @@ class SlowConsumerIT {
         assertNotNull(slow.next(Duration.ofSeconds(5)), "bob's welcome");
         // ... and bob reads nothing more
         TestClient.Socket reader = cyd.connect(stack.wsUrlA());
-        reader.next("welcome", Duration.ofSeconds(5));
+        reader.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
 
         long start = System.nanoTime();
         Parallel.run(4, MESSAGES, i -> assertEquals(201, ana.send(channel, String.format("slow-%06d", i), TEXT).status()));
@@ -48,8 +50,8 @@ class SlowConsumerIT {
         int duplicates = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (got.size() < MESSAGES && System.nanoTime() < deadline) {
-            JsonNode m = reader.poll("message.created", Duration.ofSeconds(2));
-            if (m != null && !got.add(m.at("/data/seq").asLong())) {
+            ServerEvent.MessageCreated m = reader.poll(ServerEvent.MessageCreated.class, Duration.ofSeconds(2));
+            if (m != null && !got.add(m.seq())) {
                 duplicates++;
             }
         }

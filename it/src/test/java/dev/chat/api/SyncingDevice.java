@@ -1,6 +1,9 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ToClient;
 
 import java.time.Duration;
 import java.util.NavigableSet;
@@ -41,24 +44,24 @@ final class SyncingDevice {
         this.chat = chat;
         this.reconnectTo = reconnectTo;
         this.ws = user.connect(connectTo);
-        ws.next("welcome", Duration.ofSeconds(10));
+        ws.next(ServerFrame.Welcome.class, Duration.ofSeconds(10));
     }
 
     /** Reads until {@code done}; run it on its own (virtual) thread. */
     void run(AtomicBoolean done) {
         while (!done.get()) {
             try {
-                JsonNode f = ws.frames.poll(100, TimeUnit.MILLISECONDS);
-                if (f != null && "message.created".equals(f.path("type").asText()) && chat.toString().equals(f.at("/data/conversation").asText())) {
-                    if (!store(f.at("/data/seq").asLong(), f.at("/data/clientMsgId").asText())) {
+                ToClient f = ws.frames.poll(100, TimeUnit.MILLISECONDS);
+                if (f instanceof ServerEvent.MessageCreated m && chat.equals(m.conversation())) {
+                    if (!store(m.seq(), m.message().clientMsgId())) {
                         liveDuplicates.incrementAndGet();
                     }
                 } else if (f == null && ws.closeCode.isDone()) {
                     long lost = System.nanoTime();
                     note("closed (" + (ws.closeCode.isCompletedExceptionally() ? "error" : ws.closeCode.getNow(null)) + "); reconnecting");
                     TestClient.Socket again = user.connect(reconnectTo.get());
-                    JsonNode welcome = again.next("welcome", Duration.ofSeconds(10));
-                    note("welcomed by " + welcome.path("node").asText());
+                    ServerFrame.Welcome welcome = again.next(ServerFrame.Welcome.class, Duration.ofSeconds(10));
+                    note("welcomed by " + welcome.node());
                     ws = again;
                     try {
                         sync();

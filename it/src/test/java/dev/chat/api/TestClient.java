@@ -2,6 +2,12 @@ package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ClientFrames;
+import dev.chat.protocol.Message;
+import dev.chat.protocol.ServerEvents;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ToClient;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,17 +21,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A bearer-token API client and WebSocket client for integration tests, as a bot would use them. */
+/**
+ * A bearer-token API client and WebSocket client for integration tests, as a bot would use them.
+ * On the socket it speaks the protocol's records: frames are written from {@link ClientFrame}s and
+ * what arrives is read into {@link ToClient} records; REST answers stay JSON.
+ */
 final class TestClient {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Writes client frames from the protocol's records. */
+    static final ClientFrames FRAMES = new ClientFrames(MAPPER);
+    /** Reads what the server writes into the protocol's records. */
+    static final ServerEvents EVENTS = new ServerEvents();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Response(int status, String contentType, JsonNode body, String raw) {
@@ -173,10 +189,27 @@ final class TestClient {
         return Socket.open(wsUrl, "Bearer " + token, ChatServers.ORIGIN);
     }
 
-    /** A WebSocket that queues received text frames and remembers how it was closed. */
+    /** A send's result: the message. */
+    static Message message(ServerFrame.Ack ack) {
+        return EVENTS.result(ack, Message.class);
+    }
+
+    /** A react's result: the message's tally. */
+    static Message.Reactions tally(ServerFrame.Ack ack) {
+        return EVENTS.result(ack, Message.Reactions.class);
+    }
+
+    /**
+     * A WebSocket that queues the frames it receives, read into the protocol's records, and
+     * remembers how it was closed. A frame the protocol does not have fails the next wait for one.
+     */
     static final class Socket implements WebSocket.Listener {
-        final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+        final BlockingQueue<ToClient> frames = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        /** Frames the protocol's reader refused, with why. */
+        final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
+        /** Every text frame as it came, for the few tests of the wire form itself. */
+        final Queue<String> texts = new ConcurrentLinkedQueue<>();
         private final StringBuilder partial = new StringBuilder();
         WebSocket ws;
 
@@ -197,7 +230,12 @@ final class TestClient {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(parse(partial.toString()));
+                texts.add(partial.toString());
+                try {
+                    frames.add(EVENTS.decode(partial.toString()));
+                } catch (IllegalArgumentException e) {
+                    unreadable.add(e.getMessage());
+                }
                 partial.setLength(0);
             }
             webSocket.request(1);
@@ -216,28 +254,31 @@ final class TestClient {
         }
 
         /** The next frame of this type, skipping others; fails after the timeout, or at once when the socket closed. */
-        JsonNode next(String type, Duration timeout) throws InterruptedException {
+        <T extends ToClient> T next(Class<T> type, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
+                if (!unreadable.isEmpty()) {
+                    throw new AssertionError("the server wrote a frame the protocol does not have: " + unreadable);
+                }
                 long left = deadline - System.nanoTime();
-                JsonNode f = left <= 0 ? null : frames.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                ToClient f = left <= 0 ? null : frames.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
                 if (f == null && closeCode.isDone() && frames.isEmpty()) {
-                    throw new AssertionError("no '" + type + "' frame: the socket closed");
+                    throw new AssertionError("no " + type.getSimpleName() + " frame: the socket closed");
                 }
                 if (f == null && System.nanoTime() < deadline) {
                     continue;
                 }
                 if (f == null) {
-                    throw new AssertionError("no '" + type + "' frame within " + timeout);
+                    throw new AssertionError("no " + type.getSimpleName() + " frame within " + timeout);
                 }
-                if (type.equals(f.path("type").asText())) {
-                    return f;
+                if (type.isInstance(f)) {
+                    return type.cast(f);
                 }
             }
         }
 
         /** The next frame of this type if one arrives within the time, else null. */
-        JsonNode poll(String type, Duration timeout) throws InterruptedException {
+        <T extends ToClient> T poll(Class<T> type, Duration timeout) throws InterruptedException {
             try {
                 return next(type, timeout);
             } catch (AssertionError e) {
@@ -245,8 +286,14 @@ final class TestClient {
             }
         }
 
-        void send(String json) {
-            ws.sendText(json, true).join();
+        /** A frame as a client writes it, from its record. */
+        void send(ClientFrame frame) {
+            send(FRAMES.encode(frame));
+        }
+
+        /** Any text at all: tests of bad input write what no record would. */
+        void send(String text) {
+            ws.sendText(text, true).join();
         }
 
         void close() {
@@ -261,37 +308,37 @@ final class TestClient {
      */
     static final class Inbox {
         final Socket socket;
-        private final List<JsonNode> kept = new ArrayList<>();
+        private final List<ToClient> kept = new ArrayList<>();
 
         Inbox(Socket socket) {
             this.socket = socket;
         }
 
-        void send(String json) {
-            socket.send(json);
+        void send(ClientFrame frame) {
+            socket.send(frame);
         }
 
         /** The first frame of this type that matches, kept or arriving within the timeout; fails otherwise. */
-        JsonNode take(String type, Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
-            JsonNode f = poll(type, match, timeout);
+        <T extends ToClient> T take(Class<T> type, Predicate<? super T> match, Duration timeout) throws InterruptedException {
+            T f = poll(type, match, timeout);
             if (f == null) {
-                throw new AssertionError("no matching '" + type + "' frame within " + timeout + "; kept: " + kept);
+                throw new AssertionError("no matching " + type.getSimpleName() + " frame within " + timeout + "; kept: " + kept);
             }
             return f;
         }
 
-        JsonNode take(String type, Duration timeout) throws InterruptedException {
+        <T extends ToClient> T take(Class<T> type, Duration timeout) throws InterruptedException {
             return take(type, f -> true, timeout);
         }
 
-        /** The ack (or error) answering the frame with this id. */
-        JsonNode reply(String frameId, Duration timeout) throws InterruptedException {
+        /** The ack or error answering the frame with this id. */
+        ServerFrame reply(String frameId, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                JsonNode f = find(x -> ("ack".equals(x.path("type").asText()) || "error".equals(x.path("type").asText()))
-                        && frameId.equals(x.path("id").asText()));
+                ToClient f = find(x -> x instanceof ServerFrame.Ack a && a.id().equals(frameId)
+                        || x instanceof ServerFrame.Error e && e.id().equals(frameId));
                 if (f != null) {
-                    return f;
+                    return (ServerFrame) f;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !pull(left)) {
@@ -301,12 +348,12 @@ final class TestClient {
         }
 
         /** Like {@link #take} but null when nothing matching comes. */
-        JsonNode poll(String type, Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
+        <T extends ToClient> T poll(Class<T> type, Predicate<? super T> match, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                JsonNode f = find(x -> type.equals(x.path("type").asText()) && match.test(x));
+                ToClient f = find(x -> type.isInstance(x) && match.test(type.cast(x)));
                 if (f != null) {
-                    return f;
+                    return type.cast(f);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !pull(left)) {
@@ -316,7 +363,7 @@ final class TestClient {
         }
 
         /** Every frame of this type that arrives within {@code window} (and any kept), taken. */
-        List<JsonNode> drain(String type, Duration window) throws InterruptedException {
+        <T extends ToClient> List<T> drain(Class<T> type, Duration window) throws InterruptedException {
             long deadline = System.nanoTime() + window.toNanos();
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -324,18 +371,18 @@ final class TestClient {
                     break;
                 }
             }
-            List<JsonNode> out = new ArrayList<>();
-            JsonNode f;
-            while ((f = find(x -> type.equals(x.path("type").asText()))) != null) {
-                out.add(f);
+            List<T> out = new ArrayList<>();
+            ToClient f;
+            while ((f = find(type::isInstance)) != null) {
+                out.add(type.cast(f));
             }
             return out;
         }
 
-        private JsonNode find(Predicate<JsonNode> p) {
-            for (Iterator<JsonNode> it = kept.iterator(); it.hasNext(); ) {
-                JsonNode f = it.next();
-                if (f != null && p.test(f)) {
+        private ToClient find(Predicate<ToClient> p) {
+            for (Iterator<ToClient> it = kept.iterator(); it.hasNext(); ) {
+                ToClient f = it.next();
+                if (p.test(f)) {
                     it.remove();
                     return f;
                 }
@@ -345,7 +392,10 @@ final class TestClient {
 
         /** Moves one arriving frame into {@code kept}; false when none came in time. */
         private boolean pull(long nanos) throws InterruptedException {
-            JsonNode f = socket.frames.poll(nanos, TimeUnit.NANOSECONDS);
+            if (!socket.unreadable.isEmpty()) {
+                throw new AssertionError("the server wrote a frame the protocol does not have: " + socket.unreadable);
+            }
+            ToClient f = socket.frames.poll(nanos, TimeUnit.NANOSECONDS);
             if (f == null) {
                 return false;
             }

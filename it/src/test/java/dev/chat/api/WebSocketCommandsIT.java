@@ -1,6 +1,12 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.ServerEvent;
+import dev.chat.protocol.ServerFrame;
+import dev.chat.protocol.ToClient;
+import dev.chat.protocol.TypingState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,9 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebSocketCommandsIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static String sendFrame(String frameId, UUID chat, String clientMsgId, String text) {
-        return TestClient.MAPPER.createObjectNode().put("type", "send").put("id", frameId).put("conversation", chat.toString())
-                .put("clientMsgId", clientMsgId).put("text", text).toString();
+    private static ClientFrame.Send sendFrame(String frameId, UUID chat, String clientMsgId, String text) {
+        return new ClientFrame.Send(frameId, chat, clientMsgId, text);
     }
 
     @Test
@@ -37,18 +42,18 @@ class WebSocketCommandsIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        anaWs.next("welcome", WAIT);
-        bobWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
 
         anaWs.send(sendFrame("f-1", chat, "ws-msg-0001", "over the socket"));
-        JsonNode ack = anaWs.next("ack", WAIT);
-        assertEquals("f-1", ack.get("id").asText());
-        assertEquals(1, ack.get("seq").asLong());
-        assertEquals("over the socket", ack.at("/result/text").asText());
-        JsonNode event = bobWs.next("message.created", WAIT);
-        assertEquals(1, event.get("seq").asLong());
-        assertEquals(ana.id.toString(), event.at("/data/senderId").asText());
-        assertNull(bobWs.poll("ack", Duration.ofMillis(300)), "replies go to the sending session only");
+        ServerFrame.Ack ack = anaWs.next(ServerFrame.Ack.class, WAIT);
+        assertEquals("f-1", ack.id());
+        assertEquals(1, ack.seq());
+        assertEquals("over the socket", TestClient.message(ack).text());
+        ServerEvent.MessageCreated event = bobWs.next(ServerEvent.MessageCreated.class, WAIT);
+        assertEquals(1, event.seq());
+        assertEquals(ana.id, event.message().senderId());
+        assertNull(bobWs.poll(ServerFrame.Ack.class, Duration.ofMillis(300)), "replies go to the sending session only");
     }
 
     /**
@@ -61,19 +66,19 @@ class WebSocketCommandsIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
-        anaWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        bobWs.next("welcome", WAIT);
-        anaWs.next("presence", WAIT); // bob's arrival, the last event the connections cause
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
+        anaWs.next(ServerEvent.Presence.class, WAIT); // bob's arrival, the last event the connections cause
         Thread.sleep(300);
         double before = published(stack);
         int messages = 20;
         for (int i = 1; i <= messages; i++) {
             anaWs.send(sendFrame("f-" + i, chat, "one-event-" + String.format("%04d", i), "m" + i));
-            assertEquals(i, anaWs.next("ack", WAIT).get("seq").asLong());
+            assertEquals(i, anaWs.next(ServerFrame.Ack.class, WAIT).seq());
         }
         for (int i = 1; i <= messages; i++) {
-            bobWs.next("message.created", WAIT);
+            bobWs.next(ServerEvent.MessageCreated.class, WAIT);
         }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (published(stack) - before < messages && System.nanoTime() < deadline) {
@@ -94,17 +99,17 @@ class WebSocketCommandsIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Socket onA = ana.connect(stack.wsUrlA());
         TestClient.Socket onB = ana.connect(stack.wsUrlB());
-        onA.next("welcome", WAIT);
-        onB.next("welcome", WAIT);
+        onA.next(ServerFrame.Welcome.class, WAIT);
+        onB.next(ServerFrame.Welcome.class, WAIT);
         String id = "same-id-" + UUID.randomUUID();
         assertEquals(201, ana.send(chat, id, "once").status());
         onA.send(sendFrame("a1", chat, id, "once"));
         onB.send(sendFrame("b1", chat, id, "once"));
         assertEquals(200, ana.send(chat, id, "once").status());
         onA.send(sendFrame("a2", chat, id, "once"));
-        assertEquals(1, onA.next("ack", WAIT).get("seq").asLong());
-        assertEquals(1, onB.next("ack", WAIT).get("seq").asLong());
-        assertEquals(1, onA.next("ack", WAIT).get("seq").asLong());
+        assertEquals(1, onA.next(ServerFrame.Ack.class, WAIT).seq());
+        assertEquals(1, onB.next(ServerFrame.Ack.class, WAIT).seq());
+        assertEquals(1, onA.next(ServerFrame.Ack.class, WAIT).seq());
         assertEquals(1, CrossNodeMessagingIT.countMessages(stack, chat));
     }
 
@@ -115,19 +120,19 @@ class WebSocketCommandsIT {
         TestClient eve = TestClient.signUp(stack.apiUrl(), "eve");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket eveWs = eve.connect(stack.wsUrlA());
-        eveWs.next("welcome", WAIT);
+        eveWs.next(ServerFrame.Welcome.class, WAIT);
         eveWs.send(sendFrame("e1", chat, "intruder-0001", "let me in"));
-        JsonNode denied = eveWs.next("error", WAIT);
-        assertEquals("e1", denied.get("id").asText());
-        assertEquals("conversation_not_found", denied.get("code").asText());
-        eveWs.send("{\"type\":\"send\",\"id\":\"e2\",\"conversation\":\"nope\"}");
-        assertEquals("validation_failed", eveWs.next("error", WAIT).get("code").asText());
+        ServerFrame.Error denied = eveWs.next(ServerFrame.Error.class, WAIT);
+        assertEquals("e1", denied.id());
+        assertEquals(ErrorCode.CONVERSATION_NOT_FOUND, denied.code());
+        eveWs.send("{\"type\":\"send\",\"id\":\"e2\",\"conversation\":\"nope\"}"); // bad input stays raw text
+        assertEquals(ErrorCode.VALIDATION_FAILED, eveWs.next(ServerFrame.Error.class, WAIT).code());
         TestClient.Socket anaWs = ana.connect(stack.wsUrlB());
-        anaWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
         anaWs.send(sendFrame("a1", chat, "short", "bad id"));
-        assertEquals("validation_failed", anaWs.next("error", WAIT).get("code").asText());
+        assertEquals(ErrorCode.VALIDATION_FAILED, anaWs.next(ServerFrame.Error.class, WAIT).code());
         anaWs.send("{\"type\":\"read\",\"id\":\"a2\",\"conversation\":\"" + chat + "\",\"seq\":\"ten\"}");
-        assertEquals("validation_failed", anaWs.next("error", WAIT).get("code").asText());
+        assertEquals(ErrorCode.VALIDATION_FAILED, anaWs.next(ServerFrame.Error.class, WAIT).code());
         assertEquals(0, CrossNodeMessagingIT.countMessages(stack, chat));
     }
 
@@ -137,7 +142,7 @@ class WebSocketCommandsIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
-        anaWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
         for (int i = 1; i <= 50; i++) {
             assertEquals(201, ana.send(chat, "offline-" + i + "-" + UUID.randomUUID(), "message " + i).status());
         }
@@ -147,7 +152,7 @@ class WebSocketCommandsIT {
 
         // bob comes online: subscribe (welcome), then sync from his cursor
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        bobWs.next("welcome", WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         List<Long> synced = new ArrayList<>();
         long cursor = 0;
         boolean more = true;
@@ -159,13 +164,13 @@ class WebSocketCommandsIT {
         }
         assertEquals(LongStream.rangeClosed(1, 50).boxed().toList(), synced);
 
-        JsonNode delivered = awaitReceipt(anaWs, bob.id, 50, false);
-        assertEquals(50, delivered.at("/data/deliveredSeq").asLong());
+        ServerEvent.ReceiptUpdated delivered = awaitReceipt(anaWs, bob.id, 50, false);
+        assertEquals(50, delivered.deliveredSeq());
 
-        bobWs.send("{\"type\":\"read\",\"id\":\"r1\",\"conversation\":\"" + chat + "\",\"seq\":50}");
-        assertEquals(50, awaitReceipt(bobWs, bob.id, 50, true).at("/data/readSeq").asLong(), "the reader's own sessions learn it");
-        assertNull(bobWs.poll("ack", Duration.ofMillis(200)), "a receipt is answered only when refused");
-        assertEquals(50, awaitReceipt(anaWs, bob.id, 50, true).at("/data/readSeq").asLong());
+        bobWs.send(new ClientFrame.Read("r1", chat, 50));
+        assertEquals(50, awaitReceipt(bobWs, bob.id, 50, true).readSeq(), "the reader's own sessions learn it");
+        assertNull(bobWs.poll(ServerFrame.Ack.class, Duration.ofMillis(200)), "a receipt is answered only when refused");
+        assertEquals(50, awaitReceipt(anaWs, bob.id, 50, true).readSeq());
 
         JsonNode after = bob.get("/api/conversations").body().at("/conversations/0");
         assertEquals(0, after.get("unreadCount").asLong());
@@ -185,12 +190,12 @@ class WebSocketCommandsIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
-        anaWs.next("welcome", WAIT);
-        bobWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
         ana.send(chat, UUID.randomUUID().toString(), "ping");
-        long seq = bobWs.next("message.created", WAIT).get("seq").asLong();
-        bobWs.send("{\"type\":\"delivered\",\"id\":\"d1\",\"conversation\":\"" + chat + "\",\"seq\":" + seq + "}");
-        assertEquals(seq, awaitReceipt(anaWs, bob.id, seq, false).at("/data/deliveredSeq").asLong());
+        long seq = bobWs.next(ServerEvent.MessageCreated.class, WAIT).seq();
+        bobWs.send(new ClientFrame.Delivered("d1", chat, seq));
+        assertEquals(seq, awaitReceipt(anaWs, bob.id, seq, false).deliveredSeq());
     }
 
     @Test
@@ -200,14 +205,14 @@ class WebSocketCommandsIT {
         UUID chat = ana.openDirect("bob");
         TestClient.Socket phone = bob.connect(stack.wsUrlA());
         TestClient.Socket laptop = bob.connect(stack.wsUrlB());
-        phone.next("welcome", WAIT);
-        laptop.next("welcome", WAIT);
+        phone.next(ServerFrame.Welcome.class, WAIT);
+        laptop.next(ServerFrame.Welcome.class, WAIT);
         ana.send(chat, UUID.randomUUID().toString(), "one");
         ana.send(chat, UUID.randomUUID().toString(), "two");
         assertEquals(2, bob.get("/api/conversations").body().at("/conversations/0/unreadCount").asLong());
-        phone.send("{\"type\":\"read\",\"id\":\"r1\",\"conversation\":\"" + chat + "\",\"seq\":2}");
-        JsonNode onLaptop = awaitReceipt(laptop, bob.id, 2, true);
-        assertEquals(2, onLaptop.at("/data/readSeq").asLong(), "the other device learns it was read");
+        phone.send(new ClientFrame.Read("r1", chat, 2));
+        ServerEvent.ReceiptUpdated onLaptop = awaitReceipt(laptop, bob.id, 2, true);
+        assertEquals(2, onLaptop.readSeq(), "the other device learns it was read");
         assertEquals(0, bob.get("/api/conversations").body().at("/conversations/0/unreadCount").asLong());
     }
 
@@ -221,17 +226,18 @@ class WebSocketCommandsIT {
         TestClient.Socket anaWs = ana.connect(stack.wsUrlA());
         TestClient.Socket bobWs = bob.connect(stack.wsUrlB());
         TestClient.Socket cydWs = cyd.connect(stack.wsUrlB());
-        anaWs.next("welcome", WAIT);
-        bobWs.next("welcome", WAIT);
-        cydWs.next("welcome", WAIT);
+        anaWs.next(ServerFrame.Welcome.class, WAIT);
+        bobWs.next(ServerFrame.Welcome.class, WAIT);
+        cydWs.next(ServerFrame.Welcome.class, WAIT);
+        // written by hand: a forged "user" is nothing a frame record can carry
         anaWs.send("{\"type\":\"typing\",\"id\":\"t1\",\"conversation\":\"" + chat + "\",\"state\":\"start\",\"user\":\"" + cyd.id + "\"}");
-        JsonNode typing = bobWs.next("typing", WAIT);
-        assertEquals(ana.id.toString(), typing.at("/data/user").asText(), "the sender comes from the session, not the payload");
-        assertEquals("start", typing.at("/data/state").asText());
-        assertTrue(typing.at("/data/expiresInMs").asLong() > 0);
-        assertEquals(chat.toString(), typing.get("conversation").asText());
-        assertNull(cydWs.poll("typing", Duration.ofMillis(500)), "a third user never sees it");
-        assertNull(anaWs.poll("typing", Duration.ofMillis(200)), "nor the typist");
+        ServerEvent.Typing typing = bobWs.next(ServerEvent.Typing.class, WAIT);
+        assertEquals(ana.id, typing.user(), "the sender comes from the session, not the payload");
+        assertEquals(TypingState.START, typing.state());
+        assertTrue(typing.expiresInMs() > 0);
+        assertEquals(chat, typing.conversation());
+        assertNull(cydWs.poll(ServerEvent.Typing.class, Duration.ofMillis(500)), "a third user never sees it");
+        assertNull(anaWs.poll(ServerEvent.Typing.class, Duration.ofMillis(200)), "nor the typist");
     }
 
     @Test
@@ -242,7 +248,7 @@ class WebSocketCommandsIT {
         List<TestClient.Socket> sockets = List.of(ana.connect(stack.wsUrlA()), ana.connect(stack.wsUrlB()),
                 bob.connect(stack.wsUrlA()), bob.connect(stack.wsUrlB()));
         for (TestClient.Socket s : sockets) {
-            s.next("welcome", WAIT);
+            s.next(ServerFrame.Welcome.class, WAIT);
         }
         int perSender = 250;
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
@@ -267,15 +273,19 @@ class WebSocketCommandsIT {
             Set<String> acks = ConcurrentHashMap.newKeySet();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while ((seen.size() < total || acks.size() < perSender) && System.nanoTime() < deadline) {
-                JsonNode f = s.frames.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                ToClient f = s.frames.poll(1, java.util.concurrent.TimeUnit.SECONDS);
                 if (f == null) {
                     continue;
                 }
-                switch (f.path("type").asText()) {
-                    case "message.created" -> assertTrue(seen.add(f.get("seq").asLong()), "duplicate seq " + f.get("seq"));
-                    case "ack" -> acks.add(f.get("id").asText());
-                    case "error" -> throw new AssertionError("error frame " + f);
-                    default -> { }
+                switch (f) {
+                    case ServerEvent.MessageCreated m -> assertTrue(seen.add(m.seq()), "duplicate seq " + m.seq());
+                    case ServerFrame.Ack a -> acks.add(a.id());
+                    case ServerFrame.Error e -> throw new AssertionError("error frame " + e);
+                    case ServerEvent e -> {
+                        // presence of the others, typing: not what this test counts
+                    }
+                    case ServerFrame.Welcome w -> throw new AssertionError("a second welcome " + w);
+                    case ServerFrame.Pong p -> throw new AssertionError("a pong without a ping " + p);
                 }
             }
             assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), new ArrayList<>(seen));
@@ -298,24 +308,22 @@ class WebSocketCommandsIT {
         TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         TestClient.Socket ws = ana.connect(stack.wsUrlA());
-        ws.next("welcome", WAIT);
+        ws.next(ServerFrame.Welcome.class, WAIT);
         for (int i = 0; i < 300; i++) {
             // one send at a time: the JDK client fails a send started before the last one finished
-            ws.ws.sendText("{\"type\":\"typing\",\"id\":\"t" + i + "\",\"conversation\":\"" + chat + "\",\"state\":\"start\"}", true)
-                    .join();
+            ws.ws.sendText(TestClient.FRAMES.encode(new ClientFrame.Typing("t" + i, chat, TypingState.START)), true).join();
         }
-        assertEquals("rate_limited", ws.next("error", WAIT).get("code").asText());
+        assertEquals(ErrorCode.RATE_LIMITED, ws.next(ServerFrame.Error.class, WAIT).code());
         Thread.sleep(1500);
-        ws.send("{\"type\":\"ping\",\"id\":\"after\"}");
-        assertEquals("after", ws.next("pong", WAIT).get("id").asText());
+        ws.send(new ClientFrame.Ping("after"));
+        assertEquals("after", ws.next(ServerFrame.Pong.class, WAIT).id());
     }
 
-    private static JsonNode awaitReceipt(TestClient.Socket ws, UUID user, long seq, boolean read) throws InterruptedException {
+    private static ServerEvent.ReceiptUpdated awaitReceipt(TestClient.Socket ws, UUID user, long seq, boolean read) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode r = ws.poll("receipt.updated", Duration.ofMillis(500));
-            if (r != null && r.at("/data/user").asText().equals(user.toString())
-                    && (read ? r.at("/data/readSeq").asLong() : r.at("/data/deliveredSeq").asLong()) >= seq) {
+            ServerEvent.ReceiptUpdated r = ws.poll(ServerEvent.ReceiptUpdated.class, Duration.ofMillis(500));
+            if (r != null && r.user().equals(user) && (read ? r.readSeq() : r.deliveredSeq()) >= seq) {
                 return r;
             }
         }

@@ -70,6 +70,16 @@ public enum ErrorCode {
         this.code = name().toLowerCase(Locale.ROOT);
     }
 
+    /** The code of a wire form ({@code validation_failed}), if the catalogue has it. */
+    public static java.util.Optional<ErrorCode> fromWire(String code) {
+        for (ErrorCode c : values()) {
+            if (c.code.equals(code)) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The HTTP status of a REST answer with this code. */
     public int status() {
         return status;

@@ -6,11 +6,18 @@ import java.util.UUID;
 /**
  * The frames the server writes to a socket that are not events (events are envelopes, see
  * {@link EventType}): the welcome on open, and the answers to a client's own frames, each echoing
- * the client's frame {@code id} ("" when it sent none). Written by {@link ServerFrames}.
+ * the client's frame {@code id} ("" when it sent none). Written by {@link ServerFrames}; read by
+ * Java clients with {@link ServerEvents} (an ack's result is then JSON: see {@link
+ * ServerEvents#result}).
  */
-public sealed interface ServerFrame {
+public sealed interface ServerFrame extends ToClient {
     /** The protocol version a welcome announces. */
     int VERSION = 1;
+    /** The wire types of these frames ({@code type}); the events' are in {@link EventType}. */
+    String WELCOME = "welcome";
+    String PONG = "pong";
+    String ACK = "ack";
+    String ERROR = "error";
 
     /**
      * The first frame on an open socket: from now on every event for the user reaches it.

@@ -27,7 +27,7 @@ public final class ServerFrames {
             switch (frame) {
                 case ServerFrame.Welcome w -> welcome(g, w);
                 case ServerFrame.Pong p -> {
-                    g.writeStringField("type", "pong");
+                    g.writeStringField("type", ServerFrame.PONG);
                     g.writeStringField("id", p.id());
                 }
                 case ServerFrame.Ack a -> ack(g, a);
@@ -41,7 +41,7 @@ public final class ServerFrames {
     }
 
     private static void welcome(JsonGenerator g, ServerFrame.Welcome w) throws IOException {
-        g.writeStringField("type", "welcome");
+        g.writeStringField("type", ServerFrame.WELCOME);
         g.writeNumberField("v", ServerFrame.VERSION);
         g.writeStringField("node", w.node());
         g.writeStringField("session", w.session().toString());
@@ -53,7 +53,7 @@ public final class ServerFrames {
     }
 
     private static void ack(JsonGenerator g, ServerFrame.Ack a) throws IOException {
-        g.writeStringField("type", "ack");
+        g.writeStringField("type", ServerFrame.ACK);
         g.writeStringField("id", a.id());
         if (a.seq() != null) {
             g.writeNumberField("seq", a.seq());
@@ -63,7 +63,7 @@ public final class ServerFrames {
     }
 
     private static void error(JsonGenerator g, ServerFrame.Error e) throws IOException {
-        g.writeStringField("type", "error");
+        g.writeStringField("type", ServerFrame.ERROR);
         g.writeStringField("id", e.id());
         g.writeStringField("code", e.code().code());
         g.writeStringField("detail", e.detail());

@@ -3,8 +3,11 @@ package dev.chat.ws;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.handoff.ApiClient;
 import dev.chat.handoff.ApiUnavailableException;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ClientFrames;
 import dev.chat.protocol.CloseCode;
 import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.Peeked;
 import dev.chat.protocol.ServerFrame;
 import dev.chat.protocol.ServerFrames;
 import dev.chat.telemetry.RequestId;
@@ -44,8 +47,8 @@ final class ChatEndpoint implements WsListener {
     private final AccessTokens tokens;
     private final SessionRegistry registry;
     private final ApiClient api;
-    private final ObjectMapper mapper;
     private final ServerFrames frames;
+    private final ClientFrames codec;
     private final Set<String> allowedOrigins;
 
     private AccessClaims claims;
@@ -69,8 +72,8 @@ final class ChatEndpoint implements WsListener {
         this.api = api;
         this.tokens = tokens;
         this.registry = registry;
-        this.mapper = mapper;
         this.frames = new ServerFrames(mapper);
+        this.codec = new ClientFrames(mapper);
         this.allowedOrigins = config.allowedOrigins();
     }
 
@@ -132,15 +135,15 @@ final class ChatEndpoint implements WsListener {
             session.close(CloseCode.INVALID_PAYLOAD, "text frame is not valid UTF-8");
             return;
         }
-        ClientFrame frame = ClientFrame.parse(mapper, whole);
+        Peeked frame = codec.peek(whole);
         if (!session.allowFrame()) {
             session.send(error(frame.id(), ErrorCode.RATE_LIMITED, "Too many frames; slow down."));
             return;
         }
         switch (frame) {
             case ClientFrame.Ping p -> session.send(frames.encode(new ServerFrame.Pong(p.id())));
-            case ClientFrame.ForApi f -> forward(f, whole);
-            case ClientFrame.Invalid i -> session.send(error(i.id(), i.error(), i.detail()));
+            case Peeked.ForApi f -> forward(f, whole);
+            case ClientFrame.Refused r -> session.send(error(r.id(), r.code(), r.detail()));
         }
     }
 
@@ -195,7 +198,7 @@ final class ChatEndpoint implements WsListener {
      * identity beside it; api's answer, an {@code ack} or {@code error} frame, is written back as
      * it is. Typing and receipts are answered only when refused.
      */
-    private void forward(ClientFrame.ForApi f, String text) {
+    private void forward(Peeked.ForApi f, String text) {
         ClientSession s = session;
         String trace = RequestId.fresh();
         inLane(() -> RequestId.with(trace, () -> {

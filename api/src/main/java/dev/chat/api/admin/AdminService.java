@@ -17,6 +17,7 @@ import dev.chat.presence.PresenceStore;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
 import dev.chat.tokens.AccessClaims;
+import dev.chat.protocol.Message;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -251,10 +252,10 @@ public final class AdminService implements HttpService {
         if (reason == null) {
             throw ChatException.validation("Say why: 'reason' is required to delete someone's message.");
         }
-        Views.Message m = outbox.inTransaction(t -> {
-            Views.Message current = conversations.bySeq(t.db(), conversation, seq)
+        Message m = outbox.inTransaction(t -> {
+            Message current = conversations.bySeq(t.db(), conversation, seq)
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + seq + " there."));
-            Views.Message tombstone = Messaging.tombstone(t.db(), conversations, conversation, seq);
+            Message tombstone = Messaging.tombstone(t.db(), conversations, conversation, seq);
             ObjectNode data = (ObjectNode) json.tree(tombstone);
             data.put("moderated", true);
             t.announce(Envelope.of(EventType.MESSAGE_DELETED, conversation, seq, Instant.now(), data,

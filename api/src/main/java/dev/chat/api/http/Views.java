@@ -1,10 +1,15 @@
 package dev.chat.api.http;
 
+import dev.chat.protocol.Message;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The JSON shapes the REST API and the events return (documented in docs/PROTOCOL.md). */
+/**
+ * The JSON shapes the REST API and the events return (documented in docs/PROTOCOL.md); a message
+ * and its parts are the protocol's ({@link Message}), which Java clients read too.
+ */
 public final class Views {
     private Views() {
     }
@@ -19,40 +24,6 @@ public final class Views {
 
     /** My own profile. */
     public record Profile(UUID id, String username, String displayName, String bio, String role) {
-    }
-
-    /**
-     * A stored message; {@code seq} is its position in the conversation. A deleted message keeps
-     * its seq as a tombstone: {@code deleted} true and {@code text} empty.
-     */
-    public record Message(UUID conversation, long seq, UUID senderId, String clientMsgId, String text, Instant at,
-                          Instant editedAt, boolean deleted, long version, Quote replyTo, Attachment attachment,
-                          List<Reaction> reactions) {
-    }
-
-    /** The message a reply answers, as shown above it: the first 200 characters and what it carries. */
-    public record Quote(long seq, UUID senderId, String text, boolean deleted, AttachmentBrief attachment) {
-    }
-
-    public record AttachmentBrief(String kind, String name) {
-    }
-
-    /**
-     * A file sent in a message. {@code kind}: image, video, audio, voice or file; {@code contentType}
-     * is what the bytes are (sniffed), never what the name says. {@code thumbnail}: whether
-     * {@code /api/attachments/{id}/thumbnail} exists. Voice messages carry their duration and the
-     * waveform peaks (0..255) the recording client computed once.
-     */
-    public record Attachment(UUID id, String name, long size, String contentType, String kind, Integer width,
-                             Integer height, boolean thumbnail, Integer durationMs, List<Integer> waveform) {
-    }
-
-    /** One emoji on a message: how many people used it and who, in the order they reacted. */
-    public record Reaction(String emoji, long count, List<UUID> users) {
-    }
-
-    /** A message's reactions after a change, with the conversation version the change got. */
-    public record Reactions(UUID conversation, long seq, long version, List<Reaction> reactions) {
     }
 
     /**

@@ -8,8 +8,12 @@ import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
 import dev.chat.api.http.Params;
 import dev.chat.api.http.Views;
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.ClientFrames;
 import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.FrameType;
 import dev.chat.tokens.AccessClaims;
+import dev.chat.protocol.Message;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -39,6 +43,7 @@ public final class ConversationService implements HttpService {
     private final ChatSettings settings;
     private final Authenticator auth;
     private final Json json;
+    private final ClientFrames codec;
 
     public ConversationService(Db db, UserStore users, ConversationStore conversations, Messaging messaging,
                                Receipts receipts, Reactions reactions, ChatSettings settings, Authenticator auth, Json json) {
@@ -51,6 +56,7 @@ public final class ConversationService implements HttpService {
         this.messaging = messaging;
         this.auth = auth;
         this.json = json;
+        this.codec = new ClientFrames(json.mapper());
     }
 
     @Override
@@ -121,7 +127,7 @@ public final class ConversationService implements HttpService {
         Views.MessagePage page = conversations.page(exec, id, mine.clearedSeq(), before, after, limit);
         // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync);
         // older pages, and a newest page already delivered, change nothing and cost no transaction
-        java.util.OptionalLong newest = page.messages().stream().mapToLong(Views.Message::seq).max();
+        java.util.OptionalLong newest = page.messages().stream().mapToLong(Message::seq).max();
         if (newest.isPresent() && newest.getAsLong() > mine.deliveredSeq()) {
             receipts.delivered(me.userId(), id, newest.getAsLong());
         }
@@ -202,17 +208,17 @@ public final class ConversationService implements HttpService {
     private void cursor(ServerRequest req, ServerResponse res, boolean read) {
         AccessClaims me = auth.require(req);
         UUID id = conversationId(req);
-        long seq = FrameHandler.seq(json.body(req));
-        json.ok(res, read ? receipts.read(me.userId(), id, seq) : receipts.delivered(me.userId(), id, seq));
+        if (read) {
+            json.ok(res, receipts.read(me.userId(), id, frame(FrameType.READ, id, req, ClientFrame.Read.class).seq()));
+        } else {
+            json.ok(res, receipts.delivered(me.userId(), id, frame(FrameType.DELIVERED, id, req, ClientFrame.Delivered.class).seq()));
+        }
     }
 
     private void send(ServerRequest req, ServerResponse res) {
         AccessClaims me = auth.require(req);
         UUID id = conversationId(req);
-        JsonBody body = json.body(req);
-        String clientMsgId = body.string("clientMsgId", 8, 64, Messaging.CLIENT_MSG_ID,
-                "must be 8 to 64 letters, digits, '-' or '_' (a UUID fits)");
-        ConversationStore.Sent sent = messaging.send(me.userId(), id, clientMsgId, Messaging.Draft.from(body));
+        ConversationStore.Sent sent = messaging.send(me.userId(), frame(FrameType.SEND, id, req, ClientFrame.Send.class));
         json.send(res, sent.created() ? Status.CREATED_201 : Status.OK_200, sent.message());
     }
 
@@ -220,6 +226,18 @@ public final class ConversationService implements HttpService {
         return users.byUsername(db.client().execute(), username)
                 .filter(a -> !a.disabled())
                 .orElseThrow(() -> new ChatException(ErrorCode.USER_NOT_FOUND, "No user is called '" + username + "'."));
+    }
+
+    /**
+     * The frame a REST body stands for ({@code POST …/messages} is a send, {@code …/read} a read),
+     * read by the frames' codec so that a field is refused the same way by either door.
+     */
+    private <T extends ClientFrame> T frame(FrameType type, UUID conversation, ServerRequest req, Class<T> as) {
+        ClientFrame f = codec.decode(type, "", conversation, json.body(req).node());
+        if (f instanceof ClientFrame.Refused r) {
+            throw new ChatException(r.code(), r.detail());
+        }
+        return as.cast(f);
     }
 
     private static UUID conversationId(ServerRequest req) {

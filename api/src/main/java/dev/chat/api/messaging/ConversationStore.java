@@ -5,6 +5,7 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Views;
 import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.Message;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
@@ -83,7 +84,7 @@ public final class ConversationStore {
     }
 
     /** Result of a send: the message and whether this call stored it (false: an earlier send did). */
-    public record Sent(Views.Message message, boolean created) {
+    public record Sent(Message message, boolean created) {
     }
 
     /** Opens the direct conversation of two users, creating it once whatever the concurrency. */
@@ -156,7 +157,7 @@ public final class ConversationStore {
         if (attachment != null || replyTo != null) {
             return Optional.of(new Sent(bySeq(tx, conversation, seq).orElseThrow(), true));
         }
-        return Optional.of(new Sent(new Views.Message(conversation, seq, sender, clientMsgId, text,
+        return Optional.of(new Sent(new Message(conversation, seq, sender, clientMsgId, text,
                 Db.instant(row.get(), "created_at"), null, false, 0, null, null, List.of()), true));
     }
 
@@ -178,14 +179,14 @@ public final class ConversationStore {
 
     /** Messages changed after {@code since} (and not cleared by this member), ascending by version. */
     public Views.Changes changes(DbExecute db, UUID conversation, long clearedSeq, long since, int limit) {
-        List<Views.Message> rows = db.query(MESSAGE_SELECT + """
+        List<Message> rows = db.query(MESSAGE_SELECT + """
                 WHERE m.conversation_id = ?::uuid AND m.version > 0 AND m.version > ? AND m.seq > ?
                 ORDER BY m.version LIMIT ?""", conversation, since, clearedSeq, limit + 1)
                 .map(ConversationStore::message).toList();
         return new Views.Changes(rows.subList(0, Math.min(limit, rows.size())), rows.size() > limit);
     }
 
-    public Optional<Views.Message> byClientId(DbExecute db, UUID sender, String clientMsgId) {
+    public Optional<Message> byClientId(DbExecute db, UUID sender, String clientMsgId) {
         return db.get(MESSAGE_SELECT + " WHERE m.sender_id = ?::uuid AND m.client_msg_id = ?",
                 sender, clientMsgId).map(ConversationStore::message);
     }
@@ -207,7 +208,7 @@ public final class ConversationStore {
                     .toList();
         }
         boolean hasMore = rows.size() > limit;
-        List<Views.Message> messages = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())).stream()
+        List<Message> messages = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())).stream()
                 .map(ConversationStore::message).toList());
         if (after == null) {
             Collections.reverse(messages);
@@ -248,7 +249,7 @@ public final class ConversationStore {
     }
 
     /** One message by position. */
-    public Optional<Views.Message> bySeq(DbExecute db, UUID conversation, long seq) {
+    public Optional<Message> bySeq(DbExecute db, UUID conversation, long seq) {
         return db.get(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq = ?",
                 conversation, seq).map(ConversationStore::message);
     }
@@ -257,7 +258,7 @@ public final class ConversationStore {
         Views.Person peer = Db.isNull(r, "peer_id") ? null : new Views.Person(Db.uuid(r, "peer_id"), Db.string(r, "peer_username"),
                 Db.string(r, "peer_display_name"), Db.string(r, "peer_alias"), Boolean.TRUE.equals(Db.value(r, "peer_is_contact")));
         Views.GroupRef group = Db.isNull(r, "group_id") ? null : new Views.GroupRef(Db.uuid(r, "group_id"), Db.string(r, "group_name"));
-        Views.Message last = Db.isNull(r, "seq") ? null : message(r);
+        Message last = Db.isNull(r, "seq") ? null : message(r);
         long lastSeq = Db.longValue(r, "last_seq");
         long readSeq = Db.longValue(r, "read_seq");
         return new Views.Conversation(Db.uuid(r, "id"), Db.string(r, "kind"), Db.string(r, "name"), group,
@@ -281,16 +282,16 @@ public final class ConversationStore {
         }
     }
 
-    static Views.Message message(DbRow r) {
+    static Message message(DbRow r) {
         boolean deleted = !Db.isNull(r, "deleted_at");
-        Views.Quote quote = Db.isNull(r, "q_seq") ? null : new Views.Quote(Db.longValue(r, "q_seq"), Db.uuid(r, "q_sender_id"),
+        Message.Quote quote = Db.isNull(r, "q_seq") ? null : new Message.Quote(Db.longValue(r, "q_seq"), Db.uuid(r, "q_sender_id"),
                 Db.string(r, "q_body"), Boolean.TRUE.equals(Db.value(r, "q_deleted")),
-                Db.isNull(r, "q_kind") ? null : new Views.AttachmentBrief(Db.string(r, "q_kind"), Db.string(r, "q_name")));
-        Views.Attachment attachment = deleted || Db.isNull(r, "a_id") ? null : new Views.Attachment(Db.uuid(r, "a_id"),
+                Db.isNull(r, "q_kind") ? null : new Message.AttachmentBrief(Db.string(r, "q_kind"), Db.string(r, "q_name")));
+        Message.Attachment attachment = deleted || Db.isNull(r, "a_id") ? null : new Message.Attachment(Db.uuid(r, "a_id"),
                 Db.string(r, "a_name"), Db.longValue(r, "a_size"), Db.string(r, "a_type"), Db.string(r, "a_kind"),
                 Db.integer(r, "a_width"), Db.integer(r, "a_height"), Boolean.TRUE.equals(Db.value(r, "a_thumbnail")),
                 Db.integer(r, "a_duration"), waveform(Db.string(r, "a_waveform")));
-        return new Views.Message(Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.uuid(r, "sender_id"),
+        return new Message(Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.uuid(r, "sender_id"),
                 Db.string(r, "client_msg_id"), deleted ? "" : Db.string(r, "body"), Db.instant(r, "created_at"),
                 Db.instant(r, "edited_at"), deleted, Db.longValue(r, "version"), quote, attachment,
                 reactions(Db.string(r, "reactions")));
@@ -308,16 +309,16 @@ public final class ConversationStore {
     }
 
     /** The reactions aggregate of {@link #MESSAGE_COLUMNS} (JSON built by PostgreSQL), or none. */
-    static List<Views.Reaction> reactions(String json) {
+    static List<Message.Reaction> reactions(String json) {
         if (json == null) {
             return List.of();
         }
         try {
-            List<Views.Reaction> out = new ArrayList<>();
+            List<Message.Reaction> out = new ArrayList<>();
             for (com.fasterxml.jackson.databind.JsonNode n : AGGREGATES.readTree(json)) {
                 List<UUID> users = new ArrayList<>();
                 n.get("users").forEach(u -> users.add(UUID.fromString(u.asText())));
-                out.add(new Views.Reaction(n.get("emoji").asText(), n.get("count").asLong(), users));
+                out.add(new Message.Reaction(n.get("emoji").asText(), n.get("count").asLong(), users));
             }
             return out;
         } catch (java.io.IOException e) {

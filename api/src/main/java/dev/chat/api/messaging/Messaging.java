@@ -6,17 +6,17 @@ import dev.chat.api.db.Db;
 import dev.chat.api.http.ApiMeters;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
-import dev.chat.api.http.JsonBody;
 import dev.chat.api.http.RateLimiter;
 import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
+import dev.chat.protocol.ClientFrame;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
+import dev.chat.protocol.Message;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The one code path that accepts a message, whichever door it came through (REST, or a WebSocket
@@ -28,9 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class Messaging {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Messaging.class.getName());
-    /** Client ids are opaque to the server: UUIDs in practice, any short token is accepted. */
-    public static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
-    public static final int MAX_TEXT = 4000;
+    /** The longest message text, in code points (the protocol's rule, for edits too). */
+    public static final int MAX_TEXT = ClientFrame.MAX_TEXT;
 
     private final Db db;
     private final ConversationStore conversations;
@@ -76,13 +75,15 @@ public final class Messaging {
      * uploaded {@code attachment} of the sender's for this conversation, the seq it {@code replyTo}.
      */
     public record Draft(String text, UUID attachment, Long replyTo) {
-        /** Reads a send's fields from a REST body or a WebSocket frame, the same way for both. */
-        static Draft from(JsonBody body) {
-            UUID attachment = body.optionalUuid("attachment");
-            String text = attachment == null ? body.string("text", 1, MAX_TEXT)
-                    : body.optionalString("text", 0, MAX_TEXT).orElse("");
-            return new Draft(text, attachment, body.optionalLong("replyTo", 1, Long.MAX_VALUE));
+        /** What a send frame (or the REST body standing for one, read by the same codec) carries. */
+        static Draft of(ClientFrame.Send send) {
+            return new Draft(send.text(), send.attachment(), send.replyTo());
         }
+    }
+
+    /** Stores {@code send} as {@code sender}'s; the frame's rules were checked by its codec. */
+    public ConversationStore.Sent send(UUID sender, ClientFrame.Send send) {
+        return send(sender, send.conversation(), send.clientMsgId(), Draft.of(send));
     }
 
     public ConversationStore.Sent send(UUID sender, UUID conversation, String clientMsgId, Draft draft) {
@@ -108,7 +109,7 @@ public final class Messaging {
                 if (!conversations.isMember(tx, conversation, sender)) {
                     throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
                 }
-                Optional<Views.Message> earlier = conversations.byClientId(tx, sender, clientMsgId);
+                Optional<Message> earlier = conversations.byClientId(tx, sender, clientMsgId);
                 if (earlier.isPresent()) {
                     return new ConversationStore.Sent(earlier.get(), false); // a retry: same answer, no checks again
                 }
@@ -178,13 +179,13 @@ public final class Messaging {
     }
 
     /** Edits one's own message; everyone in the conversation gets {@code message.updated}. */
-    public Views.Message edit(UUID user, UUID conversation, long seq, String text) {
+    public Message edit(UUID user, UUID conversation, long seq, String text) {
         return changeOwn(user, conversation, seq, EventType.MESSAGE_UPDATED,
                 tx -> store.edit(tx, conversation, seq, text, conversations.nextVersion(tx, conversation)));
     }
 
     /** Deletes one's own message, leaving a tombstone so seq keeps no gap; everyone gets {@code message.deleted}. */
-    public Views.Message delete(UUID user, UUID conversation, long seq) {
+    public Message delete(UUID user, UUID conversation, long seq) {
         return changeOwn(user, conversation, seq, EventType.MESSAGE_DELETED, tx -> tombstone(tx, conversations, conversation, seq));
     }
 
@@ -192,22 +193,22 @@ public final class Messaging {
      * Empties a message, keeping its seq (no gap): used by its sender and by moderators. Its
      * reactions and its attachment's bytes go with it; a reply quoting it then shows it deleted.
      */
-    public static Views.Message tombstone(io.helidon.dbclient.DbExecute tx, ConversationStore conversations, UUID conversation, long seq) {
+    public static Message tombstone(io.helidon.dbclient.DbExecute tx, ConversationStore conversations, UUID conversation, long seq) {
         conversations.lockForChange(tx, conversation);
         new MessageStore().empty(tx, conversation, seq, () -> conversations.nextVersion(tx, conversation))
                 .ifPresent(attachment -> AttachmentStore.discard(tx, attachment));
         return conversations.bySeq(tx, conversation, seq).orElseThrow();
     }
 
-    private Views.Message changeOwn(UUID user, UUID conversation, long seq, EventType type,
+    private Message changeOwn(UUID user, UUID conversation, long seq, EventType type,
                                     java.util.function.Consumer<io.helidon.dbclient.DbTransaction> change) {
-        Views.Message changed = outbox.inTransaction(t -> {
+        Message changed = outbox.inTransaction(t -> {
             var tx = t.db();
             if (!conversations.isMember(tx, conversation, user)) {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
             conversations.lockForChange(tx, conversation);
-            Views.Message current = conversations.bySeq(tx, conversation, seq)
+            Message current = conversations.bySeq(tx, conversation, seq)
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + seq + " here."));
             if (!current.senderId().equals(user)) {
                 throw new ChatException(ErrorCode.FORBIDDEN, "Only the sender can change a message.");
@@ -219,7 +220,7 @@ public final class Messaging {
                 throw new ChatException(ErrorCode.MESSAGE_DELETED, "A deleted message cannot be edited.");
             }
             change.accept(tx);
-            Views.Message m = conversations.bySeq(tx, conversation, seq).orElseThrow();
+            Message m = conversations.bySeq(tx, conversation, seq).orElseThrow();
             t.announce(Envelope.of(type, conversation, seq, java.time.Instant.now(), json.tree(m),
                     conversations.members(tx, conversation)));
             return m;

@@ -2,10 +2,11 @@ package dev.chat.api.messaging;
 
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
-import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
+import dev.chat.protocol.Emoji;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
+import dev.chat.protocol.Message;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,9 +32,9 @@ public final class Reactions {
         this.json = json;
     }
 
-    public Views.Reactions set(UUID user, UUID conversation, long seq, String emoji, boolean on) {
+    public Message.Reactions set(UUID user, UUID conversation, long seq, String emoji, boolean on) {
         if (!Emoji.isOne(emoji)) {
-            throw ChatException.validation("'emoji' must be exactly one emoji.");
+            throw ChatException.validation(Emoji.NOT_ONE); // REST's path segment; a frame's emoji was checked by its codec
         }
         return outbox.inTransaction(t -> {
             var tx = t.db();
@@ -41,7 +42,7 @@ public final class Reactions {
                 throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
             }
             conversations.lockForChange(tx, conversation);
-            Views.Message message = conversations.bySeq(tx, conversation, seq)
+            Message message = conversations.bySeq(tx, conversation, seq)
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND, "No message " + seq + " here."));
             if (message.deleted()) {
                 throw new ChatException(ErrorCode.MESSAGE_DELETED, "Message " + seq + " was deleted.");
@@ -59,12 +60,12 @@ public final class Reactions {
                 changed = store.unreact(tx, conversation, seq, emoji, user);
             }
             if (changed == 0) {
-                return new Views.Reactions(conversation, seq, message.version(), message.reactions());
+                return new Message.Reactions(conversation, seq, message.version(), message.reactions());
             }
             long version = conversations.nextVersion(tx, conversation);
             store.changed(tx, conversation, seq, version);
-            List<Views.Reaction> now = conversations.bySeq(tx, conversation, seq).orElseThrow().reactions();
-            Views.Reactions result = new Views.Reactions(conversation, seq, version, now);
+            List<Message.Reaction> now = conversations.bySeq(tx, conversation, seq).orElseThrow().reactions();
+            Message.Reactions result = new Message.Reactions(conversation, seq, version, now);
             var data = json.object()
                     .put("conversation", conversation.toString()).put("seq", seq).put("version", version)
                     .put("user", user.toString()).put("emoji", emoji).put("on", on);

@@ -4,10 +4,10 @@ import dev.chat.api.db.GroupCommit;
 import dev.chat.api.http.ApiMeters;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
-import dev.chat.api.http.Views;
 import dev.chat.fanout.Envelope;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.EventType;
+import dev.chat.protocol.Message;
 import dev.chat.telemetry.RequestId;
 import io.helidon.dbclient.DbExecute;
 
@@ -187,7 +187,7 @@ final class SendBatches {
         if (q.text().indexOf('@') >= 0) {
             Messaging.mention(store, tx, q.conversation(), q.sender(), seq, q.text());
         }
-        Views.Message message = new Views.Message(q.conversation(), seq, q.sender(), q.clientMsgId(), q.text(),
+        Message message = new Message(q.conversation(), seq, q.sender(), q.clientMsgId(), q.text(),
                 w.createdAt(), null, false, 0, null, null, List.of());
         outcomes.put(q, new ConversationStore.Sent(message, true));
         // each event carries the request id of its own send, for the logs along its way

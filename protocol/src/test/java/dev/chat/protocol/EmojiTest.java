@@ -1,4 +1,4 @@
-package dev.chat.api.messaging;
+package dev.chat.protocol;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,4 @@
-package dev.chat.api.messaging;
+package dev.chat.protocol;
 
 import java.util.regex.Pattern;
 
@@ -6,10 +6,13 @@ import java.util.regex.Pattern;
  * Whether a string is exactly one emoji as people type and pick them: a pictograph with emoji
  * presentation, or any emoji made so by U+FE0F, a keycap, a skin tone, a flag (two regional
  * indicators or a tag sequence), or a ZWJ sequence of those. Digits, letters, "©" without U+FE0F,
- * two emoji, markup and spaces are not.
+ * two emoji, markup and spaces are not. The rule of a reaction, by WebSocket ({@link ClientFrames})
+ * and by REST alike.
  */
 public final class Emoji {
     static final int MAX_CHARS = 32;
+    /** The refusal of anything else, in either door. */
+    public static final String NOT_ONE = "'emoji' must be exactly one emoji.";
     private static final Pattern ONE_GRAPHEME = Pattern.compile("\\X");
 
     private Emoji() {

@@ -1,0 +1,103 @@
+package dev.chat.protocol;
+
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The frames a client sends on its socket (docs/PROTOCOL.md, "Client → server"), one record each,
+ * and {@link Refused} for a frame that breaks a rule. {@link ClientFrames} reads them (refusing
+ * with the rule's code and detail, never throwing) and writes them (for Java clients). Whoever
+ * handles them switches over this sealed set without {@code default}, so a new frame does not
+ * compile until every side says what it does with it.
+ *
+ * <p>The records hold what a frame says; only {@link ClientFrames#decode} checks the rules, so a
+ * test can also write a frame the server will refuse. Every frame but {@code ping} names a
+ * conversation and has an id, which the answer echoes.
+ */
+public sealed interface ClientFrame {
+    /** The longest frame id a client may send (it is echoed in the reply). */
+    int MAX_ID_LENGTH = 64;
+    /** The longest message text, in code points. */
+    int MAX_TEXT = 4000;
+    /** Client message ids are opaque to the server: UUIDs in practice, any short token is accepted. */
+    Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
+    /** The client's frame id, echoed in the reply ("" if it sent none). */
+    String id();
+
+    /** Keep-alive and round-trip probe, answered with a pong by the node itself. */
+    record Ping(String id) implements ClientFrame, Peeked {
+        public Ping {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * Store a message: the same operation as {@code POST …/messages}, idempotent with it by
+     * {@code clientMsgId}.
+     *
+     * @param text       the text, stripped; "" when an attachment goes without a caption
+     * @param attachment an upload of the sender's for this conversation, or null
+     * @param replyTo    the seq the message answers, or null
+     */
+    record Send(String id, UUID conversation, String clientMsgId, String text, UUID attachment, Long replyTo)
+            implements ClientFrame {
+        public Send {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(clientMsgId, "clientMsgId");
+        }
+
+        /** A plain text message. */
+        public Send(String id, UUID conversation, String clientMsgId, String text) {
+            this(id, conversation, clientMsgId, text, null, null);
+        }
+    }
+
+    /** Set ({@code on}) or take back a reaction to the message at {@code seq}; never a toggle. */
+    record React(String id, UUID conversation, long seq, String emoji, boolean on) implements ClientFrame {
+        public React {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(emoji, "emoji");
+        }
+    }
+
+    /** The user started or stopped typing. */
+    record Typing(String id, UUID conversation, TypingState state) implements ClientFrame {
+        public Typing {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /** The user has seen everything up to {@code seq}. */
+    record Read(String id, UUID conversation, long seq) implements ClientFrame {
+        public Read {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+        }
+    }
+
+    /** A device of the user holds everything up to {@code seq} with no gap below it. */
+    record Delivered(String id, UUID conversation, long seq) implements ClientFrame {
+        public Delivered {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+        }
+    }
+
+    /**
+     * A frame that breaks a rule: answered with an error frame with this code and detail, and not
+     * carried out. Not something a client sends: {@link ClientFrames#encode} refuses it.
+     */
+    record Refused(String id, ErrorCode code, String detail) implements ClientFrame, Peeked {
+        public Refused {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+}
