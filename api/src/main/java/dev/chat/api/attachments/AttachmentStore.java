@@ -294,7 +294,7 @@ public final class AttachmentStore {
         return new Stored(Db.uuid(r, "id"), Db.uuid(r, "conversation_id"), Db.uuid(r, "owner_id"), Db.string(r, "name"),
                 Db.longValue(r, "size"), Db.string(r, "content_type"), (int) Db.longValue(r, "chunk_size"),
                 Db.string(r, "kind"), Boolean.TRUE.equals(Db.value(r, "voice")), Db.integer(r, "width"), Db.integer(r, "height"),
-                Db.integer(r, "duration_ms"), ConversationStore.waveform(Db.string(r, "waveform")),
+                Db.integer(r, "duration_ms"), dev.chat.api.messaging.MessageRows.waveform(Db.string(r, "waveform")),
                 Boolean.TRUE.equals(Db.value(r, "has_thumbnail")), !Db.isNull(r, "completed_at"));
     }
 

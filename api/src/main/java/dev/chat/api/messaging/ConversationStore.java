@@ -17,35 +17,10 @@ import java.util.UUID;
 
 /**
  * Conversations, members and messages in PostgreSQL. Every read that returns conversation content
- * is scoped by the reading user's membership in the SQL itself. Stateless.
+ * is scoped by the reading user's membership in the SQL itself; a message is read in the one shape
+ * of {@link MessageRows}. Stateless.
  */
 public final class ConversationStore {
-    /**
-     * A message with what it shows: the quoted message of a reply, its attachment and its
-     * reactions (aggregated per emoji in the statement: one index range per message, and none for
-     * a message never changed, since every reaction stamps its message's version). Used with
-     * {@link #MESSAGE_JOINS} on {@code messages m}.
-     */
-    private static final String MESSAGE_COLUMNS = """
-            m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at, m.edited_at, m.deleted_at, m.version,
-            q.seq AS q_seq, q.sender_id AS q_sender_id, left(q.body, 200) AS q_body, q.deleted_at IS NOT NULL AS q_deleted,
-            qa.kind AS q_kind, qa.name AS q_name,
-            a.id AS a_id, a.name AS a_name, a.size AS a_size, a.content_type AS a_type, a.kind AS a_kind,
-            a.width AS a_width, a.height AS a_height, a.thumbnail IS NOT NULL AS a_thumbnail,
-            a.duration_ms AS a_duration, array_to_json(a.waveform)::text AS a_waveform,
-            CASE WHEN m.version > 0 THEN (
-             SELECT json_agg(json_build_object('emoji', g.emoji, 'count', g.n, 'users', g.users) ORDER BY g.first, g.emoji)::text
-             FROM (SELECT x.emoji, count(*) AS n, array_agg(x.user_id ORDER BY x.created_at, x.user_id) AS users,
-                          min(x.created_at) AS first
-                   FROM reactions x WHERE x.conversation_id = m.conversation_id AND x.seq = m.seq GROUP BY x.emoji) g) END AS reactions""";
-    private static final String MESSAGE_JOINS = """
-             LEFT JOIN messages q ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to
-             LEFT JOIN attachments qa ON qa.id = q.attachment_id
-             LEFT JOIN attachments a ON a.id = m.attachment_id
-            """;
-    private static final String MESSAGE_SELECT = "SELECT " + MESSAGE_COLUMNS + " FROM messages m" + MESSAGE_JOINS;
-    private static final com.fasterxml.jackson.databind.ObjectMapper AGGREGATES = new com.fasterxml.jackson.databind.ObjectMapper();
-
     /**
      * Everything a member's view of a conversation needs: {@code me} is the reading member. The
      * other members' cursors are aggregated (their minimum is "delivered to all" / "read by all"),
@@ -77,7 +52,7 @@ public final class ConversationStore {
             LEFT JOIN users u ON u.id = peer.user_id
             LEFT JOIN contacts ct ON ct.owner_id = me.user_id AND ct.contact_id = u.id
             LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq AND m.seq > me.cleared_seq
-            %s""".formatted(MESSAGE_COLUMNS, MESSAGE_JOINS);
+            %s""".formatted(MessageRows.COLUMNS, MessageRows.JOINS);
 
     /** Result of opening a direct chat: the conversation and whether this call created it. */
     public record Opened(UUID id, boolean created) {
@@ -131,6 +106,15 @@ public final class ConversationStore {
                 .map(ConversationStore::conversation);
     }
 
+    /** These conversations as {@code user} sees them, in the order given; those {@code user} is not in are left out. */
+    public List<Views.Conversation> getFor(DbExecute db, List<UUID> conversations, UUID user) {
+        java.util.Map<UUID, Views.Conversation> found = new java.util.HashMap<>();
+        db.query(CONVERSATION_SELECT + " WHERE me.user_id = ?::uuid AND c.id = ANY (?::uuid[])",
+                        user, conversations.stream().map(UUID::toString).toArray(String[]::new))
+                .map(ConversationStore::conversation).forEach(c -> found.put(c.id(), c));
+        return conversations.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /**
      * Stores a message with the next seq. The seq comes from a row lock on the conversation, so
      * concurrent senders on any number of api instances get 1, 2, 3... with no gap: a send that
@@ -179,51 +163,100 @@ public final class ConversationStore {
 
     /** Messages changed after {@code since} (and not cleared by this member), ascending by version. */
     public Views.Changes changes(DbExecute db, UUID conversation, long clearedSeq, long since, int limit) {
-        List<Message> rows = db.query(MESSAGE_SELECT + """
+        List<Message> rows = db.query(MessageRows.SELECT + """
                 WHERE m.conversation_id = ?::uuid AND m.version > 0 AND m.version > ? AND m.seq > ?
                 ORDER BY m.version LIMIT ?""", conversation, since, clearedSeq, limit + 1)
-                .map(ConversationStore::message).toList();
+                .map(MessageRows::message).toList();
         return new Views.Changes(rows.subList(0, Math.min(limit, rows.size())), rows.size() > limit);
     }
 
     public Optional<Message> byClientId(DbExecute db, UUID sender, String clientMsgId) {
-        return db.get(MESSAGE_SELECT + " WHERE m.sender_id = ?::uuid AND m.client_msg_id = ?",
-                sender, clientMsgId).map(ConversationStore::message);
+        return db.get(MessageRows.SELECT + " WHERE m.sender_id = ?::uuid AND m.client_msg_id = ?",
+                sender, clientMsgId).map(MessageRows::message);
     }
 
     /**
      * A page of history by seq cursor, ascending. {@code before}: the {@code limit} messages below
-     * it (newest page when null); {@code after}: the {@code limit} messages above it. Each page is
-     * one range scan of the (conversation_id, seq) index: its cost does not grow with history.
+     * it (newest page when null); {@code after}: the {@code limit} messages above it; {@code around}:
+     * the page holding it in its middle ({@link #around}). At most one is set. Each page is one range
+     * scan of the (conversation_id, seq) index (two for {@code around}): its cost does not grow with
+     * history. Seqs have no gaps (a deleted message stays as a tombstone), so newer messages exist
+     * exactly when {@code lastSeq} is above the page.
      */
-    public Views.MessagePage page(DbExecute db, UUID conversation, long clearedSeq, Long before, Long after, int limit) {
+    public Views.MessagePage page(DbExecute db, UUID conversation, Cursors mine, Long before, Long after, Long around, int limit) {
+        long clearedSeq = mine.clearedSeq();
+        if (around != null) {
+            return around(db, conversation, mine, around, limit);
+        }
         List<DbRow> rows;
         if (after != null) {
-            rows = db.query(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq > ? "
+            rows = db.query(MessageRows.SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq > ? "
                     + "ORDER BY m.seq ASC LIMIT ?", conversation, Math.max(after, clearedSeq), limit + 1).toList();
         } else {
-            rows = db.query(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq < ? "
+            rows = db.query(MessageRows.SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq < ? "
                             + "AND m.seq > ? ORDER BY m.seq DESC LIMIT ?",
                             conversation, before == null ? Long.MAX_VALUE : before, clearedSeq, limit + 1)
                     .toList();
         }
         boolean hasMore = rows.size() > limit;
         List<Message> messages = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())).stream()
-                .map(ConversationStore::message).toList());
+                .map(MessageRows::message).toList());
         if (after == null) {
             Collections.reverse(messages);
         }
-        return new Views.MessagePage(messages, hasMore);
+        long below = messages.isEmpty() ? (before == null ? Long.MAX_VALUE : Math.max(clearedSeq, before - 1))
+                : messages.getLast().seq();
+        return new Views.MessagePage(messages, hasMore, after != null ? hasMore : mine.lastSeq() > below);
     }
 
-    /** A member's own cursors in a conversation. */
-    public record Cursors(long clearedSeq, long deliveredSeq) {
+    /**
+     * The page around {@code seq}: up to {@code (limit - 1) / 2} messages below it, then {@code seq}
+     * and those above; where one side has fewer, the other fills the page.
+     */
+    private Views.MessagePage around(DbExecute db, UUID conversation, Cursors mine, long seq, int limit) {
+        List<DbRow> older = db.query(MessageRows.SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq < ? AND m.seq > ? "
+                + "ORDER BY m.seq DESC LIMIT ?", conversation, seq, mine.clearedSeq(), limit + 1).toList();
+        List<DbRow> newer = db.query(MessageRows.SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq >= ? "
+                + "ORDER BY m.seq ASC LIMIT ?", conversation, Math.max(seq, mine.clearedSeq() + 1), limit + 1).toList();
+        int takeOlder = Math.min(older.size(), Math.max((limit - 1) / 2, limit - newer.size()));
+        int takeNewer = Math.min(newer.size(), limit - takeOlder);
+        List<Message> messages = new ArrayList<>(limit);
+        for (int i = takeOlder - 1; i >= 0; i--) {
+            messages.add(MessageRows.message(older.get(i)));
+        }
+        for (int i = 0; i < takeNewer; i++) {
+            messages.add(MessageRows.message(newer.get(i)));
+        }
+        return new Views.MessagePage(messages, older.size() > takeOlder, newer.size() > takeNewer);
+    }
+
+    /** A message's place: its conversation and seq. */
+    public record Key(UUID conversation, long seq) {
+    }
+
+    /** The messages at these places, as history shows them; a place with no message is left out. */
+    public java.util.Map<Key, Message> messages(DbExecute db, List<Key> keys) {
+        String[] conversations = keys.stream().map(k -> k.conversation().toString()).toArray(String[]::new);
+        Long[] seqs = keys.stream().map(Key::seq).toArray(Long[]::new);
+        java.util.Map<Key, Message> out = new java.util.HashMap<>();
+        db.query(MessageRows.SELECT + " JOIN unnest(?::uuid[], ?::bigint[]) AS k(conv, seq) ON m.conversation_id = k.conv AND m.seq = k.seq",
+                        conversations, seqs)
+                .map(MessageRows::message)
+                .forEach(m -> out.put(new Key(m.conversation(), m.seq()), m));
+        return out;
+    }
+
+    /** A member's own cursors in a conversation, and the conversation's newest seq. */
+    public record Cursors(long clearedSeq, long deliveredSeq, long lastSeq) {
     }
 
     /** The member's cleared and delivered cursors, or empty if {@code user} is not a member. */
     public Optional<Cursors> cursors(DbExecute db, UUID conversation, UUID user) {
-        return db.get("SELECT cleared_seq, delivered_seq FROM conversation_members WHERE conversation_id = ?::uuid AND user_id = ?::uuid",
-                conversation, user).map(r -> new Cursors(Db.longValue(r, "cleared_seq"), Db.longValue(r, "delivered_seq")));
+        return db.get("""
+                SELECT cm.cleared_seq, cm.delivered_seq, c.last_seq FROM conversation_members cm
+                JOIN conversations c ON c.id = cm.conversation_id
+                WHERE cm.conversation_id = ?::uuid AND cm.user_id = ?::uuid""", conversation, user)
+                .map(r -> new Cursors(Db.longValue(r, "cleared_seq"), Db.longValue(r, "delivered_seq"), Db.longValue(r, "last_seq")));
     }
 
     /** Who of the other members has read / received a message (from their cursors). */
@@ -250,15 +283,15 @@ public final class ConversationStore {
 
     /** One message by position. */
     public Optional<Message> bySeq(DbExecute db, UUID conversation, long seq) {
-        return db.get(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq = ?",
-                conversation, seq).map(ConversationStore::message);
+        return db.get(MessageRows.SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq = ?",
+                conversation, seq).map(MessageRows::message);
     }
 
     private static Views.Conversation conversation(DbRow r) {
         Views.Person peer = Db.isNull(r, "peer_id") ? null : new Views.Person(Db.uuid(r, "peer_id"), Db.string(r, "peer_username"),
                 Db.string(r, "peer_display_name"), Db.string(r, "peer_alias"), Boolean.TRUE.equals(Db.value(r, "peer_is_contact")));
         Views.GroupRef group = Db.isNull(r, "group_id") ? null : new Views.GroupRef(Db.uuid(r, "group_id"), Db.string(r, "group_name"));
-        Message last = Db.isNull(r, "seq") ? null : message(r);
+        Message last = Db.isNull(r, "seq") ? null : MessageRows.message(r);
         long lastSeq = Db.longValue(r, "last_seq");
         long readSeq = Db.longValue(r, "read_seq");
         return new Views.Conversation(Db.uuid(r, "id"), Db.string(r, "kind"), Db.string(r, "name"), group,
@@ -276,53 +309,9 @@ public final class ConversationStore {
             return List.of();
         }
         try {
-            return List.of(AGGREGATES.readValue(json, Long[].class));
+            return List.of(MessageRows.AGGREGATES.readValue(json, Long[].class));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("unreadable hidden seqs from the database", e);
-        }
-    }
-
-    static Message message(DbRow r) {
-        boolean deleted = !Db.isNull(r, "deleted_at");
-        Message.Quote quote = Db.isNull(r, "q_seq") ? null : new Message.Quote(Db.longValue(r, "q_seq"), Db.uuid(r, "q_sender_id"),
-                Db.string(r, "q_body"), Boolean.TRUE.equals(Db.value(r, "q_deleted")),
-                Db.isNull(r, "q_kind") ? null : new Message.AttachmentBrief(Db.string(r, "q_kind"), Db.string(r, "q_name")));
-        Message.Attachment attachment = deleted || Db.isNull(r, "a_id") ? null : new Message.Attachment(Db.uuid(r, "a_id"),
-                Db.string(r, "a_name"), Db.longValue(r, "a_size"), Db.string(r, "a_type"), Db.string(r, "a_kind"),
-                Db.integer(r, "a_width"), Db.integer(r, "a_height"), Boolean.TRUE.equals(Db.value(r, "a_thumbnail")),
-                Db.integer(r, "a_duration"), waveform(Db.string(r, "a_waveform")));
-        return new Message(Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.uuid(r, "sender_id"),
-                Db.string(r, "client_msg_id"), deleted ? "" : Db.string(r, "body"), Db.instant(r, "created_at"),
-                Db.instant(r, "edited_at"), deleted, Db.longValue(r, "version"), quote, attachment,
-                reactions(Db.string(r, "reactions")));
-    }
-
-    public static List<Integer> waveform(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return List.of(AGGREGATES.readValue(json, Integer[].class));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable waveform from the database", e);
-        }
-    }
-
-    /** The reactions aggregate of {@link #MESSAGE_COLUMNS} (JSON built by PostgreSQL), or none. */
-    static List<Message.Reaction> reactions(String json) {
-        if (json == null) {
-            return List.of();
-        }
-        try {
-            List<Message.Reaction> out = new ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode n : AGGREGATES.readTree(json)) {
-                List<UUID> users = new ArrayList<>();
-                n.get("users").forEach(u -> users.add(UUID.fromString(u.asText())));
-                out.add(new Message.Reaction(n.get("emoji").asText(), n.get("count").asLong(), users));
-            }
-            return out;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable reactions from the database", e);
         }
     }
 
