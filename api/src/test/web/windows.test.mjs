@@ -118,6 +118,31 @@ test('edits, deletes and reactions reach the window\'s copy, and a quote in it f
   assert.equal(windows.shownMessages('c').find((x) => x.seq === 61).reactions.length, 1);
 });
 
+test('an edit in a window of a chat that holds nothing stays in the window (no lone message held)', () => {
+  state.conversations.set('c', conversation('c', { lastSeq: 300 }));
+  pages.takeAround('c', { messages: run(40, 80), hasMore: true, hasNewer: true });
+  assert.equal(m.applyEdit(message('c', 60, { text: 'changed', version: 1 })), true);
+  assert.ok(windows.windowOf('c'), 'still apart');
+  assert.equal(state.messages.get('c')?.size || 0, 0);
+  assert.equal(windows.shownMessages('c').find((x) => x.seq === 60).text, 'changed');
+});
+
+test('a page with an older copy of a message (the device\'s) never replaces the window\'s newer one', () => {
+  chatWithNewestHeld();
+  pages.takeAround('c', { messages: [...run(40, 59), message('c', 60, { text: 'edited', version: 5 }), ...run(61, 80)], hasMore: true, hasNewer: true });
+  pages.takeOlder('c', { messages: [message('c', 39), message('c', 60, { text: 'as first sent', version: 0 })] }, false);
+  assert.equal(windows.shownMessages('c').find((x) => x.seq === 60).text, 'edited');
+});
+
+test('when a window joins, a held copy with a newer version wins over the window\'s', () => {
+  chatWithNewestHeld();
+  m.applyEdit(message('c', 255, { text: 'edited', version: 4 }));
+  pages.takeAround('c', { messages: run(200, 240), hasMore: true, hasNewer: true });
+  pages.takeNewer('c', { messages: run(241, 260), hasMore: true }); // fetched before the edit
+  assert.equal(windows.windowOf('c'), null);
+  assert.equal(windows.shownMessages('c').find((x) => x.seq === 255).text, 'edited');
+});
+
 test('clearing the chat empties the window of what was cleared; a window cleared entirely goes', () => {
   chatWithNewestHeld();
   pages.takeAround('c', { messages: run(40, 80), hasMore: true, hasNewer: true });

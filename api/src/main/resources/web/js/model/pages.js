@@ -5,7 +5,7 @@
 // shown twice. No DOM, no network: ../history.js fetches, this decides.
 import { state, oldestOf } from './state.js';
 import { putMessage, joinWindow } from './messages.js';
-import { windowOf, openWindow, addToWindow, rangeOf } from './windows.js';
+import { windowOf, openWindow, addToWindow } from './windows.js';
 
 /** The newest page of a chat (opened at its end). */
 export function takeNewest(id, page) {
@@ -45,17 +45,6 @@ export function takeNewer(id, { messages, hasMore }) {
  * Returns whether the chat now shows a window.
  */
 export function takeAround(id, { messages, hasMore, hasNewer }) {
-  const held = state.messages.get(id);
-  if (held && held.size && messages.length) {
-    const [low, high] = rangeOf(new Map(messages.map((m) => [m.seq, m])));
-    const [heldLow, heldHigh] = rangeOf(held);
-    if (low <= heldHigh + 1 && high + 1 >= heldLow) {
-      // it overlaps or touches what is held: no window, the held run grows
-      messages.forEach((m) => putMessage(m));
-      if (low < heldLow) held.hasMore = hasMore;
-      return false;
-    }
-  }
   openWindow(id, messages, { hasOlder: hasMore, hasNewer });
   return !joinWindow(id);
 }
