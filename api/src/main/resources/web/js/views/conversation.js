@@ -86,7 +86,7 @@ export function markRead() {
   repaint('inbox');
   receipts.report(c.id);
 }
-view.reachedNewest = markRead;
+$('messages').addEventListener('reached-newest', () => markRead());
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.current) markRead(); });
 
 export function renderConversation() {

@@ -16,12 +16,11 @@ import { notice } from './common.js';
 
 const WINDOW = 120; // messages in the DOM at most: only what is near the screen is rendered
 
-/**
- * What the list shows: the chat (id), from which seq (null: its newest end, followed), whether a
- * page is on its way. reachedNewest: called when the list comes back to the newest end (set by
- * conversation.js: the chat is read then).
- */
-export const view = { id: null, from: null, paging: false, toEnd: false, reachedNewest: () => {} };
+/** What the list shows: the chat (id), from which seq (null: its newest end, followed), whether a page is on its way. */
+export const view = { id: null, from: null, paging: false, toEnd: false };
+
+/** The list came back to the newest end: an event on it, on which conversation.js marks the chat read. */
+const reachedNewest = () => $('messages').dispatchEvent(new Event('reached-newest'));
 
 export function renderMessages() {
   const box = $('messages');
@@ -158,7 +157,7 @@ async function pageDown(id) {
     view.from = toNewest ? null : list[Math.min(Math.max(from, 0) + STEP, last)].seq;
     renderMessages();
     if (anchor) restoreAnchor(box, anchor);
-    if (toNewest) view.reachedNewest();
+    if (toNewest) reachedNewest();
   } finally {
     view.paging = false;
   }
@@ -175,7 +174,7 @@ export function jumpToLatest() {
   }
   view.from = null;
   toBottom();
-  view.reachedNewest();
+  reachedNewest();
 }
 
 function toBottom() {
