@@ -28,6 +28,7 @@ import dev.chat.api.messaging.Messaging;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.api.messaging.Reactions;
 import dev.chat.api.messaging.Receipts;
+import dev.chat.api.search.SearchService;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
 import dev.chat.presence.PresenceStore;
@@ -157,6 +158,7 @@ public final class Main {
                         groupService,
                         new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
                         presence,
+                        new SearchService(db, conversations, auth, json),
                         new HealthService(db, publisher, presenceStore, json)));
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
         heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
@@ -226,7 +228,7 @@ public final class Main {
     static void routing(HttpRouting.Builder r, Problems problems, RouteTable routeTable, PrometheusMeterRegistry meters,
                         AdminService admin, AuthService authService,
                         ConversationService conversationService, AttachmentService attachments, PeopleService people, GroupService groups,
-                        InviteService invites, PresenceService presence, HealthService health) {
+                        InviteService invites, PresenceService presence, SearchService search, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             // the request id nginx gave the request (or a new one) is on every log line written for it
@@ -263,7 +265,7 @@ public final class Main {
                         routeTable.recorded("/api", attachments),
                         routeTable.recorded("/api", people), routeTable.recorded("/api", groups),
                         routeTable.recorded("/api", invites), routeTable.recorded("/api", presence),
-                        routeTable.recorded("/api", admin))
+                        routeTable.recorded("/api", search), routeTable.recorded("/api", admin))
                 .any("/api", (req, res) -> notFound(problems, routeTable, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, routeTable, req, res))
                 .register("/health", health)

@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * People under {@code /api}: my profile, finding people (by username or display name prefix,
+ * People under {@code /api}: my profile, finding people (by any part of the username or display name,
  * paged, disabled users excluded), and my contacts with the alias I give each — shown wherever
  * that person appears for me. Contact changes reach all my sessions as {@code contact.updated}.
  */
@@ -84,7 +84,7 @@ public final class PeopleService implements HttpService {
                 .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHENTICATED, "This account no longer exists."));
     }
 
-    /** {@code ?q=prefix&limit=20&after=username}: matches by username or display name prefix. */
+    /** {@code ?q=part&limit=20&after=username}: matches any part of the username or display name. */
     private void search(ServerRequest req, ServerResponse res) {
         AccessClaims me = auth.require(req);
         String q = req.query().first("q").orElse("").strip().toLowerCase(Locale.ROOT);

@@ -51,9 +51,13 @@ public final class PeopleStore {
         return List.copyOf(audience);
     }
 
-    /** Enabled people other than {@code me} whose username or display name starts with {@code prefix}, by username after {@code after}. */
-    List<Views.Person> search(DbExecute db, UUID me, String prefix, String after, int limit) {
-        String pattern = Db.likePrefix(prefix);
+    /**
+     * Enabled people other than {@code me} whose username or display name contains {@code part}
+     * (lowercase) anywhere, by username after {@code after}. Trigram indexes (V13) answer the
+     * "contains" for parts of three characters or more.
+     */
+    List<Views.Person> search(DbExecute db, UUID me, String part, String after, int limit) {
+        String pattern = Db.likeContains(part);
         return db.query("SELECT " + PERSON_COLUMNS + AS_SEEN_BY + """
 
                 WHERE NOT u.disabled AND u.id <> ?::uuid AND u.username > ?

@@ -95,6 +95,11 @@ public final class Db {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
+    /** A LIKE pattern matching what contains {@code s} anywhere, the wildcards in {@code s} escaped. */
+    public static String likeContains(String s) {
+        return "%" + likePrefix(s);
+    }
+
     /** True when a failure chain holds a PostgreSQL unique violation (SQLState 23505). */
     public static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -97,7 +97,20 @@ public final class Views {
     public record ConversationList(List<Conversation> conversations) {
     }
 
-    public record MessagePage(List<Message> messages, boolean hasMore) {
+    /** A page of history, ascending: {@code hasMore} older messages exist (after=: call again), {@code hasNewer} newer ones. */
+    public record MessagePage(List<Message> messages, boolean hasMore, boolean hasNewer) {
+    }
+
+    /**
+     * A message search found: where it is, the part of its text around the matches ({@code snippet},
+     * plain text) with the [start, end) UTF-16 offsets of the matched words in it, and the message.
+     */
+    public record SearchResult(UUID conversation, long seq, UUID senderId, Instant at, String snippet,
+                               List<int[]> highlights, Message message) {
+    }
+
+    /** A page of message search results; {@code next} is the cursor of the next page (null: no more). */
+    public record SearchResults(List<SearchResult> results, String next) {
     }
 
     /** Answer to signup/login/refresh. Tokens only for {@code "session":"bearer"} clients. */

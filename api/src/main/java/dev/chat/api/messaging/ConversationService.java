@@ -109,8 +109,12 @@ public final class ConversationService implements HttpService {
         UUID id = conversationId(req);
         Long before = seqParam(req, "before");
         Long after = seqParam(req, "after");
-        if (before != null && after != null) {
-            throw ChatException.validation("Give 'before' or 'after', not both.");
+        Long around = seqParam(req, "around");
+        if ((before != null ? 1 : 0) + (after != null ? 1 : 0) + (around != null ? 1 : 0) > 1) {
+            throw ChatException.validation("Give one of 'before', 'after' and 'around', not more.");
+        }
+        if (around != null && around < 1) {
+            throw ChatException.validation("'around' must be a seq, 1 or more.");
         }
         int limit = Optional.ofNullable(seqParam(req, "limit")).map(Long::intValue).orElse(50);
         if (limit < 1 || limit > MAX_PAGE) {
@@ -118,7 +122,7 @@ public final class ConversationService implements HttpService {
         }
         var exec = db.client().execute();
         ConversationStore.Cursors mine = conversations.cursors(exec, id, me.userId()).orElseThrow(ConversationService::notFound);
-        Views.MessagePage page = conversations.page(exec, id, mine.clearedSeq(), before, after, limit);
+        Views.MessagePage page = conversations.page(exec, id, mine, before, after, around, limit);
         // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync);
         // older pages, and a newest page already delivered, change nothing and cost no transaction
         java.util.OptionalLong newest = page.messages().stream().mapToLong(Views.Message::seq).max();

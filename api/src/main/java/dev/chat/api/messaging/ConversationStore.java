@@ -16,7 +16,9 @@ import java.util.UUID;
 
 /**
  * Conversations, members and messages in PostgreSQL. Every read that returns conversation content
- * is scoped by the reading user's membership in the SQL itself. Stateless.
+ * is scoped by the reading user's membership in the SQL itself. Stateless. (Longer than most files:
+ * every read of a conversation or a message, history pages included, shares the one SQL shape of
+ * each view declared at the top, which would otherwise have to be exported and kept in step.)
  */
 public final class ConversationStore {
     /**
@@ -130,6 +132,15 @@ public final class ConversationStore {
                 .map(ConversationStore::conversation);
     }
 
+    /** These conversations as {@code user} sees them, in the order given; those {@code user} is not in are left out. */
+    public List<Views.Conversation> getFor(DbExecute db, List<UUID> conversations, UUID user) {
+        java.util.Map<UUID, Views.Conversation> found = new java.util.HashMap<>();
+        db.query(CONVERSATION_SELECT + " WHERE me.user_id = ?::uuid AND c.id = ANY (?::uuid[])",
+                        user, conversations.stream().map(UUID::toString).toArray(String[]::new))
+                .map(ConversationStore::conversation).forEach(c -> found.put(c.id(), c));
+        return conversations.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /**
      * Stores a message with the next seq. The seq comes from a row lock on the conversation, so
      * concurrent senders on any number of api instances get 1, 2, 3... with no gap: a send that
@@ -192,10 +203,17 @@ public final class ConversationStore {
 
     /**
      * A page of history by seq cursor, ascending. {@code before}: the {@code limit} messages below
-     * it (newest page when null); {@code after}: the {@code limit} messages above it. Each page is
-     * one range scan of the (conversation_id, seq) index: its cost does not grow with history.
+     * it (newest page when null); {@code after}: the {@code limit} messages above it; {@code around}:
+     * the page holding it in its middle ({@link #around}). At most one is set. Each page is one range
+     * scan of the (conversation_id, seq) index (two for {@code around}): its cost does not grow with
+     * history. Seqs have no gaps (a deleted message stays as a tombstone), so newer messages exist
+     * exactly when {@code lastSeq} is above the page.
      */
-    public Views.MessagePage page(DbExecute db, UUID conversation, long clearedSeq, Long before, Long after, int limit) {
+    public Views.MessagePage page(DbExecute db, UUID conversation, Cursors mine, Long before, Long after, Long around, int limit) {
+        long clearedSeq = mine.clearedSeq();
+        if (around != null) {
+            return around(db, conversation, mine, around, limit);
+        }
         List<DbRow> rows;
         if (after != null) {
             rows = db.query(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq > ? "
@@ -212,17 +230,59 @@ public final class ConversationStore {
         if (after == null) {
             Collections.reverse(messages);
         }
-        return new Views.MessagePage(messages, hasMore);
+        long below = messages.isEmpty() ? (before == null ? Long.MAX_VALUE : Math.max(clearedSeq, before - 1))
+                : messages.getLast().seq();
+        return new Views.MessagePage(messages, hasMore, after != null ? hasMore : mine.lastSeq() > below);
     }
 
-    /** A member's own cursors in a conversation. */
-    public record Cursors(long clearedSeq, long deliveredSeq) {
+    /**
+     * The page around {@code seq}: up to {@code (limit - 1) / 2} messages below it, then {@code seq}
+     * and those above; where one side has fewer, the other fills the page.
+     */
+    private Views.MessagePage around(DbExecute db, UUID conversation, Cursors mine, long seq, int limit) {
+        List<DbRow> older = db.query(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq < ? AND m.seq > ? "
+                + "ORDER BY m.seq DESC LIMIT ?", conversation, seq, mine.clearedSeq(), limit + 1).toList();
+        List<DbRow> newer = db.query(MESSAGE_SELECT + " WHERE m.conversation_id = ?::uuid AND m.seq >= ? "
+                + "ORDER BY m.seq ASC LIMIT ?", conversation, Math.max(seq, mine.clearedSeq() + 1), limit + 1).toList();
+        int takeOlder = Math.min(older.size(), Math.max((limit - 1) / 2, limit - newer.size()));
+        int takeNewer = Math.min(newer.size(), limit - takeOlder);
+        List<Views.Message> messages = new ArrayList<>(limit);
+        for (int i = takeOlder - 1; i >= 0; i--) {
+            messages.add(message(older.get(i)));
+        }
+        for (int i = 0; i < takeNewer; i++) {
+            messages.add(message(newer.get(i)));
+        }
+        return new Views.MessagePage(messages, older.size() > takeOlder, newer.size() > takeNewer);
+    }
+
+    /** A message's place: its conversation and seq. */
+    public record Key(UUID conversation, long seq) {
+    }
+
+    /** The messages at these places, as history shows them; a place with no message is left out. */
+    public java.util.Map<Key, Views.Message> messages(DbExecute db, List<Key> keys) {
+        String[] conversations = keys.stream().map(k -> k.conversation().toString()).toArray(String[]::new);
+        Long[] seqs = keys.stream().map(Key::seq).toArray(Long[]::new);
+        java.util.Map<Key, Views.Message> out = new java.util.HashMap<>();
+        db.query(MESSAGE_SELECT + " JOIN unnest(?::uuid[], ?::bigint[]) AS k(conv, seq) ON m.conversation_id = k.conv AND m.seq = k.seq",
+                        conversations, seqs)
+                .map(ConversationStore::message)
+                .forEach(m -> out.put(new Key(m.conversation(), m.seq()), m));
+        return out;
+    }
+
+    /** A member's own cursors in a conversation, and the conversation's newest seq. */
+    public record Cursors(long clearedSeq, long deliveredSeq, long lastSeq) {
     }
 
     /** The member's cleared and delivered cursors, or empty if {@code user} is not a member. */
     public Optional<Cursors> cursors(DbExecute db, UUID conversation, UUID user) {
-        return db.get("SELECT cleared_seq, delivered_seq FROM conversation_members WHERE conversation_id = ?::uuid AND user_id = ?::uuid",
-                conversation, user).map(r -> new Cursors(Db.longValue(r, "cleared_seq"), Db.longValue(r, "delivered_seq")));
+        return db.get("""
+                SELECT cm.cleared_seq, cm.delivered_seq, c.last_seq FROM conversation_members cm
+                JOIN conversations c ON c.id = cm.conversation_id
+                WHERE cm.conversation_id = ?::uuid AND cm.user_id = ?::uuid""", conversation, user)
+                .map(r -> new Cursors(Db.longValue(r, "cleared_seq"), Db.longValue(r, "delivered_seq"), Db.longValue(r, "last_seq")));
     }
 
     /** Who of the other members has read / received a message (from their cursors). */

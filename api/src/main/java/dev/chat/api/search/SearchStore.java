@@ -1,0 +1,195 @@
+package dev.chat.api.search;
+
+import dev.chat.api.db.Db;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of search. Messages: the full-text vector and its GIN index (V13), scoped in the
+ * statement itself to what the reader may see (a member now, above their cleared seq, not hidden for
+ * them, not deleted), newest first or ranked within windows of the newest matches. Conversations: my
+ * memberships whose names contain the text. Stateless; every method runs on the executor given.
+ */
+final class SearchStore {
+    /** How many of the newest matches one relevance window ranks (docs/PROTOCOL.md, "Search"). */
+    static final int WINDOW = 500;
+    /** ts_headline over the whole text, each match between two control characters no message holds. */
+    private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
+    /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
+    private static final int RANK_NORMALIZATION = 1;
+
+    /** What a search is narrowed to beside its words; null and false: no such filter. */
+    record Filters(UUID conversation, String from, Instant after, Instant before, boolean file, boolean image, boolean link) {
+        boolean any() {
+            return conversation != null || from != null || after != null || before != null || file || image || link;
+        }
+    }
+
+    /** A message found: where it is, its text and the text with its matches marked (null without words). */
+    record Hit(long id, UUID conversation, long seq, String body, float rank, String markedEnglish, String markedSimple) {
+    }
+
+    /** A relevance window's hits in rank order, and its oldest id (0: it runs to the oldest match). */
+    record Window(List<Hit> hits, long bottom) {
+    }
+
+    /** Every search's session: plans made for the actual words, one process per search, a bound on the time. */
+    void prepare(DbExecute tx) {
+        tx.get("""
+                SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+                       set_config('max_parallel_workers_per_gather', '0', true),
+                       set_config('statement_timeout', '10s', true)""");
+    }
+
+    /** Matches newest first, below {@code beforeId} (exclusive), at most {@code limit}. */
+    List<Hit> recent(DbExecute tx, UUID me, SearchQuery q, Filters f, long beforeId, int limit) {
+        List<Object> params = new ArrayList<>();
+        String visible = visible(me, q, f, params);
+        params.add(beforeId);
+        params.add(limit);
+        params.addAll(marksParams(q));
+        return tx.query("WITH page AS MATERIALIZED (SELECT m.id, m.conversation_id, m.seq, m.body" + visible
+                        + " AND m.id < ? ORDER BY m.id DESC LIMIT ?) "
+                        + "SELECT m.id, m.conversation_id, m.seq, m.body, 0::real AS rank, " + marks(q)
+                        + " FROM page m ORDER BY m.id DESC", params.toArray())
+                .map(SearchStore::hit).toList();
+    }
+
+    /**
+     * One relevance window below {@code top}: with {@code bottom} null, its newest {@link #WINDOW}
+     * matches (and its bottom is found); else the matches from {@code bottom} up. The hits ranked
+     * after ({@code rank}, {@code id}), at most {@code limit}.
+     */
+    Window relevant(DbExecute tx, UUID me, SearchQuery q, Filters f, long top, Long bottom, float rank, long id, int limit) {
+        List<Object> params = new ArrayList<>();
+        String visible = visible(me, q, f, params);
+        params.add(top);
+        String range = " AND m.id < ?";
+        if (bottom != null) {
+            range += " AND m.id >= ?";
+            params.add(bottom);
+        }
+        params.addAll(queryParams(q));
+        params.addAll(List.of(rank, rank, id, limit));
+        params.addAll(marksParams(q));
+        List<DbRow> rows = tx.query("WITH win AS MATERIALIZED (SELECT m.id, m.search" + visible + range + " ORDER BY m.id DESC"
+                + (bottom == null ? " LIMIT " + WINDOW : "") + "), "
+                + "page AS MATERIALIZED (SELECT w.id, ts_rank_cd(w.search, search_query(?::text[], ?::text[], ?::text[]), "
+                + RANK_NORMALIZATION + ") AS rank FROM win w), "
+                + "top AS MATERIALIZED (SELECT p.id, p.rank FROM page p WHERE p.rank < ?::real OR (p.rank = ?::real AND p.id < ?) "
+                + "ORDER BY p.rank DESC, p.id DESC LIMIT ?) "
+                + "SELECT t.id, m.conversation_id, m.seq, m.body, t.rank, " + marks(q) + ", "
+                + "(SELECT min(id) FROM win) AS bottom, (SELECT count(*) FROM win) AS n "
+                + "FROM top t JOIN messages m ON m.id = t.id ORDER BY t.rank DESC, t.id DESC", params.toArray()).toList();
+        long found = bottom;
+        if (bottom == null) {
+            // the window's extent is only known from a row; without one, the window is empty: no match below top
+            found = rows.isEmpty() ? 0 : Db.longValue(rows.getFirst(), "n") == WINDOW ? Db.longValue(rows.getFirst(), "bottom") : 0;
+        }
+        return new Window(rows.stream().map(SearchStore::hit).toList(), found);
+    }
+
+    /**
+     * My conversations whose name contains {@code q} (lowercase): a direct chat's peer by username,
+     * display name or my alias for them; a channel by its name or its group's. Best match first
+     * (equal, starts with, a word starts with, contains), then by last activity; chats I deleted are
+     * left out until a new message arrives, as in the inbox.
+     */
+    List<UUID> conversations(DbExecute db, UUID me, String q, int limit) {
+        return db.query("""
+                SELECT c.id FROM conversation_members me
+                JOIN conversations c ON c.id = me.conversation_id
+                LEFT JOIN groups g ON g.id = c.group_id
+                LEFT JOIN conversation_members o ON c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id <> me.user_id
+                LEFT JOIN users u ON u.id = o.user_id
+                LEFT JOIN contacts ct ON ct.owner_id = me.user_id AND ct.contact_id = u.id
+                CROSS JOIN LATERAL (
+                    SELECT min(CASE WHEN n.name = x.q THEN 0
+                                    WHEN starts_with(n.name, x.q) THEN 1
+                                    WHEN position(' ' || x.q IN ' ' || translate(n.name, '_.-#@', '     ')) > 0 THEN 2
+                                    WHEN position(x.q IN n.name) > 0 THEN 3 END) AS score
+                    FROM (VALUES (u.username), (lower(u.display_name)), (lower(ct.alias)), (c.name), (lower(g.name))) AS n(name),
+                         (SELECT lower(?) AS q) x
+                    WHERE n.name IS NOT NULL) s
+                WHERE me.user_id = ?::uuid AND (me.hidden_seq IS NULL OR c.last_seq > me.hidden_seq) AND s.score IS NOT NULL
+                ORDER BY s.score, c.updated_at DESC, c.id
+                LIMIT ?""", q, me, limit)
+                .map(r -> Db.uuid(r, "id")).toList();
+    }
+
+    /**
+     * The FROM and WHERE of what {@code me} may see and the query and filters select; adds their
+     * parameters to {@code params}.
+     */
+    private static String visible(UUID me, SearchQuery q, Filters f, List<Object> params) {
+        StringBuilder sql = new StringBuilder("""
+                 FROM messages m
+                JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?::uuid
+                WHERE m.seq > me.cleared_seq AND m.deleted_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM hidden_messages h
+                                  WHERE h.conversation_id = m.conversation_id AND h.user_id = me.user_id AND h.seq = m.seq)""");
+        params.add(me);
+        if (!q.isEmpty()) {
+            sql.append(" AND m.search @@ search_query(?::text[], ?::text[], ?::text[])");
+            params.addAll(queryParams(q));
+        }
+        if (f.conversation() != null) {
+            sql.append(" AND m.conversation_id = ?::uuid");
+            params.add(f.conversation());
+        }
+        if (f.from() != null) {
+            sql.append(" AND m.sender_id = (SELECT u.id FROM users u WHERE u.username = ?)");
+            params.add(f.from());
+        }
+        if (f.after() != null) {
+            sql.append(" AND m.created_at >= ?");
+            params.add(Db.timestamp(f.after()));
+        }
+        if (f.before() != null) {
+            sql.append(" AND m.created_at < ?");
+            params.add(Db.timestamp(f.before()));
+        }
+        if (f.file()) {
+            sql.append(" AND m.attachment_id IS NOT NULL");
+        }
+        if (f.image()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM attachments a WHERE a.id = m.attachment_id AND a.kind = 'image')");
+        }
+        if (f.link()) {
+            sql.append(" AND m.has_link");
+        }
+        return sql.toString();
+    }
+
+    private static List<Object> queryParams(SearchQuery q) {
+        return List.of(q.terms().toArray(String[]::new), q.prefixes().toArray(String[]::new), q.excluded().toArray(String[]::new));
+    }
+
+    /** The matches marked in the text by the English and the simple configuration (the two halves of the vector). */
+    private static String marks(SearchQuery q) {
+        if (q.isEmpty()) {
+            return "NULL AS marked_english, NULL AS marked_simple";
+        }
+        return "ts_headline('english', m.body, search_query(?::text[], ?::text[], '{}'), ?) AS marked_english, "
+                + "ts_headline('simple', m.body, search_query(?::text[], ?::text[], '{}'), ?) AS marked_simple";
+    }
+
+    private static List<Object> marksParams(SearchQuery q) {
+        if (q.isEmpty()) {
+            return List.of();
+        }
+        String[] terms = q.terms().toArray(String[]::new);
+        String[] prefixes = q.prefixes().toArray(String[]::new);
+        return List.of(terms, prefixes, MARKS, terms, prefixes, MARKS);
+    }
+
+    private static Hit hit(DbRow r) {
+        return new Hit(Db.longValue(r, "id"), Db.uuid(r, "conversation_id"), Db.longValue(r, "seq"), Db.string(r, "body"),
+                ((Number) Db.value(r, "rank")).floatValue(), Db.string(r, "marked_english"), Db.string(r, "marked_simple"));
+    }
+}
