@@ -198,7 +198,7 @@ function resultOption(c, r) {
   const snippet = piecesOf(r.snippet, r.highlights).map((p) => (p.mark ? el('mark', {}, p.text) : p.text));
   return option({ class: 'search-result', 'data-testid': 'search-result', 'data-conversation': r.conversation,
     'data-seq': String(r.seq), 'data-index': String(index) }, () => openResult(r),
-  el('span', { class: 'result-head small' }, el('span', { class: 'sender' }, c ? userName(c, r.senderId) : 'Someone'),
+  el('span', { class: 'result-head small' }, el('span', { class: 'result-sender' }, c ? userName(c, r.senderId) : 'Someone'),
     el('time', { datetime: r.at, class: 'muted' }, when)),
   el('span', { class: 'snippet' }, ...(snippet.length ? snippet : [r.message?.attachment?.name || 'Message'])));
 }

@@ -44,12 +44,12 @@ class SearchScreenIT {
         ana.startChat(bobName);
         String direct = ana.conversationId();
         for (int i = 1; i <= MESSAGES; i++) {
-            send(ana, direct, "s-" + i, i == TARGET ? "Meet me at the zebra crossing at dawn" : "m" + i);
+            send(ana, direct, "search-" + i, i == TARGET ? "Meet me at the zebra crossing at dawn" : "m" + i);
         }
         JsonNode group = post(ana, "/api/groups", Map.of("name", "Zoo keepers"));
         post(ana, "/api/groups/" + group.path("id").asText() + "/members", Map.of("username", bobName));
         String channel = group.path("channels").path(0).path("id").asText();
-        send(ana, channel, "g-1", "A zebra escaped from the zoo https://example.com/zebra");
+        send(ana, channel, "search-group-1", "A zebra escaped from the zoo https://example.com/zebra");
         return new World(bobName, anaName, direct, channel, ana);
     }
 
