@@ -1,7 +1,7 @@
 # Part of ./chat (sourced): ./chat bench, the load generator and the benchmark tests, each against
 # a fresh test stack (docs/BENCHMARKS.md).
 
-BENCH_WORKLOADS=(W1 W2 W3 W4 W5 broker echo)
+BENCH_WORKLOADS=(W1 W2 W3 W4 W5 W6 broker echo)
 
 # bench_java WORKLOAD: the load generator (bench module) against the running test stack.
 bench_java() {
@@ -15,6 +15,7 @@ bench_java() {
         -Dbench.db.url="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME" -Dbench.db.user="$DB_USER" \
         -Dbench.db.password="$db_password" -Dbench.token.secret="$(secret token_secret)" \
         -Dbench.amqp.port="$AMQP_PORT" -Dbench.amqp.vhost=bench -Dbench.run="$RUN" -Dbench.out="$ROOT/var/bench" \
+        -Dbench.pg.admin.password="$(secret postgres_password)" -Dbench.pg.log="$LOG/postgres.log" \
         -cp "$ROOT/bench/target/chat-bench.jar" dev.chat.bench.Bench "$@"
 }
 
@@ -70,8 +71,8 @@ bench_page() {
 cmd_bench() {
     local which="${1:-}"
     case "$which" in
-        W1|W2|W3|W4|W5|broker|echo|fanout|page|page-latency|all) ;;
-        w[1-5]) which="${which^^}" ;;
+        W1|W2|W3|W4|W5|W6|broker|echo|fanout|page|page-latency|all) ;;
+        w[1-6]) which="${which^^}" ;;
         *) die "bench what? one of ${BENCH_WORKLOADS[*]}, all (every one, each on a fresh stack), fanout, page or page-latency" ;;
     esac
     if [[ "$which" == all ]]; then
@@ -85,8 +86,13 @@ cmd_bench() {
     if [[ "$which" == echo ]]; then bench_echo; return; fi
     # CHAT_BENCH_PGSTAT=1: PostgreSQL counts every statement (pg_stat_statements); the costliest go
     # to var/bench/pgstat-WORKLOAD.txt when the run ends
+    # W6 loads auto_explain, off until the workload turns it on to show the slowest search's plan
+    local preload=()
+    [[ "$which" == W6 ]] && preload+=(auto_explain) && PG_EXTRA_OPTS+=" -c auto_explain.log_min_duration=-1"
+    [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]] && preload+=(pg_stat_statements)
+    (( ${#preload[@]} )) && PG_EXTRA_OPTS+=" -c shared_preload_libraries=$(IFS=,; echo "${preload[*]}")"
     if [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]]; then
-        PG_EXTRA_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c track_io_timing=on"
+        PG_EXTRA_OPTS+=" -c pg_stat_statements.track=all -c track_io_timing=on"
         trap "pg_statements '$ROOT/var/bench/pgstat-${which,,}.txt'; say 'stopping the benchmark servers'; stop_pid echo; stop_all" EXIT
     fi
     # 10,000 sockets per ws-node need more than the usual heap; W1 reports what they cost
@@ -94,6 +100,12 @@ cmd_bench() {
     start_all browser
     [[ "$which" == broker ]] && add_vhost bench
     [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]] && pg_admin -d "$DB_NAME" -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    # CHAT_BENCH_NO_SEARCH=1: without the search vector and its index (V13), to measure what they
+    # cost the send path (W3 with and without, docs/BENCHMARKS.md "Issue 19")
+    if [[ "${CHAT_BENCH_NO_SEARCH:-}" == 1 ]]; then
+        say "dropping the search vector and its index (CHAT_BENCH_NO_SEARCH=1)"
+        pg_admin -d "$DB_NAME" -v ON_ERROR_STOP=1 -qc "ALTER TABLE messages DROP COLUMN search, DROP COLUMN has_link" >/dev/null
+    fi
     case "$which" in
         fanout) bench_fanout ;;
         page|page-latency) bench_page "$which" ;;

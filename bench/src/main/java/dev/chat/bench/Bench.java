@@ -15,6 +15,7 @@ import java.util.Locale;
  *   <li>W3 one-to-one: 1,000 users in pairs, the rate raised until p99 passes 50 ms;</li>
  *   <li>W4 one channel of 500 members;</li>
  *   <li>W5 history: page fetches in a conversation of 1,000,000 messages;</li>
+ *   <li>W6 search: message searches of one user in 200 conversations of 1,000,000 messages;</li>
  *   <li>broker: the broker's own ceiling for the fan-out shapes of W2 and W3;</li>
  *   <li>echo: the connection path's ceiling, a bare WebSocket echo behind the same nginx.</li>
  * </ul>
@@ -29,7 +30,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Bench W1|W2|W3|W4|W5|broker|echo  (or: echo-server PORT, idle-client FILE ADDRESS)");
+            System.err.println("usage: Bench W1|W2|W3|W4|W5|W6|broker|echo  (or: echo-server PORT, idle-client FILE ADDRESS)");
             System.exit(2);
         }
         String workload = args[0].toLowerCase(Locale.ROOT);
@@ -55,6 +56,7 @@ public final class Bench {
             case "w3" -> new Pairs(target, report).run();
             case "w4" -> new ChannelFanOut(target, report, 1, 500, 250).run();
             case "w5" -> new HistoryPages(target, report).run();
+            case "w6" -> new SearchBench(target, report).run();
             case "broker" -> new BrokerCeiling(target, report).run();
             case "echo" -> new EchoCeiling(target, report).run();
             default -> {

@@ -68,6 +68,9 @@ class AuthorizationMatrixIT {
         rule("GET /api/invites/{token}", Access.USER, null);
         rule("POST /api/invites/{token}/join", Access.USER, null);
         rule("GET /api/presence", Access.USER, null);
+        // anyone signed in may search; what they find is checked below (searchFinds)
+        rule("GET /api/search/messages", Access.USER, null);
+        rule("GET /api/search/conversations", Access.USER, null);
         // an upload names its conversation in the body: a non-member gets 404 conversation_not_found
         rule("POST /api/attachments", Access.USER, "{\"conversation\":\"$chat\",\"name\":\"m.txt\",\"size\":5}");
 
@@ -153,6 +156,9 @@ class AuthorizationMatrixIT {
                 if (expected != null) {
                     wrong.add(name + " as " + caller.getKey() + ": " + r.status() + " " + r.raw() + " (expected " + expected + ")");
                 }
+                if (op[1].startsWith("/api/search/") && c != null) {
+                    searchFinds(name + " as " + caller.getKey(), c, r, caller.getKey().equals("bob"), wrong);
+                }
                 if (rule.access() == Access.MEMBER && caller.getKey().equals("bob")) {
                     break; // bob's call may have changed what ana would find
                 }
@@ -161,6 +167,27 @@ class AuthorizationMatrixIT {
         System.out.printf("authorization matrix: %d operations, %d calls, %d wrong%n", n, calls, wrong.size());
         assertEquals(List.of(), wrong);
         assertTrue(calls > 150, "calls made: " + calls);
+    }
+
+    /**
+     * A search answer holds nothing of a conversation the caller cannot read (each result's
+     * conversation is one of theirs); bob, a member of the fixture's chat, must find it, so the check
+     * can fail.
+     */
+    private static void searchFinds(String who, TestClient caller, TestClient.Response r, boolean mustFind, List<String> wrong) {
+        java.util.Set<String> readable = new java.util.HashSet<>();
+        caller.get("/api/conversations").body().path("conversations").forEach(c -> readable.add(c.path("id").asText()));
+        List<String> found = new ArrayList<>();
+        r.body().path("results").forEach(x -> found.add(x.path("conversation").asText()));
+        r.body().path("conversations").forEach(x -> found.add(x.path("id").asText()));
+        for (String conversation : found) {
+            if (!readable.contains(conversation)) {
+                wrong.add(who + ": found something of conversation " + conversation + ", which they cannot read");
+            }
+        }
+        if (mustFind && found.isEmpty()) {
+            wrong.add(who + ": found nothing of the fixture's chat, of which bob is a member: " + r.raw());
+        }
     }
 
     /** What a caller must get, or null when the answer is right. */
@@ -240,6 +267,8 @@ class AuthorizationMatrixIT {
         String query(String template) {
             return switch (template) {
                 case "/api/users" -> "?q=peer";
+                case "/api/search/messages" -> "?q=from";
+                case "/api/search/conversations" -> "?q=peer";
                 case "/api/presence" -> "?users=" + peer.id;
                 case "/api/conversations/{id}/changes" -> "?since=0";
                 case "/api/admin/conversations/{id}/messages/{seq}", "/api/admin/groups/{group}",

@@ -43,12 +43,14 @@ class RestFuzzIT {
     private static final List<String> STRINGS = List.of("", " ", "a", "ana", "not-a-uuid", "00000000-0000-0000-0000-000000000000",
             "-1", "0", "1", "2147483648", "9223372036854775808", "1e308", "NaN", "true", "null", "%00", "\u0000", "../../etc/passwd",
             "' OR 1=1 --", "<script>alert(1)</script>", "\u202Eevil", "💥🧨", "\uD83D", "ｆｕｌｌ", "a".repeat(300), "é".repeat(5000),
-            "{\"$ne\":1}", "\r\nX-Injected: 1");
+            "{\"$ne\":1}", "\r\nX-Injected: 1", "\"quoted phrase", "-alone", "pre*", "a*", "-\"x\" y*", "'':*", "!(a|b)<->c",
+            "2026-01-31", "image", "link", "recent", "cg.0.1", "ci4xLjEuMS4wLjE");
     private static final List<String> FIELDS = List.of("text", "clientMsgId", "username", "password", "displayName", "name",
             "description", "bio", "kind", "seq", "state", "alias", "pinned", "muted", "archived", "role", "reason", "expiresInSeconds",
             "maxUses", "members", "channels", "session", "refreshToken", "readSeq", "deliveredSeq", "topic", "mutedUntil");
     private static final List<String> QUERY_KEYS = List.of("limit", "before", "after", "q", "role", "status", "offset", "reason",
-            "users", "action", "actor", "target", "createdAfter", "seenBefore", "archived");
+            "users", "action", "actor", "target", "createdAfter", "seenBefore", "archived", "around", "cursor", "conversation", "from",
+            "has", "sort");
 
     @Test
     void noInputMakesTheServerFail(ChatServers.Stack stack) throws Exception {

@@ -86,10 +86,12 @@ final class SearchStore {
                 + "SELECT t.id, m.conversation_id, m.seq, m.body, t.rank, " + marks(q) + ", "
                 + "(SELECT min(id) FROM win) AS bottom, (SELECT count(*) FROM win) AS n "
                 + "FROM top t JOIN messages m ON m.id = t.id ORDER BY t.rank DESC, t.id DESC", params.toArray()).toList();
-        long found = bottom;
-        if (bottom == null) {
+        long found;
+        if (bottom != null) {
+            found = bottom;
+        } else {
             // the window's extent is only known from a row; without one, the window is empty: no match below top
-            found = rows.isEmpty() ? 0 : Db.longValue(rows.getFirst(), "n") == WINDOW ? Db.longValue(rows.getFirst(), "bottom") : 0;
+            found = rows.isEmpty() || Db.longValue(rows.getFirst(), "n") < WINDOW ? 0 : Db.longValue(rows.getFirst(), "bottom");
         }
         return new Window(rows.stream().map(SearchStore::hit).toList(), found);
     }
