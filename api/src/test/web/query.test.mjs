@@ -35,6 +35,8 @@ test('what cannot be understood is said in words, and the rest still parses', ()
   assert.deepEqual(q.parseQuery('a* ab*').errors, ['a*: at least 2 characters before the *, please.']);
   assert.match(q.parseQuery(Array.from({ length: 17 }, (_, i) => 'w' + i).join(' ')).errors[0], /At most 16 words/);
   assert.deepEqual(q.parseQuery(Array.from({ length: 16 }, (_, i) => 'w' + i).join(' ')).errors, []);
+  assert.deepEqual(q.parseQuery('has:link -lunch').errors, ['Add a word to find: a -word only leaves messages out.'], 'whatever the filters');
+  assert.deepEqual(q.parseQuery('has:link').errors, []);
 });
 
 test('an unknown key, a filter with no value yet and an open quote are read as the user is typing them', () => {

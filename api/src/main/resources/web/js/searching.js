@@ -46,7 +46,7 @@ export async function findMessages(parsed, conversation, cursor = null) {
   return { results: await onDevice(parsed, conversation), next: null, local: true };
 }
 
-/** What the device holds that matches: read in one pass of IndexedDB, with what is in memory. */
+/** What the device holds that matches: read in one pass of IndexedDB, with what is in memory (and each chat's last message). */
 async function onDevice(parsed, conversation) {
   const context = { conversations: state.conversations, conversation, sender: senderNames };
   const match = matcher(parsed, context);
@@ -54,6 +54,7 @@ async function onDevice(parsed, conversation) {
   const inMemory = [];
   for (const held of state.messages.values()) inMemory.push(...held.values());
   for (const w of state.windows.values()) inMemory.push(...w.messages.values());
+  for (const c of state.conversations.values()) if (c.lastMessage) inMemory.push(c.lastMessage); // the inbox shows it
   return searchLocal([...stored, ...inMemory], parsed, context, LOCAL_LIMIT);
 }
 

@@ -105,10 +105,11 @@ export function parseQuery(text) {
   const q = words.join(' ');
   if (q.length > MAX_Q) errors.push(`At most ${MAX_Q} characters of words, please.`);
   if (terms.length > MAX_TERMS) errors.push(`At most ${MAX_TERMS} words, phrases and prefixes, please.`);
+  if (terms.length && terms.every((t) => t.negated)) errors.push('Add a word to find: a -word only leaves messages out.');
   return { terms, q, filters, errors };
 }
 
-/** Whether the query asks for anything: a word that must match, or a filter (an exclusion alone is not enough). */
+/** Whether the query asks for nothing yet: no word that must match, no filter (exclusions alone are an error: parseQuery). */
 export const isEmpty = (parsed) => !parsed.terms.some((t) => !t.negated)
   && !parsed.filters.in && !parsed.filters.from && !parsed.filters.has.length && !parsed.filters.after && !parsed.filters.before;
 

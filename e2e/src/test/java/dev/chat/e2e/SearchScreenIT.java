@@ -101,7 +101,7 @@ class SearchScreenIT {
         assertThat(page.locator("#search-results [role=group]:has([data-conversation='" + w.channel() + "'])")).containsText("#general");
         Locator hit = page.locator("[data-testid=search-result][data-conversation='" + w.direct() + "']");
         assertThat(hit).containsText("Meet me at the zebra crossing at dawn");
-        assertThat(hit.locator("mark")).hasText(Pattern.compile("(?i)^zebra$"));
+        assertThat(hit.locator("mark")).hasText("zebra");
         assertThat(hit).containsText("Ana");
 
         // the keyboard walks to it and opens it
@@ -125,10 +125,12 @@ class SearchScreenIT {
         assertContiguous(seqs(page));
         Browsers.screenshot(page, "search-jumped-1280-light");
 
-        // reading an old message does not read the newer ones
+        // reading an old message does not read the newer ones, nor one that arrives meanwhile (it is not shown here)
+        w.ana().send("while Bob reads old messages");
+        assertThat(bob.conversation("Ana").getByTestId("unread")).hasText(String.valueOf(MESSAGES + 1));
         page.waitForTimeout(1_000); // longer than a receipt window (300 ms)
         assertEquals(0, get(bob, "/api/conversations/" + w.direct()).path("readSeq").asInt(), "nothing read on the server");
-        assertThat(bob.conversation("Ana").getByTestId("unread")).hasText(String.valueOf(MESSAGES));
+        assertThat(bob.message("while Bob reads old messages")).hasCount(0);
 
         // scrolling up loads older pages
         int top = seqs(page).getFirst();
@@ -137,20 +139,20 @@ class SearchScreenIT {
         assertContiguous(seqs(page));
 
         // scrolling down loads newer pages until the newest, which then follows live messages
-        for (int round = 0; round < 20 && bob.messageAt(MESSAGES).count() == 0; round++) {
+        for (int round = 0; round < 20 && bob.messageAt(MESSAGES + 1).count() == 0; round++) {
             int bottom = seqs(page).getLast();
             scrollUntil(page, "box => box.scrollTop = box.scrollHeight",
                     "bottom => { const all = document.querySelectorAll('#messages [data-seq]');"
                             + " return Number(all[all.length - 1].dataset.seq) > bottom; }", bottom);
             assertContiguous(seqs(page));
         }
-        assertThat(bob.messageAt(MESSAGES)).isVisible();
+        assertThat(bob.message("while Bob reads old messages")).isVisible();
         assertThat(bob.conversation("Ana").getByTestId("unread")).hasCount(0); // the newest end was reached: read
         w.ana().send("after the jump");
         assertThat(bob.message("after the jump")).isVisible();
         List<Integer> end = seqs(page);
         assertContiguous(end);
-        assertEquals(MESSAGES + 1, end.getLast(), "the live message follows the newest, once");
+        assertEquals(MESSAGES + 2, end.getLast(), "the live messages follow the newest, each once");
     }
 
     @Test
@@ -175,7 +177,7 @@ class SearchScreenIT {
         page.keyboard().press("Control+K");
         assertThat(input).hasValue("zebra");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("In this chat")).click();
-        assertThat(input).hasValue(Pattern.compile("^zebra in:" + Pattern.quote(w.anaName()) + " $"));
+        assertThat(input).hasValue("zebra in:" + w.anaName() + " ");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("In this chat"))).hasAttribute("aria-pressed", "true");
         assertThat(results(page)).hasCount(1);
         assertThat(results(page)).hasAttribute("data-conversation", w.direct());
@@ -188,7 +190,7 @@ class SearchScreenIT {
         // people, groups and channels by any part of their name
         input.fill("keepers");
         assertThat(page.getByTestId("search-chat").filter(new Locator.FilterOptions().setHasText("#general"))).isVisible();
-        input.fill(w.anaName().substring(2, 7));
+        input.fill(w.anaName().substring(4, 10)); // a part from the middle of her username
         assertThat(page.getByTestId("search-chat").filter(new Locator.FilterOptions().setHasText("Ana"))).isVisible();
 
         for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
@@ -241,11 +243,14 @@ class SearchScreenIT {
         assertThat(results(page).locator("mark")).hasText("m299");
         assertThat(page.locator("#search-status")).containsText("on this device");
         assertThat(page.getByTestId("local-tag")).isVisible();
-        // what the device never held is not found, and "zebra" (seq 120) was never loaded here
+        // what the device never held is not found: "zebra" at seq 120 was never loaded here; the
+        // channel's zebra is its last message, which the inbox shows
         page.getByTestId("search-input").fill("zebra");
-        assertThat(page.locator("#search-status")).containsText("No messages found");
+        assertThat(results(page)).hasCount(1);
+        assertThat(results(page)).hasAttribute("data-conversation", w.channel());
         Browsers.screenshot(page, "search-offline-1280-light");
         page.getByTestId("search-input").fill("m290");
+        assertThat(results(page)).hasAttribute("data-seq", "290");
         results(page).click();
         assertThat(bob.messageAt(290)).hasClass(Pattern.compile("\\bhighlight\\b"));
         page.context().setOffline(false);
