@@ -69,10 +69,7 @@ export async function findChats(parsed) {
   if (navigator.onLine !== false) {
     try {
       const [chats, people] = await Promise.all([
-        api.searchConversations(q).then((r) => r.conversations || []).catch((e) => {
-          if (unreachable(e)) throw e;
-          return chatsNamed(q, state.conversations.values()); // an older server: my chats as the device knows them
-        }),
+        api.searchConversations(q).then((r) => r.conversations || []),
         api.searchPeople(q).then((r) => r.people || []),
       ]);
       const direct = new Set(chats.filter((c) => c.peer).map((c) => c.peer.id));

@@ -38,7 +38,7 @@ export async function openConversation(id, at = null) {
   if (at != null) { // …or at the one asked for
     renderHeader();
     $('messages').replaceChildren(el('p', { class: 'day', role: 'status' }, 'Loading…'));
-    if (await jumpTo(id, at, missing)) return;
+    if (await jumpTo(id, at, missing)) { markRead(); return; } // read only if it opened at the newest end
     if (state.current !== id) return;
   }
   renderConversation();

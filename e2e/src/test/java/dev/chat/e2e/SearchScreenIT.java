@@ -1,5 +1,8 @@
 package dev.chat.e2e;
 
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.AxeResults;
+import com.deque.html.axecore.results.Rule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.APIResponse;
@@ -193,12 +196,28 @@ class SearchScreenIT {
         input.fill(w.anaName().substring(4, 10)); // a part from the middle of her username
         assertThat(page.getByTestId("search-chat").filter(new Locator.FilterOptions().setHasText("Ana"))).isVisible();
 
+        // paging: a prefix matching 111 messages comes 20 at a time; "More results" (by the keyboard) brings the next, none twice
+        input.fill("m1*");
+        assertThat(results(page)).hasCount(20);
+        page.keyboard().press("ArrowUp"); // from the field, up wraps to the last option: "More results"
+        assertThat(page.getByTestId("search-more")).hasAttribute("aria-selected", "true");
+        page.keyboard().press("Enter");
+        assertThat(results(page)).hasCount(40);
+        assertThat(results(page).nth(20)).hasAttribute("aria-selected", "true");
+        @SuppressWarnings("unchecked")
+        List<Object> found = (List<Object>) results(page).evaluateAll("rs => rs.map(r => r.dataset.seq)");
+        assertEquals(40, new java.util.HashSet<>(found).size(), "no result twice: " + found);
+
+        List<String> violations = new java.util.ArrayList<>();
         for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
             page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
             input.fill("zebra");
             assertThat(results(page)).hasCount(2);
+            page.keyboard().press("ArrowDown");
             Browsers.screenshot(page, "search-overlay-1280-" + scheme.name().toLowerCase());
+            violations.addAll(seriousViolations(page, scheme + " search"));
         }
+        assertEquals(List.of(), violations, String.join("\n", violations));
         page.keyboard().press("Escape");
 
         // a phone: the search is the whole screen, and the jumped-to chat fits
@@ -255,6 +274,19 @@ class SearchScreenIT {
         assertThat(bob.messageAt(290)).hasClass(Pattern.compile("\\bhighlight\\b"));
         page.context().setOffline(false);
         bob.awaitConnected();
+    }
+
+    /** axe-core (WCAG 2.1 A and AA) on the page as it is: the serious and critical violations. */
+    private static List<String> seriousViolations(Page page, String screen) {
+        AxeResults results = new AxeBuilder(page).withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze();
+        List<String> found = new java.util.ArrayList<>();
+        for (Rule v : results.getViolations()) {
+            if ("serious".equals(v.getImpact()) || "critical".equals(v.getImpact())) {
+                found.add(screen + ": " + v.getId() + " " + v.getHelp() + " at "
+                        + v.getNodes().stream().limit(3).map(n -> String.valueOf(n.getTarget())).toList());
+            }
+        }
+        return found;
     }
 
     /** Scrolls the list and waits for the condition (on arg); older or newer pages come in between. */
