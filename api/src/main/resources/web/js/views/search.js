@@ -21,7 +21,7 @@ const list = $('search-results');
 
 /** What the screen shows: the answers, which option is active, and the question they answer. */
 const shown = { text: null, parsed: null, chat: null, messages: [], next: null, chats: [], people: [], local: false,
-  active: -1, asked: 0, timer: 0, back: null, error: '' };
+  active: -1, asked: 0, timer: 0, back: null, error: '', paging: false };
 
 /** Opens the search screen over whatever is on screen; the focus comes back where it was when it closes. */
 export function openSearch() {
@@ -69,27 +69,23 @@ async function run(force) {
   if (chat === undefined) { shown.error = `No chat of yours is called “${parsed.filters.in}”.`; paint(); return; }
   shown.chat = chat;
   status('Searching…');
-  const messages = findMessages(parsed, chat);
-  findChats(parsed).then((r) => {
-    if (asked !== shown.asked) return;
-    Object.assign(shown, { chats: r.chats, people: r.people });
-    paint();
-  }).catch(() => {});
-  try {
-    const page = await messages;
-    if (asked !== shown.asked) return; // a newer question was asked meanwhile
-    Object.assign(shown, { messages: page.results, next: page.next, local: page.local });
-  } catch (e) {
-    if (asked !== shown.asked) return;
-    shown.error = failure(e);
+  // both answers are painted together, so the options do not move under the keyboard as they come
+  const [messages, chats] = await Promise.allSettled([findMessages(parsed, chat), findChats(parsed)]);
+  if (asked !== shown.asked) return; // a newer question was asked meanwhile
+  if (messages.status === 'fulfilled') {
+    Object.assign(shown, { messages: messages.value.results, next: messages.value.next, local: messages.value.local });
+  } else {
+    shown.error = failure(messages.reason);
   }
+  if (chats.status === 'fulfilled') Object.assign(shown, { chats: chats.value.chats, people: chats.value.people });
   paint();
   loadNamesFor(shown.messages);
 }
 
 /** The next page of message results, after those shown. */
 async function more() {
-  if (!shown.next) return;
+  if (!shown.next || shown.paging) return; // one page at a time: the same cursor twice would repeat it
+  shown.paging = true;
   const asked = shown.asked;
   const before = shown.messages.length;
   status('Searching…');
@@ -101,6 +97,8 @@ async function more() {
   } catch (e) {
     if (asked !== shown.asked) return;
     shown.error = failure(e);
+  } finally {
+    shown.paging = false;
   }
   paint();
   const first = list.querySelector(`[data-index="${before}"]`);

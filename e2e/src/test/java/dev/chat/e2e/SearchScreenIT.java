@@ -170,8 +170,16 @@ class SearchScreenIT {
         here.click();
         Locator input = page.getByTestId("search-input");
         assertThat(input).isFocused();
+        // an answer that comes after a newer question's is dropped: "zeb" (nothing) is held back on the network
+        page.evaluate("() => { const real = window.fetch; window.fetch = (url, init) => String(url).includes('q=zeb&')"
+                + " ? new Promise((ok) => setTimeout(ok, 1500)).then(() => real(url, init)) : real(url, init); }");
+        input.fill("zeb");
+        page.waitForTimeout(500); // past the debounce: its question is on its way
         input.fill("zebra");
         assertThat(results(page)).hasCount(2);
+        page.waitForTimeout(1_500); // "zeb"'s answer has come meanwhile
+        assertThat(results(page)).hasCount(2);
+        assertThat(page.locator("#search-status")).hasText("2 messages found.");
         page.keyboard().press("Escape");
         assertThat(page.getByTestId("search")).isHidden();
         assertThat(here).isFocused();
