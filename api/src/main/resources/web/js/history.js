@@ -5,7 +5,7 @@
 // the device holds is still shown. How a page joins what is shown is model/pages.js.
 import { api, ApiError } from './net/api.js';
 import { state, oldestOf } from './model/state.js';
-import { windowOf, rangeOf, shownMessages } from './model/windows.js';
+import { windowOf, rangeOf, shownMessages, takeWindow } from './model/windows.js';
 import { takeNewest, takeOlder, takeNewer, takeAround, nearHeld } from './model/pages.js';
 
 export const STEP = 50; // messages a page
@@ -69,7 +69,10 @@ export async function loadNewer(id) {
  * whether it is now shown; rejects with the server's refusal (not a member, no such chat).
  */
 export async function loadAround(id, seq) {
+  const w = windowOf(id);
+  if (w && w.messages.has(seq)) return true;
   if (nearHeld(id, seq, STEP)) {
+    if (w) takeWindow(id); // the messages held are shown instead
     const held = state.messages.get(id);
     while (!held.has(seq) && held.hasMore && oldestOf(held) > seq && state.current === id) {
       const before = oldestOf(held);

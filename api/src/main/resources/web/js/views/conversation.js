@@ -25,7 +25,8 @@ export async function openConversation(id, at = null) {
   if (state.current !== id) leaveComposer();
   state.current = id;
   state.editing = null;
-  state.windows.clear(); // a window of another visit is not kept: a chat opens where it is asked to
+  // a window of history is kept only to open this chat in it again (a result found in it, offline too)
+  for (const other of [...state.windows.keys()]) if (other !== id || at == null) state.windows.delete(other);
   view.id = null; // a chat opens at its newest messages…
   $('app').classList.add('in-conversation');
   $('no-conversation').hidden = true;
