@@ -86,9 +86,10 @@ cmd_bench() {
     if [[ "$which" == echo ]]; then bench_echo; return; fi
     # CHAT_BENCH_PGSTAT=1: PostgreSQL counts every statement (pg_stat_statements); the costliest go
     # to var/bench/pgstat-WORKLOAD.txt when the run ends
-    # W6 loads auto_explain, off until the workload turns it on to show the slowest search's plan
+    # W6 loads auto_explain, off (its default) until the workload turns it on (ALTER SYSTEM, which a
+    # setting on the command line would override) to show the slowest search's plan
     local preload=()
-    [[ "$which" == W6 ]] && preload+=(auto_explain) && PG_EXTRA_OPTS+=" -c auto_explain.log_min_duration=-1"
+    [[ "$which" == W6 ]] && preload+=(auto_explain)
     [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]] && preload+=(pg_stat_statements)
     (( ${#preload[@]} )) && PG_EXTRA_OPTS+=" -c shared_preload_libraries=$(IFS=,; echo "${preload[*]}")"
     if [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]]; then

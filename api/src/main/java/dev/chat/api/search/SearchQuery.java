@@ -24,10 +24,15 @@ public record SearchQuery(List<String> terms, List<String> prefixes, List<String
     /** The shortest prefix: a one-letter prefix would match a good part of the vocabulary. */
     public static final int MIN_PREFIX = 2;
 
+    /** A part typed twice is asked once (the same words twice would only cost a second look-up). */
     public SearchQuery {
-        terms = List.copyOf(terms);
-        prefixes = List.copyOf(prefixes);
-        excluded = List.copyOf(excluded);
+        terms = distinct(terms);
+        prefixes = distinct(prefixes);
+        excluded = distinct(excluded);
+    }
+
+    private static List<String> distinct(List<String> parts) {
+        return List.copyOf(new java.util.LinkedHashSet<>(parts.stream().map(p -> p.toLowerCase(java.util.Locale.ROOT)).toList()));
     }
 
     /** No words to find: only filters decide. */

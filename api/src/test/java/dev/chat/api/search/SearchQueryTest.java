@@ -40,6 +40,11 @@ class SearchQueryTest {
     }
 
     @Test
+    void aPartTypedTwiceIsAskedOnce() {
+        assertEquals(List.of("was"), SearchQuery.parse("was WAS was").terms());
+    }
+
+    @Test
     void blankIsEmpty() {
         assertTrue(SearchQuery.parse("").isEmpty());
         assertTrue(SearchQuery.parse("   ").isEmpty());
