@@ -21,6 +21,7 @@ import { offerJoin } from './views/groups.js';
 import './views/people.js';
 import './views/menu.js';
 import './views/recorder.js';
+import './views/search.js';
 
 async function start() {
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});

@@ -4,7 +4,8 @@
 import { cursors, versions } from './cursors.js';
 import { settle } from './outbox.js';
 import { receipts, unread } from './receipts.js';
-import { state, newestOf } from './state.js';
+import { state, newestOf, oldestOf } from './state.js';
+import { windowOf, touches, takeWindow, changeInWindow, clearWindow } from './windows.js';
 
 /** Holds a message (persist: also on the device), moves the cursor, and settles its outbox entry. */
 export function putMessage(m, persist = true) {
@@ -13,6 +14,30 @@ export function putMessage(m, persist = true) {
   cursors.update(m.conversation);
   if (persist && state.store) state.store.putSoon('messages', m);
   if (state.me && m.senderId === state.me.id) settle(m);
+  if (state.windows.size && state.windows.has(m.conversation)) joinWindow(m.conversation);
+}
+
+/**
+ * A window of history (model/windows.js) joins the messages held once the two meet: its messages
+ * are held (and copied to the device) like any others, and the chat shows one contiguous run.
+ * Returns whether it joined.
+ */
+export function joinWindow(id) {
+  if (!touches(id)) return false;
+  const w = takeWindow(id);
+  if (!state.messages.has(id)) state.messages.set(id, new Map());
+  const held = state.messages.get(id);
+  const oldest = oldestOf(held);
+  for (const m of w.messages.values()) {
+    const old = held.get(m.seq);
+    if (old && (old.version || 0) > (m.version || 0)) continue;
+    held.set(m.seq, m);
+    if (state.store) state.store.putSoon('messages', m);
+  }
+  if (oldestOf(held) < oldest) held.hasMore = w.hasOlder; // the window went further back than what was held
+  if (!w.hasNewer) state.loaded.add(id); // it reached the newest message
+  cursors.update(id);
+  return true;
 }
 
 /**
@@ -45,11 +70,14 @@ export function applyEdit(m) {
   const held = state.messages.get(m.conversation);
   const old = held && held.get(m.seq);
   if (old && (m.version || 0) < (old.version || 0)) return false; // a newer change is already here
+  const inWindow = changeInWindow(m.conversation, m.seq, (o) => ((m.version || 0) >= (o.version || 0) ? m : o));
+  if (inWindow) refreshQuotes(m);
   if (!old && held && held.size && m.seq <= newestOf(held)) {
     // older than the window held: only the device's copy, if it has it (no gap in the held window)
     applyChanged(m.conversation, [m]);
     return true;
   }
+  if (!old && inWindow) return true; // only the window has it: the held messages stay contiguous
   putMessage(m);
   followPreview(state.conversations.get(m.conversation), m);
   refreshQuotes(m);
@@ -69,6 +97,7 @@ export function applyChanged(id, messages) {
   for (const m of messages) {
     if (m.seq <= (c?.clearedSeq || 0)) continue;
     const old = held && held.get(m.seq);
+    changeInWindow(id, m.seq, (o) => ((m.version || 0) >= (o.version || 0) ? m : o));
     if (old) {
       if ((m.version || 0) >= (old.version || 0)) putMessage(m);
     } else {
@@ -81,12 +110,16 @@ export function applyChanged(id, messages) {
 
 /** The replies held that quote an edited or deleted message show it as it is now (as the server would). */
 export function refreshQuotes(m) {
+  const quoting = (r) => r.replyTo && r.replyTo.seq === m.seq;
+  const follow = (r) => ({ ...r, replyTo: { ...r.replyTo, deleted: !!m.deleted, text: m.deleted ? '' : (m.text || '').slice(0, 200),
+    attachment: m.deleted ? null : r.replyTo.attachment } });
+  const w = windowOf(m.conversation);
+  if (w) for (const r of w.messages.values()) if (quoting(r)) w.messages.set(r.seq, follow(r));
   const held = state.messages.get(m.conversation);
   if (!held) return;
   for (const [seq, r] of held) {
-    if (!r.replyTo || r.replyTo.seq !== m.seq) continue;
-    const updated = { ...r, replyTo: { ...r.replyTo, deleted: !!m.deleted, text: m.deleted ? '' : (m.text || '').slice(0, 200),
-      attachment: m.deleted ? null : r.replyTo.attachment } };
+    if (!quoting(r)) continue;
+    const updated = follow(r);
     held.set(seq, updated);
     if (state.store) state.store.putSoon('messages', updated);
   }
@@ -102,9 +135,10 @@ export function applyReactions(r) {
   const held = state.messages.get(r.conversation);
   const old = held && held.get(r.seq);
   const apply = (m) => ((r.version || 0) >= (m.version || 0) ? { ...m, reactions: r.reactions, version: r.version } : m);
+  const inWindow = changeInWindow(r.conversation, r.seq, apply);
   if (!old) {
     if (state.store) state.store.updateExisting('messages', [[[r.conversation, r.seq], apply]]);
-    return false;
+    return inWindow;
   }
   const m = apply(old);
   if (m !== old) putMessage(m);
@@ -117,6 +151,7 @@ export function applyConversation(view) {
   const old = state.messages.get(view.id);
   if (old) for (const seq of [...old.keys()]) if (seq <= view.clearedSeq) old.delete(seq);
   state.conversations.set(view.id, view);
+  clearWindow(view.id, view.clearedSeq || 0);
   cursors.update(view.id);
 }
 
@@ -125,4 +160,5 @@ export function dropConversation(id) {
   state.conversations.delete(id);
   state.messages.delete(id);
   state.loaded.delete(id);
+  state.windows.delete(id);
 }

@@ -7,6 +7,7 @@ export const state = {
   conversations: new Map(), // id -> conversation (server view)
   messages: new Map(),      // id -> Map(seq -> message)
   loaded: new Set(),        // conversations whose newest page was fetched
+  windows: new Map(),       // id -> a window of history away from the newest end (model/windows.js)
   pending: new Map(),       // id -> [{clientMsgId, text, status, at}]: the outbox in memory (model/outbox.js)
   reactions: new Map(),     // my reactions the server has not confirmed yet: key -> {key, conversation, seq, emoji, on, order}
   presence: new Map(),      // userId -> {state, lastSeen}
@@ -27,6 +28,7 @@ export const state = {
 /** Forgets every chat held (signing out): the signed-in user and the screen are the caller's. */
 export function forgetChats() {
   state.conversations.clear(); state.messages.clear(); state.loaded.clear(); state.pending.clear();
+  state.windows.clear();
   state.reactions.clear();
   state.current = null;
 }

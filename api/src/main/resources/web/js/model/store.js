@@ -86,6 +86,50 @@ export class Store {
     });
   }
 
+  /** Up to {@code limit} messages of a conversation above {@code seq}, oldest first. */
+  messagesAfter(conversationId, seq, limit) {
+    return this.range(IDBKeyRange.bound([conversationId, seq], [conversationId, Infinity], true, false), 'next', limit);
+  }
+
+  /** The messages of a conversation from {@code from} to {@code to}, both included, oldest first. */
+  messagesBetween(conversationId, from, to) {
+    return this.range(IDBKeyRange.bound([conversationId, from], [conversationId, to]), 'next', Infinity);
+  }
+
+  range(keys, direction, limit) {
+    return new Promise((resolve) => {
+      const out = [];
+      const tx = this.db.transaction('messages');
+      tx.objectStore('messages').openCursor(keys, direction).onsuccess = (e) => {
+        const cursor = e.target.result;
+        if (!cursor || out.length >= limit) return;
+        out.push(cursor.value);
+        cursor.continue();
+      };
+      tx.oncomplete = () => resolve(out);
+      tx.onerror = () => resolve(out);
+    });
+  }
+
+  /**
+   * Every message on the device that {@code keep} accepts, read in one pass (offline search;
+   * keep matches first, so only the matches are kept in memory).
+   */
+  everyMessage(keep) {
+    return new Promise((resolve) => {
+      const out = [];
+      const tx = this.db.transaction('messages');
+      tx.objectStore('messages').openCursor().onsuccess = (e) => {
+        const cursor = e.target.result;
+        if (!cursor) return;
+        if (keep(cursor.value)) out.push(cursor.value);
+        cursor.continue();
+      };
+      tx.oncomplete = () => resolve(out);
+      tx.onerror = () => { console.warn('cache read failed', tx.error); resolve(out); };
+    });
+  }
+
   /** Writes values in one transaction; failures are logged, never thrown at the UI. */
   put(store, values) {
     if (!values.length) return Promise.resolve();

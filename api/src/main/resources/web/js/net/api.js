@@ -79,10 +79,12 @@ export const api = {
   conversations: () => request('GET', '/api/conversations'),
   conversation: (id) => request('GET', `/api/conversations/${enc(id)}`),
   openDirect: (username) => request('POST', '/api/conversations', { kind: 'direct', username }),
-  history: (id, { before, after, limit = 50 } = {}) => {
+  /** A page of history: the newest, or before/after a seq, or around one (about half older, half newer). */
+  history: (id, { before, after, around, limit = 50 } = {}) => {
     const q = new URLSearchParams({ limit: String(limit) });
     if (before != null) q.set('before', String(before));
     if (after != null) q.set('after', String(after));
+    if (around != null) q.set('around', String(around));
     return request('GET', `/api/conversations/${enc(id)}/messages?${q}`);
   },
   /** extra: {attachment?, replyTo?}; with an attachment the text (a caption) may be empty */
@@ -100,6 +102,10 @@ export const api = {
   presence: (ids) => request('GET', `/api/presence?users=${ids.map(enc).join(',')}`),
   setAlias: (userId, alias) => request('PUT', `/api/contacts/${enc(userId)}`, { alias: alias || null }),
   removeContact: (userId) => request('DELETE', `/api/contacts/${enc(userId)}`),
+  /** Messages found (params: model/query.js searchParams): {results, next}. */
+  searchMessages: (params) => request('GET', `/api/search/messages?${params}`),
+  /** My chats whose name contains q: {conversations}. */
+  searchConversations: (q, limit = 8) => request('GET', `/api/search/conversations?q=${enc(q)}&limit=${limit}`),
   searchPeople: (q, after) => request('GET', `/api/users?q=${enc(q)}&limit=8${after ? '&after=' + enc(after) : ''}`),
   updateMe: (change) => request('PATCH', '/api/me', change),
   groupMembers: (groupId) => request('GET', `/api/groups/${enc(groupId)}/members`),

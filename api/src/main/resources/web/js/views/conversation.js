@@ -1,44 +1,57 @@
-// The conversation screen: opening and leaving a chat, its header (name, presence or members,
-// the chat menu's labels) and the typing line; marking what is on screen read.
-import { $, initials, hue, lastSeenLabel } from '../ui.js';
+// The conversation screen: opening and leaving a chat (at its newest end, or at one message: a
+// search result), its header (name, presence or members, the chat menu's labels) and the typing
+// line; marking the chat read while its newest end is on screen.
+import { $, el, initials, hue, lastSeenLabel } from '../ui.js';
 import { api } from '../net/api.js';
 import { state } from '../model/state.js';
 import { markSeen, receipts } from '../model/receipts.js';
 import { typists } from '../model/inbox.js';
 import { drafts } from '../model/device.js';
-import { putMessage } from '../model/messages.js';
-import { nameOf, titleOf, presenceOf, channelLabel } from './common.js';
+import { windowOf } from '../model/windows.js';
+import { loadNewest } from '../history.js';
+import { nameOf, titleOf, presenceOf, channelLabel, notice } from './common.js';
 import { repaint } from './paint.js';
 import { renderInbox } from './inbox.js';
-import { view, renderMessages } from './messages.js';
+import { view, renderMessages, jumpTo } from './messages.js';
 import { picker } from './bubble.js';
 import { cancelReply, clearStaged } from './composer.js';
 import { cancelRecording } from './recorder.js';
 
-export async function openConversation(id) {
+/**
+ * Opens a chat: at its newest messages, or (at: a seq) at that message, loaded with the history
+ * around it, highlighted, and without marking newer messages read.
+ */
+export async function openConversation(id, at = null) {
   if (state.current !== id) leaveComposer();
   state.current = id;
   state.editing = null;
-  view.id = null; // a chat opens at its newest messages
+  // a window of history is kept only to open this chat in it again (a result found in it, offline too)
+  for (const other of [...state.windows.keys()]) if (other !== id || at == null) state.windows.delete(other);
+  view.id = null; // a chat opens at its newest messages…
   $('app').classList.add('in-conversation');
   $('no-conversation').hidden = true;
   $('conversation-view').hidden = false;
   renderInbox();
-  renderConversation();
-  performance.mark('chat:conversation'); // the benchmark's "usable conversation"
+  $('message-input').value = drafts.get(id);
   const opened = state.conversations.get(id);
   if (opened?.group && !state.namesOf.has(opened.group.id)) loadNames(opened.group.id);
+  const missing = 'That message is no longer available.';
+  if (at != null) { // …or at the one asked for
+    renderHeader();
+    $('messages').replaceChildren(el('p', { class: 'day', role: 'status' }, 'Loading…'));
+    if (await jumpTo(id, at, missing)) { markRead(); return; } // read only if it opened at the newest end
+    if (state.current !== id) return;
+  }
+  renderConversation();
+  performance.mark('chat:conversation'); // the benchmark's "usable conversation"
   if (!state.loaded.has(id)) {
     try {
-      const page = await api.history(id, { limit: 50 });
-      page.messages.forEach((m) => putMessage(m));
-      state.loaded.add(id);
-      if (page.hasMore) state.messages.get(id).hasMore = true;
+      await loadNewest(id);
     } catch (e) { console.warn('history failed', e); }
     if (state.current === id) renderConversation();
   }
+  if (at != null) notice(missing); // it opened at its newest end instead
   markRead();
-  $('message-input').value = drafts.get(id);
   $('message-input').focus();
 }
 
@@ -61,14 +74,20 @@ $('back').addEventListener('click', () => {
   renderInbox();
 });
 
-/** The open chat is on screen: everything in it is seen, up to the contiguous cursor (a hole is not read). */
+/**
+ * The open chat's newest end is on screen: everything in it is seen, up to the contiguous cursor
+ * (a hole is not read). Scrolled back in history, or in a window away from the newest end (a
+ * search result), nothing newer is marked read until the list comes back to it.
+ */
 export function markRead() {
   const c = state.conversations.get(state.current);
   if (!c || document.visibilityState !== 'visible') return;
+  if (windowOf(c.id) || view.from != null) return;
   if (!markSeen(c)) return;
   repaint('inbox');
   receipts.report(c.id);
 }
+$('messages').addEventListener('reached-newest', () => markRead());
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.current) markRead(); });
 
 export function renderConversation() {

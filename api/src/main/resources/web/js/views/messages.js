@@ -1,21 +1,26 @@
 // The message list of the open chat, a window over it: at most WINDOW messages are in the DOM,
 // either the newest (following the conversation as it grows) or, once scrolled up, the ones from
-// view.from on. Scrolling near an end moves the window (reading older messages from the device,
-// then the server); the message in view keeps its place on screen, so nothing jumps. A quote's
-// click jumps to the message it quotes. A repaint gives the keyboard focus back to the control
-// that had it (a tick arriving no longer drops it on the page). Each message is drawn by bubble.js.
+// view.from on. Scrolling near an end moves the window (reading older or newer pages: ../history.js);
+// the message in view keeps its place on screen, so nothing jumps. A chat opened at a search
+// result or a far quote shows a window of history away from its newest end (model/windows.js):
+// scrolling down pages newer messages in until it meets the newest end, and only then is the chat
+// read. A repaint gives the keyboard focus back to the control that had it (a tick arriving no
+// longer drops it on the page). Each message is drawn by bubble.js.
 import { $, el, clear, dayLabel } from '../ui.js';
-import { api } from '../net/api.js';
 import * as attachments from '../features/attachments.js';
-import { state, oldestOf, sortedMessages } from '../model/state.js';
-import { putMessage } from '../model/messages.js';
+import { state } from '../model/state.js';
+import { windowOf, takeWindow, shownMessages, hasOlder } from '../model/windows.js';
+import { STEP, loadOlder, loadNewer, loadNewest, loadAround } from '../history.js';
 import { bubble, picker } from './bubble.js';
 import { notice } from './common.js';
 
 const WINDOW = 120; // messages in the DOM at most: only what is near the screen is rendered
-const STEP = 50;    // how far the window moves when scrolled to one of its ends
 
+/** What the list shows: the chat (id), from which seq (null: its newest end, followed), whether a page is on its way. */
 export const view = { id: null, from: null, paging: false, toEnd: false };
+
+/** The list came back to the newest end: an event on it, on which conversation.js marks the chat read. */
+const reachedNewest = () => $('messages').dispatchEvent(new Event('reached-newest'));
 
 export function renderMessages() {
   const box = $('messages');
@@ -23,18 +28,19 @@ export function renderMessages() {
   if (!c) return;
   const opening = view.id !== c.id;
   if (opening) { view.id = c.id; view.from = null; }
+  const list = shownMessages(c.id);
+  const apart = !!windowOf(c.id); // a window away from the newest end: never followed
+  if (apart && view.from == null && list.length) view.from = list[0].seq;
   const following = view.from == null;
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const anchor = following ? null : anchorOf(box);
-  const held = state.messages.get(c.id) || new Map();
-  const list = sortedMessages(c.id);
   let from = following ? Math.max(0, list.length - WINDOW) : list.findIndex((m) => m.seq >= view.from);
   if (from < 0) from = Math.max(0, list.length - WINDOW);
   const to = Math.min(list.length, from + WINDOW);
-  const atEnd = to === list.length;
+  const atEnd = to === list.length && !apart;
   const focused = focusOf(box);
   clear(box);
-  if (from > 0 || held.hasMore) {
+  if (from > 0 || hasOlder(c.id)) {
     box.append(el('button', { class: 'link day', type: 'button', 'data-testid': 'earlier', onclick: () => pageUp(c.id) }, 'Earlier messages'));
   }
   const pending = atEnd ? (state.pending.get(c.id) || []).map((p) => ({ ...p, senderId: state.me.id, pending: true })) : [];
@@ -112,12 +118,12 @@ async function pageUp(id) {
   if (view.paging) return;
   view.paging = true;
   try {
-    let list = sortedMessages(id);
+    let list = shownMessages(id);
     let from = view.from == null ? Math.max(0, list.length - WINDOW) : list.findIndex((m) => m.seq >= view.from);
     const first = list[from]?.seq;
-    if (from < STEP && state.messages.get(id)?.hasMore) {
+    if (from < STEP && hasOlder(id)) {
       await loadOlder(id);
-      list = sortedMessages(id);
+      list = shownMessages(id);
       from = list.findIndex((m) => m.seq >= first);
     }
     if (state.current !== id || from <= 0) return;
@@ -128,24 +134,50 @@ async function pageUp(id) {
   }
 }
 
-/** Moves the window down; at the newest end it follows the conversation again. */
-function pageDown(id) {
-  if (view.from == null) return;
-  const list = sortedMessages(id);
-  const from = list.findIndex((m) => m.seq >= view.from);
-  view.from = from < 0 || from + STEP + WINDOW >= list.length ? null : list[from + STEP].seq;
-  if (view.from == null) { // keep what is on screen in place as the window rejoins the newest end
+/**
+ * Moves the window down: in a window away from the newest end, newer pages are loaded first;
+ * at the newest end the list follows the conversation again (and the chat is read).
+ */
+async function pageDown(id) {
+  if (view.from == null || view.paging) return;
+  view.paging = true;
+  try {
+    let list = shownMessages(id);
+    let from = list.findIndex((m) => m.seq >= view.from);
+    if (windowOf(id) && from + STEP + WINDOW >= list.length) {
+      await loadNewer(id);
+      if (state.current !== id || view.from == null) return;
+      list = shownMessages(id);
+      from = list.findIndex((m) => m.seq >= view.from);
+    }
+    const last = Math.max(0, list.length - WINDOW);
+    const toNewest = !windowOf(id) && (from < 0 || from + STEP >= last);
     const box = $('messages');
-    const anchor = anchorOf(box);
+    const anchor = anchorOf(box); // what is on screen stays in place as the window moves
+    view.from = toNewest ? null : list[Math.min(Math.max(from, 0) + STEP, last)].seq;
     renderMessages();
     if (anchor) restoreAnchor(box, anchor);
-    return;
+    if (toNewest) reachedNewest();
+  } finally {
+    view.paging = false;
   }
-  renderMessages();
 }
 
+/** Back to the newest end of the open chat: a window away from it is let go (its newest page loaded if need be). */
 export function jumpToLatest() {
+  const id = state.current;
+  if (id && windowOf(id)) {
+    takeWindow(id);
+    if (!state.loaded.has(id)) {
+      loadNewest(id).then(() => { if (state.current === id && view.from == null) toBottom(); }).catch((e) => console.warn('history failed', e));
+    }
+  }
   view.from = null;
+  toBottom();
+  reachedNewest();
+}
+
+function toBottom() {
   renderMessages();
   const box = $('messages');
   box.scrollTop = box.scrollHeight;
@@ -178,45 +210,24 @@ $('messages').addEventListener('click', (e) => {
   if (!same) node.classList.add('selected');
 });
 
-/** Reads a page of older messages: from the device while it has them, else from the server. */
-async function loadOlder(id) {
-  const held = state.messages.get(id);
-  const oldest = oldestOf(held);
-  const cleared = state.conversations.get(id)?.clearedSeq || 0;
-  const cached = state.store ? await state.store.messagesBefore(id, oldest, STEP) : [];
-  const usable = cached.filter((m) => m.seq > cleared);
-  // the device's copy is contiguous: a full page from it needs no server round trip
-  if (usable.length === STEP && usable[0].seq === oldest - 1) {
-    usable.forEach((m) => putMessage(m, false));
-    return;
-  }
-  try {
-    const page = await api.history(id, { before: oldest, limit: STEP });
-    page.messages.forEach((m) => putMessage(m));
-    held.hasMore = page.hasMore;
-  } catch (e) {
-    usable.forEach((m) => putMessage(m, false)); // offline: what the device has is still worth showing
-    console.warn('older messages unavailable', e);
-  }
-}
-
 /**
- * Shows a message a quote points at: older history is loaded (from the device, then the server)
- * until it is held, the window moves to it, and it is scrolled to and highlighted for a moment.
+ * Shows a message of the open chat: it is loaded if need be (paged to, or a window around it), the
+ * list moves to it, and it is scrolled to, focused and highlighted for a moment. Resolves whether
+ * it could be shown; when not, {@code missing} is said under the chat.
  */
-export async function jumpTo(id, seq) {
-  const held = state.messages.get(id);
-  if (!held) return;
-  while (!held.has(seq) && held.hasMore && oldestOf(held) > seq && state.current === id) {
-    const before = oldestOf(held);
-    await loadOlder(id);
-    if (oldestOf(held) >= before) break; // nothing more came (offline): show what we have
+export async function jumpTo(id, seq, missing = 'The original message is not available.') {
+  let there = false;
+  try {
+    there = await loadAround(id, seq);
+  } catch (e) {
+    console.warn('message unavailable', e);
   }
-  if (state.current !== id) return;
-  const list = sortedMessages(id);
-  const at = list.findIndex((m) => m.seq >= seq);
-  if (at < 0 || list[at].seq !== seq) { notice('The original message is not available.'); return; }
-  const newestWindow = view.from == null && at >= list.length - WINDOW;
+  if (state.current !== id) return false;
+  if (!there) { notice(missing); return false; }
+  if (view.id !== id) { view.id = id; view.from = null; }
+  const list = shownMessages(id);
+  const at = list.findIndex((m) => m.seq === seq);
+  const newestWindow = !windowOf(id) && view.from == null && at >= list.length - WINDOW;
   if (!newestWindow) view.from = list[Math.max(0, at - 10)].seq;
   state.highlight = { conversation: id, seq };
   renderMessages();
@@ -230,4 +241,5 @@ export async function jumpTo(id, seq) {
     state.highlight = null;
     $('messages').querySelector('.message.highlight')?.classList.remove('highlight');
   }, 3000);
+  return true;
 }

@@ -74,7 +74,8 @@ $('new-chat').addEventListener('submit', (e) => {
   startChatWith(searchInput.value.trim().toLowerCase());
 });
 
-async function startChatWith(username) {
+/** Opens the direct chat with someone (made if new), from the people search here or the search screen. */
+export async function startChatWith(username) {
   search.seq++; // a query still on its way is no longer wanted
   clearTimeout(search.timer);
   closeResults();
