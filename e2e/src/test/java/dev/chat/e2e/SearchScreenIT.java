@@ -11,6 +11,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.RequestOptions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,11 +40,29 @@ class SearchScreenIT {
     /** Ana has 300 messages with Bob (one says "zebra", far from the newest) and a group channel with another. */
     private record World(String bobName, String anaName, String direct, String channel, ChatPage ana) {}
 
-    private static World world(Browsers browsers) {
+    /** Every page a test opened: closed after it, so that the next test does not share the browser with their sockets. */
+    private final List<Page> opened = new java.util.ArrayList<>();
+
+    @AfterEach
+    void closePages() {
+        opened.forEach(p -> p.context().close());
+    }
+
+    private Page person(Browsers browsers, int width, int height) {
+        Page page = browsers.newPerson(width, height);
+        opened.add(page);
+        return page;
+    }
+
+    private Page person(Browsers browsers) {
+        return person(browsers, 1280, 800);
+    }
+
+    private World world(Browsers browsers) {
         String bobName = Browsers.uniqueName("bob");
-        ChatPage.signUp(browsers.newPerson(), bobName, "Bob");
+        ChatPage bobFirst = ChatPage.signUp(person(browsers), bobName, "Bob");
         String anaName = Browsers.uniqueName("ana");
-        ChatPage ana = ChatPage.signUp(browsers.newPerson(), anaName, "Ana");
+        ChatPage ana = ChatPage.signUp(person(browsers), anaName, "Ana");
         ana.startChat(bobName);
         String direct = ana.conversationId();
         for (int i = 1; i <= MESSAGES; i++) {
@@ -53,6 +72,13 @@ class SearchScreenIT {
         post(ana, "/api/groups/" + group.path("id").asText() + "/members", Map.of("username", bobName));
         String channel = group.path("channels").path(0).path("id").asText();
         send(ana, channel, "search-group-1", "A zebra escaped from the zoo https://example.com/zebra");
+        // Bob's first device received it all (so his next device need not fetch it), then goes
+        for (int i = 0; i < 100 && get(bobFirst, "/api/conversations/" + direct).path("deliveredSeq").asInt() < MESSAGES; i++) {
+            bobFirst.page.waitForTimeout(100);
+        }
+        assertEquals(MESSAGES, get(bobFirst, "/api/conversations/" + direct).path("deliveredSeq").asInt(), "delivered to Bob's first device");
+        bobFirst.page.context().close();
+        opened.remove(bobFirst.page);
         return new World(bobName, anaName, direct, channel, ana);
     }
 
@@ -88,7 +114,7 @@ class SearchScreenIT {
     void aResultOpensItsChatAtTheMessageAndScrollingLoadsBothWaysUntilTheNewest(Browsers browsers) {
         World w = world(browsers);
         // Bob on a new device: it holds none of the history
-        ChatPage bob = ChatPage.logIn(browsers.newPerson(), w.bobName());
+        ChatPage bob = ChatPage.logIn(person(browsers), w.bobName());
         Page page = bob.page;
         assertThat(bob.conversation("Ana").getByTestId("unread")).hasText(String.valueOf(MESSAGES));
 
@@ -161,7 +187,7 @@ class SearchScreenIT {
     @Test
     void theKeyboardFiltersAPhoneAndDarkMode(Browsers browsers) {
         World w = world(browsers);
-        ChatPage bob = ChatPage.logIn(browsers.newPerson(), w.bobName());
+        ChatPage bob = ChatPage.logIn(person(browsers), w.bobName());
         Page page = bob.page;
         bob.open("Ana");
 
@@ -229,7 +255,7 @@ class SearchScreenIT {
         page.keyboard().press("Escape");
 
         // a phone: the search is the whole screen, and the jumped-to chat fits
-        Page phone = browsers.newPerson(390, 844);
+        Page phone = person(browsers, 390, 844);
         ChatPage bobPhone = ChatPage.logIn(phone, w.bobName());
         for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
             phone.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
@@ -255,7 +281,7 @@ class SearchScreenIT {
     @Test
     void offlineTheDeviceIsSearchedAndSaysSo(Browsers browsers) {
         World w = world(browsers);
-        ChatPage bob = ChatPage.logIn(browsers.newPerson(), w.bobName());
+        ChatPage bob = ChatPage.logIn(person(browsers), w.bobName());
         Page page = bob.page;
         bob.open("Ana"); // the newest page is now on the device
         assertThat(bob.messageAt(MESSAGES)).isVisible();
