@@ -82,8 +82,8 @@ public final class Outbox implements AutoCloseable {
     private final ScheduledExecutorService relay;
     /** Rows whose events the broker confirmed, to be deleted by the next sweep. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> published = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Rows whose publish waits for the broker's confirm: the relay leaves them alone. */
-    private final java.util.Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Rows whose publish waits for the broker's confirm, with when it began: the relay leaves them alone. */
+    private final java.util.Map<Long, Long> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     /** How long a caller waits for the confirm of what it announced. */
     static final long CONFIRM_WAIT_MS = 5_000;
     /** How long a confirm may come late before the rows go back to the relay. */
@@ -181,7 +181,8 @@ public final class Outbox implements AutoCloseable {
             return;
         }
         List<Long> ids = pending.stream().map(Pending::id).toList();
-        inFlight.addAll(ids);
+        long began = System.nanoTime();
+        ids.forEach(id -> inFlight.put(id, began));
         java.util.concurrent.CompletableFuture<Void> confirmed =
                 publisher.publishEncodedAsync(pending.stream().map(Pending::event).toList(), LATE_CONFIRM_MS);
         try {
@@ -234,7 +235,7 @@ public final class Outbox implements AutoCloseable {
                 List<DbRow> rows = tx.query("""
                         DELETE FROM outbox WHERE id IN (
                             SELECT id FROM outbox WHERE created_at < now() - make_interval(secs => ?)
-                              AND NOT (id = ANY (?::bigint[]))
+                              AND id <> ALL (?::bigint[])
                             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                         RETURNING id, frame, kind, recipients::text[] AS recipients, session_id, accepted_at_ms, trace""",
                         STALE_AFTER_SECONDS, ownPublishes(), BATCH).toList();
@@ -259,10 +260,20 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** The rows this instance publishes or has published and not yet swept: never the relay's. */
+    /**
+     * The rows this instance publishes or has published and not yet swept: never the relay's. Only
+     * publishes begun long enough ago for their rows to be stale are named (a row is older than
+     * its publish): under overload thousands are in flight, and the relay's statement compares
+     * each row it reads with this list.
+     */
     private Long[] ownPublishes() {
-        java.util.Set<Long> own = new java.util.HashSet<>(inFlight);
-        own.addAll(published);
+        long staleSoon = System.nanoTime() - TimeUnit.SECONDS.toNanos(STALE_AFTER_SECONDS - 2);
+        java.util.List<Long> own = new ArrayList<>(published);
+        inFlight.forEach((id, began) -> {
+            if (began < staleSoon) {
+                own.add(id);
+            }
+        });
         return own.toArray(Long[]::new);
     }
 
