@@ -47,6 +47,18 @@ public final class Db {
         }
     }
 
+    /**
+     * For the rest of this transaction, statements run on a plan made once per connection and
+     * reused, not one made for each call's parameters. For the batch statements of the message path
+     * (a dozen CTEs whose every probe is by index whatever the batch holds) planning cost more than
+     * executing: 40% of PostgreSQL's CPU at 100 messages a second (docs/BENCHMARKS.md). PostgreSQL
+     * keeps choosing a fresh plan itself, because the generic plan assumes 10 rows per array and so
+     * looks costlier than a plan for the one row a quiet batch holds.
+     */
+    public static void genericPlans(io.helidon.dbclient.DbExecute tx) {
+        tx.dml("SET LOCAL plan_cache_mode = force_generic_plan");
+    }
+
     /** The column's value, or null for SQL NULL (DbColumn.get() refuses nulls). */
     public static Object value(DbRow row, String column) {
         return row.column(column).get(Object.class);

@@ -42,15 +42,17 @@ final class MessageStore {
      * re-reads once a waiting lock is granted: so seqs follow a batch that committed meanwhile.
      */
     List<Written> write(DbExecute tx, String[] conversations, String[] senders, String[] clientMsgIds, String[] texts) {
-        // subqueries, not joins, for the probes: the planner takes a batch for 100 rows and would
-        // rather scan all of messages than probe its index 100 times
+        // scalar subqueries, not joins or EXISTS, for the probes: the planner takes a batch for 10
+        // or 100 rows and would rather scan and hash all of messages or of conversation_members
+        // than probe their indexes; a scalar subquery is always a probe per row
+        Db.genericPlans(tx);
         return tx.query("""
                 WITH s AS (
                     SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) WITH ORDINALITY AS s(conv, sender, cid, body, i)
                 ), checked AS (
                     SELECT s.*,
-                           EXISTS (SELECT 1 FROM conversation_members cm
-                                   WHERE cm.conversation_id = s.conv AND cm.user_id = s.sender) AS member,
+                           coalesce((SELECT true FROM conversation_members cm
+                                     WHERE cm.conversation_id = s.conv AND cm.user_id = s.sender), false) AS member,
                            (SELECT m.seq FROM messages m WHERE m.sender_id = s.sender AND m.client_msg_id = s.cid) AS earlier
                     FROM s
                 ), locked AS (

@@ -32,6 +32,7 @@ final class ReceiptStore {
      * state from before the statement: {@code m} the old cursors, {@code minimums} the old minimums.
      */
     List<Now> move(DbExecute tx, String[] conversations, String[] users, Long[] delivered, Long[] read) {
+        Db.genericPlans(tx);
         return tx.query("""
                 WITH v AS (
                     SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[]) AS v(conv, usr, d, r)
