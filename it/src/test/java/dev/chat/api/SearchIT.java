@@ -239,6 +239,62 @@ class SearchIT {
     }
 
     @Test
+    void matchesOlderThanTheNewestTwentyThousandMessagesAreFoundInOrder(ChatServers.Stack stack) throws Exception {
+        // a search reads the newest 20,000 messages backwards, then turns to the full-text index
+        // (SearchStore.SCAN_BUDGET): matches on both sides of that line, in one page and across pages
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        int n = 25_000;
+        try (Connection sql = stack.sql(); PreparedStatement st = sql.prepareStatement("""
+                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
+                SELECT ?::uuid, i, ?::uuid, 'budget-' || i,
+                       CASE WHEN i <= 3 THEN 'albatross oldest ' || i WHEN i % 1000 = 0 THEN 'albatross ' || i
+                            ELSE 'filler ' || i END
+                FROM generate_series(1, ?) i""");
+             PreparedStatement last = sql.prepareStatement("UPDATE conversations SET last_seq = ? WHERE id = ?::uuid")) {
+            st.setString(1, chat.toString());
+            st.setString(2, bob.id.toString());
+            st.setInt(3, n);
+            st.executeUpdate();
+            last.setInt(1, n);
+            last.setString(2, chat.toString());
+            last.executeUpdate();
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long seq = n; seq >= 1000; seq -= 1000) {
+            expected.add(seq);
+        }
+        expected.addAll(List.of(3L, 2L, 1L));
+        assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=7"), "newest first, across the line");
+        assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=50"), "in one page");
+        // a prefix is read in two parts (SearchStore.newestMatches): both sides of the line, in order
+        assertEquals(expected, allSeqs(ana, "q=" + enc("albatro*") + "&sort=recent&limit=50"), "a prefix, in one page");
+        assertEquals(expected, allSeqs(ana, "q=" + enc("albatro*") + "&sort=recent&limit=4"), "a prefix, page by page");
+        assertEquals(new HashSet<>(expected), new HashSet<>(allSeqs(ana, "q=" + enc("albatro*") + "&limit=50")),
+                "a prefix, ranked");
+        List<Long> ranked = allSeqs(ana, "q=albatross&limit=10");
+        assertEquals(new HashSet<>(expected), new HashSet<>(ranked), "ranked: every match");
+        assertEquals(expected.size(), ranked.size(), "ranked: none twice");
+        assertEquals(List.of(3L, 2L, 1L), allSeqs(ana, "q=" + enc("\"albatross oldest\"") + "&sort=recent"), "a phrase");
+        assertEquals(List.of(2L), allSeqs(ana, "q=" + enc("albatross oldest 2")), "words only the oldest hold");
+    }
+
+    /** The seqs of every result of a search, following its cursors to the end. */
+    private static List<Long> allSeqs(TestClient who, String query) {
+        List<Long> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = search(who, query + (cursor == null ? "" : "&cursor=" + enc(cursor)));
+            page.get("results").forEach(r -> seen.add(r.get("seq").asLong()));
+            cursor = page.get("next").isNull() ? null : page.get("next").asText();
+            assertTrue(++pages < 100, "paging ends");
+        } while (cursor != null);
+        return seen;
+    }
+
+    @Test
     void aLongTextIsCutAroundItsMatches(ChatServers.Stack stack) {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient.signUp(stack.apiUrl(), "bob");

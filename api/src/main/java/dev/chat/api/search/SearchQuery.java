@@ -40,6 +40,15 @@ public record SearchQuery(List<String> terms, List<String> prefixes, List<String
         return terms.isEmpty() && prefixes.isEmpty();
     }
 
+    /**
+     * More than one word to match together (several terms, a phrase, a word PostgreSQL splits) or a
+     * prefix: queries whose matches PostgreSQL estimates as if each word were independent of the
+     * others, often a hundred times too many.
+     */
+    boolean joinsWords() {
+        return !prefixes.isEmpty() || terms.size() > 1 || terms.stream().anyMatch(t -> !t.matches("[\\p{L}\\p{N}]+"));
+    }
+
     /** The same query without its exclusions (what the snippet highlights). */
     SearchQuery positive() {
         return new SearchQuery(terms, prefixes, List.of());

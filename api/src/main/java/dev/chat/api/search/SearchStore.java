@@ -18,6 +18,8 @@ import java.util.UUID;
 final class SearchStore {
     /** How many of the newest matches one relevance window ranks (docs/PROTOCOL.md, "Search"). */
     static final int WINDOW = 500;
+    /** How many of the newest messages a search reads backwards before it turns to the full-text index. */
+    static final int SCAN_BUDGET = 20_000;
     /** ts_headline over the whole text, each match between two control characters no message holds. */
     private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
     /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
@@ -49,15 +51,43 @@ final class SearchStore {
     /** Matches newest first, below {@code beforeId} (exclusive), at most {@code limit}. */
     List<Hit> recent(DbExecute tx, UUID me, SearchQuery q, Filters f, long beforeId, int limit) {
         List<Object> params = new ArrayList<>();
-        String visible = visible(me, q, f, params);
-        params.add(beforeId);
-        params.add(limit);
+        String newest = newestMatches(me, q, f, beforeId, "m.id, m.conversation_id, m.seq, m.body", limit, params);
         params.addAll(marksParams(q));
-        return tx.query("WITH page AS MATERIALIZED (SELECT m.id, m.conversation_id, m.seq, m.body" + visible
-                        + " AND m.id < ? ORDER BY m.id DESC LIMIT ?) "
+        return tx.query("WITH page AS MATERIALIZED (" + newest + ") "
                         + "SELECT m.id, m.conversation_id, m.seq, m.body, 0::real AS rank, " + marks(q)
                         + " FROM page m ORDER BY m.id DESC", params.toArray())
                 .map(SearchStore::hit).toList();
+    }
+
+    /**
+     * The newest {@code limit} visible matches below {@code top}, newest first, as a SELECT whose
+     * parameters are added to {@code params}. PostgreSQL chooses between reading the newest messages
+     * backwards until it has enough matches (cheap for common words) and taking every match from the
+     * full-text index and sorting them (cheap for rare ones) by its estimate of the matches. For one
+     * word that estimate is good. For phrases, several words and prefixes it can be a hundred times
+     * too high: a phrase in 0.05% of the messages was estimated at 0.7%, and the backward scan read
+     * 990,000 rows to find 500 (docs/BENCHMARKS.md, "Search"). Those run in two parts, one after the
+     * other, stopping as soon as there are {@code limit}: the newest {@link #SCAN_BUDGET} messages
+     * backwards, then the rest from the index.
+     */
+    private static String newestMatches(UUID me, SearchQuery q, Filters f, long top, String columns, int limit,
+                                        List<Object> params) {
+        if (!q.joinsWords()) {
+            String sql = "SELECT " + columns + visible(me, q, f, params) + " AND m.id < ? ORDER BY m.id DESC LIMIT ?";
+            params.add(top);
+            params.add(limit);
+            return sql;
+        }
+        String floor = "(SELECT coalesce(max(id), 0) - " + SCAN_BUDGET + " FROM messages WHERE id < ?)";
+        String recent = "(SELECT " + columns + visible(me, q, f, params) + " AND m.id < ? AND m.id >= " + floor
+                + " ORDER BY m.id DESC)";
+        params.add(top);
+        params.add(top);
+        // id + 0: an expression the primary key can neither bound nor order, so the full-text index is used
+        String older = "(SELECT " + columns + visible(me, q, f, params) + " AND m.id + 0 < " + floor + " ORDER BY m.id + 0 DESC)";
+        params.add(top);
+        params.add(limit);
+        return "SELECT * FROM (" + recent + " UNION ALL " + older + ") n LIMIT ?";
     }
 
     /**
@@ -67,18 +97,18 @@ final class SearchStore {
      */
     Window relevant(DbExecute tx, UUID me, SearchQuery q, Filters f, long top, Long bottom, float rank, long id, int limit) {
         List<Object> params = new ArrayList<>();
-        String visible = visible(me, q, f, params);
-        params.add(top);
-        String range = " AND m.id < ?";
-        if (bottom != null) {
-            range += " AND m.id >= ?";
+        String win;
+        if (bottom == null) {
+            win = newestMatches(me, q, f, top, "m.id, m.search", WINDOW, params);
+        } else {
+            win = "SELECT m.id, m.search" + visible(me, q, f, params) + " AND m.id < ? AND m.id >= ?";
+            params.add(top);
             params.add(bottom);
         }
         params.addAll(queryParams(q));
         params.addAll(List.of(rank, rank, id, limit));
         params.addAll(marksParams(q));
-        List<DbRow> rows = tx.query("WITH win AS MATERIALIZED (SELECT m.id, m.search" + visible + range + " ORDER BY m.id DESC"
-                + (bottom == null ? " LIMIT " + WINDOW : "") + "), "
+        List<DbRow> rows = tx.query("WITH win AS MATERIALIZED (" + win + "), "
                 + "page AS MATERIALIZED (SELECT w.id, ts_rank_cd(w.search, search_query(?::text[], ?::text[], ?::text[]), "
                 + RANK_NORMALIZATION + ") AS rank FROM win w), "
                 + "top AS MATERIALIZED (SELECT p.id, p.rank FROM page p WHERE p.rank < ?::real OR (p.rank = ?::real AND p.id < ?) "

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,5 +49,15 @@ class SearchQueryTest {
     void blankIsEmpty() {
         assertTrue(SearchQuery.parse("").isEmpty());
         assertTrue(SearchQuery.parse("   ").isEmpty());
+    }
+
+    @Test
+    void severalWordsPhrasesAndPrefixesJoinWordsOneWordDoesNot() {
+        assertFalse(SearchQuery.parse("deploy").joinsWords());
+        assertFalse(SearchQuery.parse("deploy -staging").joinsWords());
+        assertTrue(SearchQuery.parse("deploy friday").joinsWords());
+        assertTrue(SearchQuery.parse("\"new build\"").joinsWords());
+        assertTrue(SearchQuery.parse("depl*").joinsWords());
+        assertTrue(SearchQuery.parse("e-mail").joinsWords());
     }
 }
