@@ -202,31 +202,10 @@ class SearchIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         int n = 1_234; // more than two windows of 500
-        try (Connection sql = stack.sql(); PreparedStatement st = sql.prepareStatement("""
-                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
-                SELECT ?::uuid, i, ?::uuid, 'paging-' || i,
-                       'pelican ' || repeat('pelican ', i % 7) || CASE WHEN i % 3 = 0 THEN 'heron' ELSE 'gull' END
-                FROM generate_series(1, ?) i""");
-             PreparedStatement last = sql.prepareStatement("UPDATE conversations SET last_seq = ? WHERE id = ?::uuid")) {
-            st.setString(1, chat.toString());
-            st.setString(2, bob.id.toString());
-            st.setInt(3, n);
-            st.executeUpdate();
-            last.setInt(1, n);
-            last.setString(2, chat.toString());
-            last.executeUpdate();
-        }
+        insertMessages(stack, chat, bob, n,
+                "'pelican ' || repeat('pelican ', i % 7) || CASE WHEN i % 3 = 0 THEN 'heron' ELSE 'gull' END");
         for (String query : List.of("q=pelican&limit=50", "q=pelican&limit=37&sort=recent", "q=heron&limit=50", "from=bob&limit=50")) {
-            List<Long> seen = new ArrayList<>();
-            String cursor = null;
-            int pages = 0;
-            do {
-                JsonNode page = search(ana, query + (cursor == null ? "" : "&cursor=" + enc(cursor)));
-                page.get("results").forEach(r -> seen.add(r.get("seq").asLong()));
-                cursor = page.get("next").isNull() ? null : page.get("next").asText();
-                pages++;
-                assertTrue(pages < 200, "paging ends");
-            } while (cursor != null);
+            List<Long> seen = allSeqs(ana, query);
             int expected = query.contains("heron") ? n / 3 : n;
             assertEquals(expected, new HashSet<>(seen).size(), query + ": every match found");
             assertEquals(expected, seen.size(), query + ": none twice");
@@ -246,21 +225,9 @@ class SearchIT {
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         int n = 25_000;
-        try (Connection sql = stack.sql(); PreparedStatement st = sql.prepareStatement("""
-                INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
-                SELECT ?::uuid, i, ?::uuid, 'budget-' || i,
-                       CASE WHEN i <= 3 THEN 'albatross oldest ' || i WHEN i % 1000 = 0 THEN 'albatross ' || i
-                            ELSE 'filler ' || i END
-                FROM generate_series(1, ?) i""");
-             PreparedStatement last = sql.prepareStatement("UPDATE conversations SET last_seq = ? WHERE id = ?::uuid")) {
-            st.setString(1, chat.toString());
-            st.setString(2, bob.id.toString());
-            st.setInt(3, n);
-            st.executeUpdate();
-            last.setInt(1, n);
-            last.setString(2, chat.toString());
-            last.executeUpdate();
-        }
+        insertMessages(stack, chat, bob, n, """
+                CASE WHEN i <= 3 THEN 'albatross oldest ' || i WHEN i % 1000 = 0 THEN 'albatross ' || i
+                     ELSE 'filler ' || i END""");
         List<Long> expected = new ArrayList<>();
         for (long seq = n; seq >= 1000; seq -= 1000) {
             expected.add(seq);
@@ -278,6 +245,22 @@ class SearchIT {
         assertEquals(expected.size(), ranked.size(), "ranked: none twice");
         assertEquals(List.of(3L, 2L, 1L), allSeqs(ana, "q=" + enc("\"albatross oldest\"") + "&sort=recent"), "a phrase");
         assertEquals(List.of(2L), allSeqs(ana, "q=" + enc("albatross oldest 2")), "words only the oldest hold");
+    }
+
+    /** Writes messages 1..n from {@code sender} straight into the database, each text {@code body} (SQL of {@code i}). */
+    private static void insertMessages(ChatServers.Stack stack, UUID chat, TestClient sender, int n, String body) throws Exception {
+        try (Connection sql = stack.sql(); PreparedStatement st = sql.prepareStatement(
+                "INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body) "
+                        + "SELECT ?::uuid, i, ?::uuid, 'direct-' || i, " + body + " FROM generate_series(1, ?) i");
+             PreparedStatement last = sql.prepareStatement("UPDATE conversations SET last_seq = ? WHERE id = ?::uuid")) {
+            st.setString(1, chat.toString());
+            st.setString(2, sender.id.toString());
+            st.setInt(3, n);
+            st.executeUpdate();
+            last.setInt(1, n);
+            last.setString(2, chat.toString());
+            last.executeUpdate();
+        }
     }
 
     /** The seqs of every result of a search, following its cursors to the end. */
