@@ -24,6 +24,10 @@ final class IdleConnections {
     private static final int[] STEPS = java.util.Arrays.stream(System.getProperty("bench.w1.steps", "5000,10000,20000").split(","))
             .mapToInt(x -> Integer.parseInt(x.trim())).toArray();
     private static final int SETTLE_SECONDS = 15;
+    /** How often an idle web client pings (docs/PROTOCOL.md, the welcome's heartbeatSeconds). */
+    private static final int HEARTBEAT_SECONDS = 25;
+    /** The servers whose CPU an idle socket costs. */
+    private static final List<String> SERVERS = List.of("api-1", "ws-1", "ws-2", "rabbitmq", "postgres", "nginx", "memcached");
 
     private final Target target;
     private final Report report;
@@ -50,7 +54,14 @@ final class IdleConnections {
         report.line("%,d accounts written to the database with minted tokens in %.1f s", total, (System.nanoTime() - t0) / 1e9);
 
         Processes servers = new Processes(target.run(), List.of("ws-1", "ws-2", "rabbitmq", "nginx"));
+        Processes all = new Processes(target.run(), SERVERS);
+        List<String> cpu = new ArrayList<>();
         Thread.sleep(2_000);
+        List<Processes.Usage> quiet = all.sample();
+        Thread.sleep((SETTLE_SECONDS - 5) * 1_000L);
+        List<Processes.Usage> quietEnd = all.sample();
+        double quietCores = cores(quiet, quietEnd);
+        cpu.add(String.format("no sockets: %.1f%% of a core (%s)", 100 * quietCores, Processes.table(quiet, quietEnd, SETTLE_SECONDS - 5)));
         long baseHeap = nodesHeapAfterGc();
         List<Processes.Usage> base = servers.sample();
         report.line("before: %s; ws-nodes' heap in use after a full GC %,d MiB", describe(base), baseHeap >> 20);
@@ -68,7 +79,13 @@ final class IdleConnections {
                     openClient(users.subList(open, open + PER_CLIENT), children);
                     open += PER_CLIENT;
                 }
-                Thread.sleep(SETTLE_SECONDS * 1_000L);
+                Thread.sleep(5_000); // the opening's own work settles
+                List<Processes.Usage> before = all.sample();
+                Thread.sleep((SETTLE_SECONDS - 5) * 1_000L);
+                List<Processes.Usage> after = all.sample();
+                double used = cores(before, after);
+                cpu.add(String.format("%,d sockets: %.1f%% of a core, **%.1f µs of CPU per socket per second** above no sockets (%s)",
+                        step, 100 * used, (used - quietCores) * 1e6 / step, Processes.table(before, after, SETTLE_SECONDS - 5)));
                 measureStep(step, servers, base, baseHeap, children);
             }
         } finally {
@@ -77,6 +94,10 @@ final class IdleConnections {
                 c.process().destroy();
             }
         }
+        report.line("");
+        report.line("The servers' CPU while the sockets are idle (each pinging every %d s, as the web client does), %d s a step:",
+                HEARTBEAT_SECONDS, SETTLE_SECONDS - 5);
+        cpu.forEach(line -> report.line("- %s", line));
     }
 
     /** Starts a child process that opens a socket for each of {@code batch}, and reports what it said. */
@@ -115,6 +136,11 @@ final class IdleConnections {
                 step, (rss(now, "ws-1") + rss(now, "ws-2")) >> 20, nodes >> 20, heap >> 20, (heap - baseHeap) >> 20,
                 rss(now, "rabbitmq") >> 20, broker >> 20, (nodes + broker) / 1024.0 / step,
                 (heap - baseHeap) / 1024.0 / step, rss(now, "nginx") >> 20, clientsRss >> 20, failed, closed);
+    }
+
+    /** The servers' CPU between two samples taken {@code SETTLE_SECONDS - 5} apart, in cores. */
+    private static double cores(List<Processes.Usage> before, List<Processes.Usage> after) {
+        return Processes.cpuSeconds(before, after).values().stream().mapToDouble(Double::doubleValue).sum() / (SETTLE_SECONDS - 5);
     }
 
     /** ws-1's live classes by bytes, after the step's full GC: where a socket's heap goes (var/bench/w1-histogram-STEP.txt). */
@@ -172,6 +198,26 @@ final class IdleConnections {
         return new Child(p, new BufferedReader(new InputStreamReader(p.getInputStream())), new PrintWriter(p.getOutputStream()), p.pid());
     }
 
+    /**
+     * Each socket pings every {@link #HEARTBEAT_SECONDS}, as the web client does (the welcome's
+     * {@code heartbeatSeconds}), the sockets' pings spread evenly over the interval.
+     */
+    private static void pingLikeBrowsers(List<ChatSocket> sockets) {
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pings");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodMs = HEARTBEAT_SECONDS * 1_000L;
+        for (int i = 0; i < sockets.size(); i++) {
+            ChatSocket socket = sockets.get(i);
+            if (socket != null) {
+                timer.scheduleAtFixedRate(() -> socket.send("{\"type\":\"ping\"}"), i * periodMs / sockets.size(), periodMs,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
     /** The child's side: open every socket in the file from one address, then answer "status" until stdin closes. */
     static void client(Target parent, Path file, String address) throws Exception {
         Target target = parent.from(List.of(address));
@@ -186,6 +232,7 @@ final class IdleConnections {
             int failed = clients.open(users, (socket, text, at) -> { }, 100);
             System.out.printf("opened %d failed %d seconds %.1f%n", users.size() - failed, failed, (System.nanoTime() - t0) / 1e9);
             System.out.flush();
+            pingLikeBrowsers(clients.sockets);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 long closed = clients.sockets.stream().filter(s -> s != null && s.closed.isDone()).count();
