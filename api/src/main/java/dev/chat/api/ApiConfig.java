@@ -2,6 +2,7 @@ package dev.chat.api;
 
 import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.fanout.AmqpSettings;
+import dev.chat.fanout.EventLogRetention;
 import dev.chat.tokens.Secret;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -17,9 +18,11 @@ import java.util.Objects;
  */
 public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
-                        Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes) {
+                        Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
+                        EventLogRetention eventLog) {
     public ApiConfig {
         Objects.requireNonNull(limits, "chat.limits");
+        Objects.requireNonNull(eventLog, "chat.events.log");
         Objects.requireNonNull(instanceId, "chat.instance-id");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("chat.http.port out of range: " + port);
@@ -71,7 +74,8 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                         rate(c, "limits.sends.user"),
                         rate(c, "limits.invites.user"),
                         rate(c, "limits.uploads.user")),
-                c.get("attachments.max.bytes").asLong().get());
+                c.get("attachments.max.bytes").asLong().get(),
+                EventLogRetention.from(c.get("events.log")));
     }
 
     private static RateLimits.Rate rate(Config c, String key) {

@@ -31,6 +31,7 @@ import dev.chat.api.messaging.Receipts;
 import dev.chat.api.search.SearchService;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
+import dev.chat.fanout.Topology;
 import dev.chat.presence.PresenceStore;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.schema.Migrations;
@@ -118,6 +119,7 @@ public final class Main {
         Json json = new Json();
         EnvelopeCodec codec = new EnvelopeCodec(json.mapper());
         EventPublisher publisher = new EventPublisher(config.amqp(), "api-" + config.instanceId(), 4, codec);
+        Topology.declareEventLog(config.amqp(), config.eventLog());
         Db db = new Db(dbClient);
         Outbox outbox = new Outbox(db, publisher, codec);
         outbox.start();

@@ -37,6 +37,18 @@ class ApiConfigTest {
         assertEquals(new RateLimits.Rate(120, Duration.ofMinutes(1)), c.limits().sendsPerUser());
         assertEquals(new RateLimits.Rate(10, Duration.ofMinutes(15)), c.limits().loginFailuresPerAccount());
         assertEquals(new RateLimits.Rate(100, Duration.ofMinutes(10)), c.limits().uploadsPerUser());
+        assertEquals(new dev.chat.fanout.EventLogRetention(1_073_741_824L, "7D", 67_108_864L), c.eventLog());
+    }
+
+    @Test
+    void theEventLogsRetentionIsOverriddenAndCheckedAtBoot() {
+        ApiConfig c = read(Map.of("chat.token.secret", "a-secret-of-at-least-thirty-two-bytes!",
+                "chat.events.log.max.bytes", "500000000", "chat.events.log.max.age", "24h"));
+        assertEquals(500_000_000L, c.eventLog().maxBytes());
+        assertEquals("24h", c.eventLog().maxAge());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of(
+                "chat.token.secret", "a-secret-of-at-least-thirty-two-bytes!", "chat.events.log.max.age", "a week")));
+        assertTrue(e.getMessage().contains("chat.events.log.max.age"), e.getMessage());
     }
 
     @Test

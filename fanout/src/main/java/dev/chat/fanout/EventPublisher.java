@@ -16,10 +16,13 @@ import java.util.UUID;
  * <p>Each event is encoded once ({@link EncodedEvent}): the body is the clients' frame, the routing
  * data travels in properties and headers. {@link #publishEncoded} returns only after the broker
  * confirmed, so a caller that deletes its outbox row afterwards never loses an event. Ephemeral
- * events (typing, presence) carry a per-message TTL so a backed-up node never delivers them stale.
- * Thread-safe.
+ * events (typing, presence) carry a per-message TTL so a backed-up node never delivers them stale;
+ * the others are appended to the event log by the broker as it routes them ({@link
+ * Topology#EVENT_LOG}). Thread-safe.
  */
 public final class EventPublisher implements AutoCloseable {
+    /** The {@code BCC} of a durable event: the broker appends it to the event log too. */
+    private static final List<String> LOG_KEYS = List.of(Topology.EVENT_LOG_KEY);
     private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
     private final ConfirmedChannels channels;
@@ -95,10 +98,17 @@ public final class EventPublisher implements AutoCloseable {
         return failed.sum();
     }
 
-    /** Routing data in properties and headers, so a node never parses the body to route it. */
-    private static AMQP.BasicProperties properties(EncodedEvent e) {
+    /**
+     * Routing data in properties and headers, so a node never parses the body to route it. A
+     * durable event also names the event log's key in {@code BCC}: the broker appends a copy to the
+     * stream and strips the header from every copy.
+     */
+    static AMQP.BasicProperties properties(EncodedEvent e) {
         List<UUID> to = e.to();
-        Map<String, Object> headers = new HashMap<>(4);
+        Map<String, Object> headers = new HashMap<>(8);
+        if (Topology.logged(e.type())) {
+            headers.put(Topology.BCC_HEADER, LOG_KEYS);
+        }
         if (to.size() > 1) {
             List<String> cc = new ArrayList<>(to.size() - 1);
             for (int i = 1; i < to.size(); i++) {

@@ -2,10 +2,17 @@ package dev.chat.fanout;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.chat.protocol.EventType;
 
 import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +22,7 @@ import java.util.regex.Pattern;
  * api ──publish once (routing key = 1st recipient, CC = the rest)──▶ exchange chat.events (direct, durable)
  *        binding "u.&lt;userId&gt;" for every user with a session on node N ──▶ queue chat.node.N ──▶ node N
  *        binding "all" (every node queue) ◀── broadcast events: announcements, session revocations
+ *        binding "log" ──▶ stream chat.events.log (every durable event: publishers add "log" in BCC)
  * </pre>
  *
  * <p>Each ws-node owns one exclusive, auto-deleted queue named after the node. It binds the routing
@@ -22,7 +30,13 @@ import java.util.regex.Pattern;
  * The broker routes one copy of an event to each node that hosts any recipient, however many of
  * the recipients are there. A node that dies loses its queue; its clients catch up from
  * PostgreSQL when they reconnect (DESIGN.md guarantee 4), so nothing here is durable but the
- * exchange.
+ * exchange, and the event log.
+ *
+ * <p>The event log is a stream (an append-only, replayable queue) that the broker fills as it routes:
+ * each durable event is published once, as ever, with {@link #EVENT_LOG_KEY} added in its
+ * {@code BCC} header, so the broker appends a copy to the stream bound by that key and removes the
+ * header before anyone sees it. Ephemeral events (typing, presence) are not logged: they are
+ * worthless late, and typing is most of the traffic. docs/EVENTS.md has the entry format.
  */
 public final class Topology {
     /** The durable direct exchange every event is published to. */
@@ -45,6 +59,14 @@ public final class Topology {
     /** Header with the request id of the change, for logs on the node. */
     public static final String TRACE_HEADER = "trace";
 
+    /** The stream every durable event is appended to, for analytics and audit to replay (docs/EVENTS.md). */
+    public static final String EVENT_LOG = "chat.events.log";
+    /** The routing key binding the event log to {@link #EVENTS_EXCHANGE}; no user key or {@link #BROADCAST_KEY} looks like it. */
+    public static final String EVENT_LOG_KEY = "log";
+    /** Header of routing keys the broker routes by too and then removes from every copy (sender-selected distribution). */
+    public static final String BCC_HEADER = "BCC";
+
+    private static final Logger LOG = Logger.getLogger(Topology.class.getName());
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private Topology() {
@@ -88,5 +110,64 @@ public final class Topology {
                 "x-overflow", "drop-head"));
         channel.queueBind(queue, EVENTS_EXCHANGE, BROADCAST_KEY);
         return queue;
+    }
+
+    /** Whether events of this type go to the event log: the durable ones, not the ephemeral (typing, presence, announcements). */
+    public static boolean logged(EventType type) {
+        return !type.ephemeral();
+    }
+
+    /** The event log's arguments: a stream, with its retention. */
+    public static Map<String, Object> eventLogArguments(EventLogRetention retention) {
+        return Map.of("x-queue-type", "stream",
+                "x-max-length-bytes", retention.maxBytes(),
+                "x-max-age", retention.maxAge(),
+                "x-stream-max-segment-size-bytes", retention.segmentBytes());
+    }
+
+    /**
+     * Declares the event log and binds it (idempotent; api calls it at start). It uses a connection
+     * of its own without recovery: the stream and its binding are durable and outlive broker
+     * restarts, so nothing needs declaring again. A stream that already exists with another
+     * retention is kept as it is, with a warning (change it with a policy, or delete the stream);
+     * any other failure is a warning too: the log misses events, the live path does not.
+     *
+     * @return whether the stream exists with this retention and is bound
+     */
+    public static boolean declareEventLog(AmqpSettings settings, EventLogRetention retention) {
+        ConnectionFactory factory = settings.connectionFactory();
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.setTopologyRecoveryEnabled(false);
+        try (Connection connection = factory.newConnection("event-log-declare")) {
+            boolean same = declareStream(connection, retention);
+            Channel ch = connection.createChannel();
+            ch.queueBind(EVENT_LOG, EVENTS_EXCHANGE, EVENT_LOG_KEY);
+            ch.close();
+            return same;
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            LOG.log(Level.WARNING, "the event log {0} could not be declared; events are not logged: {1}",
+                    new Object[] {EVENT_LOG, e.toString()});
+            return false;
+        }
+    }
+
+    /** Declares the stream; false when it exists with other arguments (the broker's 406, which closed the channel). */
+    private static boolean declareStream(Connection connection, EventLogRetention retention) throws IOException {
+        Channel ch = connection.createChannel();
+        try {
+            ch.queueDeclare(EVENT_LOG, true, false, false, eventLogArguments(retention));
+            ch.close();
+            return true;
+        } catch (IOException e) {
+            if (e.getCause() instanceof ShutdownSignalException s && !s.isHardError()
+                    && s.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close && close.getReplyCode() == 406) {
+                LOG.log(Level.WARNING, "the event log {0} exists with another retention than {1}; kept as it is: {2}",
+                        new Object[] {EVENT_LOG, retention, close.getReplyText()});
+                return false;
+            }
+            throw e;
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
     }
 }

@@ -96,7 +96,7 @@ final class ChatEndpoint implements WsListener {
             return;
         }
         meters.sessionOpened();
-        session = new ClientSession(ws, claims, config.sendQueueLimit(), config.framesPerSecond(), config.frameBurst(), meters);
+        session = new ClientSession(new WsTransport(ws), claims, config.sendQueueLimit(), config.framesPerSecond(), config.frameBurst(), meters);
         try {
             registry.add(session);
         } catch (IOException | RuntimeException e) {

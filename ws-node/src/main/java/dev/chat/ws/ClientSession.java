@@ -2,8 +2,6 @@ package dev.chat.ws;
 
 import dev.chat.protocol.CloseCode;
 import dev.chat.tokens.AccessClaims;
-import io.helidon.common.buffers.BufferData;
-import io.helidon.websocket.WsSession;
 
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,7 +9,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One live WebSocket of one user on this node.
+ * One live connection of one user on this node: a WebSocket, or an event stream (the HTTP
+ * fallback); which one is its {@link Transport}'s business.
  *
  * <p>Every outbound frame goes through a bounded queue, so a slow client never blocks the broker
  * consumer or other sessions: when the queue is full the client is closed with {@link
@@ -26,7 +25,7 @@ final class ClientSession {
     private static final Object PING = new Object();
 
     private final UUID id = UUID.randomUUID();
-    private final WsSession ws;
+    private final Transport transport;
     private final AccessClaims user;
     private final java.util.concurrent.ConcurrentLinkedQueue<Object> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
@@ -48,13 +47,13 @@ final class ClientSession {
 
     private final NodeMeters meters;
 
-    ClientSession(WsSession ws, AccessClaims user, int queueLimit, double framesPerSecond, double frameBurst,
+    ClientSession(Transport transport, AccessClaims user, int queueLimit, double framesPerSecond, double frameBurst,
                   NodeMeters meters) {
         this.meters = meters;
         this.framesPerSecond = framesPerSecond;
         this.frameBurst = frameBurst;
         this.frameTokens = frameBurst;
-        this.ws = ws;
+        this.transport = transport;
         this.user = user;
         this.queueLimit = queueLimit;
     }
@@ -139,7 +138,7 @@ final class ClientSession {
             Thread.ofVirtual().name("ws-close-" + id).start(() -> {
                 Thread closer = Thread.ofVirtual().start(() -> {
                     try {
-                        ws.close(code.code(), reason);
+                        transport.close(code, reason);
                     } catch (RuntimeException e) {
                         LOG.log(Level.FINE, "close failed", e);
                     }
@@ -147,7 +146,7 @@ final class ClientSession {
                 try {
                     if (!closer.join(CLOSE_GRACE)) {
                         LOG.log(Level.FINE, "session {0} did not take its close frame; dropping the connection", id);
-                        drop();
+                        transport.drop();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -155,21 +154,6 @@ final class ClientSession {
                     LOG.log(Level.FINE, "dropping the connection failed", e);
                 }
             });
-        }
-    }
-
-    /**
-     * Closes the TCP connection under the session. (Helidon's {@code terminate()} writes a close
-     * frame first, which blocks on a full socket just like ours did.) Blocked writes then fail and
-     * every thread of this session ends.
-     */
-    private void drop() {
-        if (ws.socketContext() instanceof io.helidon.webserver.ConnectionContext connection) {
-            try {
-                connection.serverSocket().close();
-            } catch (UnsupportedOperationException | java.io.UncheckedIOException e) {
-                LOG.log(Level.FINE, "cannot drop the connection", e);
-            }
         }
     }
 
@@ -198,12 +182,15 @@ final class ClientSession {
                     continue;
                 }
                 if (next == PING) {
-                    ws.ping(BufferData.empty());
+                    transport.ping();
+                    if (!transport.answersPings()) {
+                        heard();
+                    }
                 } else if (next instanceof Timed t) {
-                    ws.send(t.frame(), true);
+                    transport.send(t.frame());
                     meters.delivered(t.acceptedAtMillis());
                 } else {
-                    ws.send((String) next, true);
+                    transport.send((String) next);
                 }
             }
         } catch (RuntimeException e) {

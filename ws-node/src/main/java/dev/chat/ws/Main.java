@@ -114,6 +114,7 @@ public final class Main {
         });
         PrometheusMeterRegistry meterRegistry = Meters.registry(config.nodeId());
         NodeMeters meters = new NodeMeters(meterRegistry, registry);
+        EventStream events = new EventStream(config, tokens, registry, api, mapper, meters);
         NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, presence, mapper, subscriber::depth);
         presence.onUsersChanged(heartbeat::usersChanged);
         housekeeping.scheduleWithFixedDelay(heartbeat, 0, 1, TimeUnit.SECONDS);
@@ -128,6 +129,8 @@ public final class Main {
                             res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, Meters.CONTENT_TYPE);
                             res.send(meterRegistry.scrape());
                         })
+                        .get(EventStream.STREAM_PATH, events::stream)
+                        .post(EventStream.FRAMES_PATH, events::frame)
                         .get("/health/live", (req, res) -> res.send("{\"status\":\"UP\"}"))
                         .get("/health/ready", (req, res) -> {
                             boolean up = subscriber.isOpen();
