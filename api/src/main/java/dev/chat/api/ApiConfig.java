@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import dev.chat.api.attachments.AttachmentStore;
+import dev.chat.api.calls.CallSettings;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.tokens.Secret;
 import io.helidon.config.Config;
@@ -17,8 +18,10 @@ import java.util.Objects;
  */
 public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
-                        Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes) {
+                        Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
+                        CallSettings calls) {
     public ApiConfig {
+        Objects.requireNonNull(calls, "chat.calls");
         Objects.requireNonNull(limits, "chat.limits");
         Objects.requireNonNull(instanceId, "chat.instance-id");
         if (port < 0 || port > 65535) {
@@ -71,7 +74,8 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                         rate(c, "limits.sends.user"),
                         rate(c, "limits.invites.user"),
                         rate(c, "limits.uploads.user")),
-                c.get("attachments.max.bytes").asLong().get());
+                c.get("attachments.max.bytes").asLong().get(),
+                CallSettings.from(c.get("calls")));
     }
 
     private static RateLimits.Rate rate(Config c, String key) {
