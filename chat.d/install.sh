@@ -29,6 +29,7 @@ ensure_packages() {
     [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || want+=(rabbitmq-server)
     command -v memcached >/dev/null || want+=(memcached)
     command -v nginx >/dev/null || want+=(nginx)
+    command -v turnserver >/dev/null || want+=(coturn)
     command -v mvn >/dev/null || want+=(maven)
     command -v openssl >/dev/null || want+=(openssl)
     command -v curl >/dev/null || want+=(curl)

@@ -1,6 +1,6 @@
 # Part of ./chat (sourced): the servers the application stands on, PostgreSQL, RabbitMQ and
-# Memcached, and nginx in front; each started on loopback with its data and logs under var/<stack>/.
-# Their configuration files are in config/rabbitmq/ and nginx/.
+# Memcached, coturn (STUN and TURN for calls), and nginx in front; each started on loopback with its
+# data and logs under var/<stack>/. Their configuration files are in config/ and nginx/.
 
 # PostgreSQL runs as user postgres: it must be able to reach its data under var/ even when the
 # checkout lives in a private directory (mktemp -d is 0700), so parents get o+x (traverse only).
@@ -137,6 +137,22 @@ memcached_ready() {
     local line; read -r -t 1 line <&3 || true
     exec 3>&-
     [[ "$line" == VERSION* ]]
+}
+
+# start_coturn: STUN and TURN for calls, on loopback: the TCP and UDP port TURN_PORT, relays from
+# TURN_MIN_PORT..TURN_MAX_PORT. Only time-limited credentials are accepted (coturn's REST scheme:
+# api signs them with the stack's turn_secret, which goes in the configuration file, never on the
+# command line); loopback peers are allowed, since every browser and relay here is on 127.0.0.1.
+start_coturn() {
+    if alive coturn; then say "coturn already running"; return; fi
+    mkdir -p "$VAR/coturn"
+    (umask 077; render "$ROOT/config/coturn/turnserver.conf" "TURN_PORT=$TURN_PORT" "TURN_MIN_PORT=$TURN_MIN_PORT" \
+        "TURN_MAX_PORT=$TURN_MAX_PORT" "TURN_SECRET=$(secret turn_secret)" "PID_FILE=$VAR/coturn/turnserver.pid" \
+        > "$VAR/coturn/turnserver.conf")
+    say "starting coturn (STUN/TURN) on 127.0.0.1:$TURN_PORT, relays on $TURN_MIN_PORT-$TURN_MAX_PORT"
+    nohup turnserver -c "$VAR/coturn/turnserver.conf" >"$LOG/coturn.log" 2>&1 &
+    echo $! > "$RUN/coturn.pid"
+    wait_for coturn 20 port_open "$TURN_PORT"
 }
 
 make_certificate() {

@@ -17,6 +17,9 @@ configure() {
         AMQP_PORT="${CHAT_AMQP_PORT:-5673}"
         MEMCACHED_PORT="${CHAT_MEMCACHED_PORT:-11212}"
         EPMD_PORT="${CHAT_EPMD_PORT:-4370}"
+        TURN_PORT="${CHAT_TURN_PORT:-3478}"
+        TURN_MIN_PORT="${CHAT_TURN_MIN_PORT:-49160}"   # coturn's relay ports (UDP), one pair per call leg
+        TURN_MAX_PORT="${CHAT_TURN_MAX_PORT:-49259}"
     else
         NGINX_PORT="${CHAT_TEST_NGINX_PORT:-9443}"
         NGINX_HTTP_PORT="${CHAT_TEST_NGINX_HTTP_PORT:-9880}"
@@ -28,6 +31,9 @@ configure() {
         AMQP_PORT="${CHAT_TEST_AMQP_PORT:-6673}"
         MEMCACHED_PORT="${CHAT_TEST_MEMCACHED_PORT:-12212}"
         EPMD_PORT="${CHAT_TEST_EPMD_PORT:-4371}"
+        TURN_PORT="${CHAT_TEST_TURN_PORT:-9478}"
+        TURN_MIN_PORT="${CHAT_TEST_TURN_MIN_PORT:-49260}"
+        TURN_MAX_PORT="${CHAT_TEST_TURN_MAX_PORT:-49359}"
         MEMCACHED_IT_PORT="${CHAT_TEST_MEMCACHED_IT_PORT:-12213}"
         ECHO_PORT="${CHAT_TEST_ECHO_PORT:-9089}"
         # every browser of the e2e suite signs up and logs in from 127.0.0.1, and some tests and

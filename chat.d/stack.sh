@@ -54,6 +54,8 @@ start_api() {
         export CHAT_INTERNAL_PORT="$API_INTERNAL_PORT"  # frames from ws-nodes; not behind nginx
         export CHAT_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME" CHAT_DB_USER="$DB_USER"
         export CHAT_DB_PASSWORD; CHAT_DB_PASSWORD="$(secret db_password)"
+        export CHAT_CALLS_TURN_URLS="127.0.0.1:$TURN_PORT"
+        export CHAT_CALLS_TURN_SECRET; CHAT_CALLS_TURN_SECRET="$(secret turn_secret)"
         run_jvm api-1 api
     )
 }
@@ -85,6 +87,7 @@ start_all() {
     [[ "$STACK" == test ]] && create_database "${DB_NAME}_it"
     start_rabbitmq
     start_memcached
+    start_coturn
     if [[ "$STACK" == test ]]; then
         add_vhost chat_it
         start_memcached memcached-it "$MEMCACHED_IT_PORT"
@@ -131,6 +134,7 @@ stop_all() {
     stop_pid api-1
     stop_pid memcached
     stop_pid memcached-it
+    stop_pid coturn
     stop_rabbitmq
     stop_postgres
 }
@@ -164,7 +168,7 @@ cmd_status() {
     printf '%-10s %-8s %-8s %-6s %s\n' COMPONENT PID STATE PORT READY
     local entry name port pid state answer
     for entry in "postgres:$PG_PORT" "rabbitmq:$AMQP_PORT" "memcached:$MEMCACHED_PORT" \
-                 "api-1:$API_PORT" "ws-1:$WS1_PORT" "ws-2:$WS2_PORT" "nginx:$NGINX_PORT"; do
+                 "coturn:$TURN_PORT" "api-1:$API_PORT" "ws-1:$WS1_PORT" "ws-2:$WS2_PORT" "nginx:$NGINX_PORT"; do
         name="${entry%%:*}"; port="${entry##*:}"
         pid="$(pid_of "$name")"; state=stopped; answer=-
         if alive "$name"; then state=running; answer="$(ready "$name" "$port")"; fi

@@ -11,6 +11,7 @@ stack_settings() {
         -Dchat.it.amqp.host=127.0.0.1 -Dchat.it.amqp.port="$AMQP_PORT"
         -Dchat.it.amqp.user="$AMQP_USER" -Dchat.it.amqp.password="$AMQP_PASSWORD" -Dchat.it.amqp.vhost=chat_it
         -Dchat.it.memcached="127.0.0.1:$MEMCACHED_IT_PORT" -Dchat.it.chat="$ROOT/chat"
+        -Dchat.it.turn="127.0.0.1:$TURN_PORT" -Dchat.it.turn.secret="$(secret turn_secret)"
         -Dchat.e2e.url="$URL" -Dchat.e2e.http.url="http://localhost:$NGINX_HTTP_PORT" -Dchat.e2e.ws.nodes=ws-1,ws-2
         -Dchat.e2e.pids="$RUN" -Dchat.e2e.chat="$ROOT/chat"
     )

@@ -22,6 +22,7 @@ import './views/people.js';
 import './views/menu.js';
 import './views/recorder.js';
 import './views/search.js';
+import './views/call.js';
 
 async function start() {
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
@@ -51,7 +52,7 @@ async function showApp() {
   $('admin-entry').hidden = state.me.role !== 'admin';
   state.socket = new ChatSocket({
     onEvent,
-    onWelcome,
+    onWelcome: (welcome) => { state.session = welcome.session; onWelcome(welcome); }, // calls tell my devices apart by it
     onState: onConnectionState,
     onSignedOut: () => showAuth('Your session has ended. Please log in again.'),
   });

@@ -15,8 +15,10 @@ import { markRead } from './views/conversation.js';
 import { notify, showAnnouncement } from './views/notifications.js';
 import { showMe } from './views/common.js';
 import { ME_KEY } from './views/auth.js';
+import { onCallEvent } from './features/calls.js';
 
 export function onEvent(ev) {
+  if (ev.type.startsWith('call.')) { onCallEvent(ev, state.session).catch((e) => console.warn('call event', ev.type, e)); return; }
   switch (ev.type) {
     case 'message.created': onMessage(ev.data); break;
     case 'message.updated':

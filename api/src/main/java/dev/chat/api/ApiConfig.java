@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import dev.chat.api.attachments.AttachmentStore;
+import dev.chat.api.calls.CallSettings;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.fanout.EventLogRetention;
 import dev.chat.tokens.Secret;
@@ -19,8 +20,9 @@ import java.util.Objects;
 public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
                         Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
-                        EventLogRetention eventLog) {
+                        EventLogRetention eventLog, CallSettings calls) {
     public ApiConfig {
+        Objects.requireNonNull(calls, "chat.calls");
         Objects.requireNonNull(limits, "chat.limits");
         Objects.requireNonNull(eventLog, "chat.events.log");
         Objects.requireNonNull(instanceId, "chat.instance-id");
@@ -75,7 +77,8 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                         rate(c, "limits.invites.user"),
                         rate(c, "limits.uploads.user")),
                 c.get("attachments.max.bytes").asLong().get(),
-                EventLogRetention.from(c.get("events.log")));
+                EventLogRetention.from(c.get("events.log")),
+                CallSettings.from(c.get("calls")));
     }
 
     private static RateLimits.Rate rate(Config c, String key) {

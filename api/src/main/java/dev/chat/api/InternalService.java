@@ -36,8 +36,10 @@ final class InternalService implements HttpService {
     private final FrameHandler frames;
     private final PresenceService presence;
     private final Json json;
+    private final dev.chat.api.calls.Calls calls;
 
-    InternalService(String nodeKey, FrameHandler frames, PresenceService presence, Json json) {
+    InternalService(String nodeKey, FrameHandler frames, PresenceService presence, Json json, dev.chat.api.calls.Calls calls) {
+        this.calls = calls;
         this.nodeKey = nodeKey;
         this.frames = frames;
         this.presence = presence;
@@ -92,7 +94,7 @@ final class InternalService implements HttpService {
 
     private String handle(FrameBatch.Item item) {
         return RequestId.with(RequestId.accept(item.trace()),
-                () -> frames.handle(item.user(), new String(item.frame(), StandardCharsets.UTF_8)));
+                () -> frames.handle(item.user(), item.session(), new String(item.frame(), StandardCharsets.UTF_8)));
     }
 
     private void presence(ServerRequest req, ServerResponse res) {
@@ -113,6 +115,14 @@ final class InternalService implements HttpService {
             return;
         }
         presence.announce(user, state);
+        if (state.equals("offline")) {
+            try {
+                calls.offline(user); // no device of theirs is left: a call they were in is over
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(InternalService.class.getName())
+                        .log(java.util.logging.Level.WARNING, "the calls of a user gone offline were not ended", e);
+            }
+        }
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -10,6 +10,9 @@ import dev.chat.api.admin.AdminService;
 import dev.chat.api.attachments.AttachmentService;
 import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.api.attachments.PostgresChunkStorage;
+import dev.chat.api.calls.CallService;
+import dev.chat.api.calls.Calls;
+import dev.chat.api.calls.IceServers;
 import dev.chat.api.db.Db;
 import dev.chat.api.groups.GroupService;
 import dev.chat.api.groups.GroupStore;
@@ -92,7 +95,7 @@ public final class Main {
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
                           Receipts receipts, PresenceService presence, MemcachedClient memcached,
-                          ScheduledExecutorService heartbeat, List<String> routes) {
+                          ScheduledExecutorService heartbeat, Calls calls, List<String> routes) {
         public int port() {
             return server.port();
         }
@@ -104,6 +107,7 @@ public final class Main {
 
         public void stop() {
             heartbeat.shutdownNow();
+            calls.close();
             receipts.close();
             presence.close();
             server.stop();
@@ -147,8 +151,10 @@ public final class Main {
         PresenceStore presenceStore = new PresenceStore(memcached);
         PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
+        Calls calls = new Calls(db, outbox, publisher, messaging, json, config.calls().ringTimeout());
+        calls.start();
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
-                new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json), presence, json);
+                new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls), presence, json, calls);
         RouteTable routeTable = new RouteTable();
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
 
@@ -161,10 +167,11 @@ public final class Main {
                         new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
                         presence,
                         new SearchService(db, conversations, auth, json),
+                        new CallService(new IceServers(config.calls()), auth, json),
                         new HealthService(db, publisher, presenceStore, json)));
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
         heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
-        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, routeTable.routes());
+        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, routeTable.routes());
     }
 
     /** The schema migrated to the current version, then the connection pool. */
@@ -230,7 +237,8 @@ public final class Main {
     static void routing(HttpRouting.Builder r, Problems problems, RouteTable routeTable, PrometheusMeterRegistry meters,
                         AdminService admin, AuthService authService,
                         ConversationService conversationService, AttachmentService attachments, PeopleService people, GroupService groups,
-                        InviteService invites, PresenceService presence, SearchService search, HealthService health) {
+                        InviteService invites, PresenceService presence, SearchService search, CallService calls,
+                        HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             // the request id nginx gave the request (or a new one) is on every log line written for it
@@ -267,7 +275,7 @@ public final class Main {
                         routeTable.recorded("/api", attachments),
                         routeTable.recorded("/api", people), routeTable.recorded("/api", groups),
                         routeTable.recorded("/api", invites), routeTable.recorded("/api", presence),
-                        routeTable.recorded("/api", search), routeTable.recorded("/api", admin))
+                        routeTable.recorded("/api", search), routeTable.recorded("/api", calls), routeTable.recorded("/api", admin))
                 .any("/api", (req, res) -> notFound(problems, routeTable, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, routeTable, req, res))
                 .register("/health", health)

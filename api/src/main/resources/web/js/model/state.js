@@ -22,6 +22,7 @@ export const state = {
   selected: null,           // {conversation, seq}: the message whose actions a tap showed (touch screens)
   sendChains: new Map(),    // conversation id -> its sends, one after another in the order typed
   socket: null,
+  session: null,            // this socket's session (its welcome's): which of my devices is in a call
   store: null,              // the device's copy (IndexedDB, model/store.js): opens instantly and offline
 };
 

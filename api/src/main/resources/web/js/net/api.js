@@ -99,6 +99,8 @@ export const api = {
   deleteMessage: (id, seq) => request('DELETE', `/api/conversations/${enc(id)}/messages/${seq}`),
   /** "Delete for me": hidden on all my devices; answers the conversation (hiddenSeqs). */
   hideMessage: (id, seq) => request('POST', `/api/conversations/${enc(id)}/messages/${seq}/hide`),
+  /** STUN/TURN servers with my short-lived TURN credentials: RTCConfiguration.iceServers. */
+  iceServers: () => request('GET', '/api/calls/ice-servers'),
   presence: (ids) => request('GET', `/api/presence?users=${ids.map(enc).join(',')}`),
   setAlias: (userId, alias) => request('PUT', `/api/contacts/${enc(userId)}`, { alias: alias || null }),
   removeContact: (userId) => request('DELETE', `/api/contacts/${enc(userId)}`),

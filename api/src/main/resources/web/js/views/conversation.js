@@ -108,6 +108,7 @@ export function renderHeader() {
   const p = c.peer && presenceOf(c.peer.id);
   $('peer-dot').className = 'presence-dot' + (p?.state === 'online' ? ' online' : '');
   renderTyping();
+  $('call-voice').hidden = $('call-video').hidden = c.kind !== 'direct'; // 1:1 calls, in direct chats
   const menu = $('menu');
   menu.querySelector('[data-action=pin]').textContent = c.pinned ? 'Unpin chat' : 'Pin chat';
   menu.querySelector('[data-action=mute]').textContent = c.muted ? 'Unmute' : 'Mute';

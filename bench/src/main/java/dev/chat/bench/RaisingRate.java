@@ -198,7 +198,10 @@ final class RaisingRate {
                  ServerEvent.ConversationUpdated _, ServerEvent.ContactUpdated _, ServerEvent.UserUpdated _,
                  ServerEvent.GroupUpdated _, ServerEvent.GroupDeleted _, ServerEvent.GroupMemberAdded _,
                  ServerEvent.GroupMemberRemoved _, ServerEvent.ReactionUpdated _, ServerEvent.ReceiptUpdated _,
-                 ServerEvent.ReceiptsAdvanced _, ServerEvent.Typing _, ServerEvent.Presence _, ServerEvent.Announcement _ -> {
+                 ServerEvent.ReceiptsAdvanced _, ServerEvent.Typing _, ServerEvent.Presence _, ServerEvent.Announcement _,
+                 ServerEvent.CallIncoming _, ServerEvent.CallRinging _, ServerEvent.CallAnswered _,
+                 ServerEvent.CallAnsweredElsewhere _, ServerEvent.CallIce _, ServerEvent.CallMedia _, ServerEvent.CallRenegotiate _,
+                 ServerEvent.CallEnded _ -> {
                 // not what the benchmark measures
             }
         }

@@ -25,12 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Nothing the stack runs can be reached from another machine: every TCP socket listening in a
  * process that {@code ./chat} started (the pids under {@code var/test/run}, and every process
  * below them: RabbitMQ's Erlang VM and its distribution port, epmd, PostgreSQL, Memcached, nginx,
- * api, the ws-nodes) is bound to a loopback address. Read from {@code /proc}: each process's
+ * coturn, api, the ws-nodes) is bound to a loopback address. Read from {@code /proc}: each process's
  * socket inodes, matched with the listening sockets of {@code /proc/net/tcp} and {@code tcp6}.
  */
 class LoopbackOnlyIT {
     /** Every one of these must be found listening, so that a scan that sees nothing cannot pass. */
-    private static final List<String> SERVERS = List.of("postgres", "rabbitmq", "epmd", "memcached", "api-1", "ws-1", "ws-2", "nginx");
+    private static final List<String> SERVERS = List.of("postgres", "rabbitmq", "epmd", "memcached", "coturn", "api-1", "ws-1", "ws-2",
+            "nginx");
 
     record Listening(String address, int port, long inode) {
     }

@@ -53,6 +53,11 @@ public record Envelope(int v, UUID id, EventType type, UUID conversation, Long s
         return new Envelope(VERSION, eventId(), type, null, null, at, data, List.of(), null, RequestId.current());
     }
 
+    /** An event about {@code conversation} for one session of one user (a call's signal for the device in the call). */
+    public static Envelope toSession(EventType type, UUID conversation, UUID user, UUID session, Instant at, JsonNode data) {
+        return new Envelope(VERSION, eventId(), type, conversation, null, at, data, List.of(user), session, RequestId.current());
+    }
+
     /** A reply for one session of one user. */
     public static Envelope toSession(EventType type, UUID user, UUID session, Instant at, JsonNode data) {
         return new Envelope(VERSION, eventId(), type, null, null, at, data, List.of(user), session, RequestId.current());

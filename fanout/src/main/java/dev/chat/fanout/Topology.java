@@ -112,9 +112,14 @@ public final class Topology {
         return queue;
     }
 
-    /** Whether events of this type go to the event log: the durable ones, not the ephemeral (typing, presence, announcements). */
+    /**
+     * Whether events of this type go to the event log: the durable ones, not the ephemeral (typing,
+     * presence, announcements), and not a call's signalling: session descriptions and ICE candidates
+     * carry the callers' network addresses and are worthless once the call is set up. A call's
+     * outcome is logged as the message it leaves in the chat (docs/EVENTS.md).
+     */
     public static boolean logged(EventType type) {
-        return !type.ephemeral();
+        return !type.ephemeral() && !type.wireName().startsWith("call.");
     }
 
     /** The event log's arguments: a stream, with its retention. */

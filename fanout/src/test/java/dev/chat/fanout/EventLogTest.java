@@ -36,7 +36,8 @@ class EventLogTest {
             AMQP.BasicProperties p = EventPublisher.properties(event(type));
             assertEquals(List.of(Topology.EVENT_LOG_KEY), p.getHeaders().get(Topology.BCC_HEADER), type.wireName());
         }
-        for (EventType type : List.of(EventType.TYPING, EventType.PRESENCE, EventType.ANNOUNCEMENT)) {
+        for (EventType type : List.of(EventType.TYPING, EventType.PRESENCE, EventType.ANNOUNCEMENT, EventType.CALL_INCOMING,
+                EventType.CALL_ANSWERED, EventType.CALL_ICE, EventType.CALL_RENEGOTIATE, EventType.CALL_ENDED)) {
             AMQP.BasicProperties p = EventPublisher.properties(event(type));
             assertFalse(p.getHeaders().containsKey(Topology.BCC_HEADER), type.wireName());
             assertFalse(Topology.logged(type));

@@ -75,6 +75,8 @@ class AuthorizationMatrixIT {
         // anyone signed in may search; what they find is checked below (searchFinds)
         rule("GET /api/search/messages", Access.USER, null);
         rule("GET /api/search/conversations", Access.USER, null);
+        // TURN credentials for the caller themself: anyone signed in
+        rule("GET /api/calls/ice-servers", Access.USER, null);
         // an upload names its conversation in the body: a non-member gets 404 conversation_not_found
         rule("POST /api/attachments", Access.USER, "{\"conversation\":\"$chat\",\"name\":\"m.txt\",\"size\":5}");
 
@@ -296,7 +298,13 @@ class AuthorizationMatrixIT {
                 new ClientFrame.Read("m2", chat, 1),
                 new ClientFrame.Delivered("m3", chat, 1),
                 new ClientFrame.Typing("m4", chat, TypingState.START),
-                new ClientFrame.React("m5", chat, 1, "👍", true));
+                new ClientFrame.React("m5", chat, 1, "👍", true),
+                new ClientFrame.CallInvite("m6", chat, UUID.randomUUID(), "v=0\r\n", false),
+                new ClientFrame.CallAnswer("m7", chat, UUID.randomUUID(), "v=0\r\n"),
+                new ClientFrame.CallStep("m8", chat, UUID.randomUUID(), dev.chat.protocol.FrameType.CALL_HANGUP),
+                new ClientFrame.CallIce("m9", chat, UUID.randomUUID(), "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0),
+                new ClientFrame.CallMedia("m10", chat, UUID.randomUUID(), true, true),
+                new ClientFrame.CallRenegotiate("m11", chat, UUID.randomUUID(), "v=0\r\n", true));
         for (ClientFrame f : frames) {
             ws.send(f);
             ServerFrame.Error error = ws.next(ServerFrame.Error.class, Duration.ofSeconds(5));

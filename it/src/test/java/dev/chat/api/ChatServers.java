@@ -59,6 +59,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
 
     static final String TOKEN_SECRET = "integration-tests-secret-integration-tests-secret";
     static final String ORIGIN = "https://chat.test";
+    /** How long a call of the test stack rings before it is missed. */
+    static final java.time.Duration RING_TIMEOUT = java.time.Duration.ofSeconds(3);
     private static Stack stack;
     /** A stack that failed to start is not retried by every test (each try would leak pools). */
     private static Throwable startFailure;
@@ -183,6 +185,10 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         s.put("chat.limits.sends.user", spec(limits.sendsPerUser()));
         s.put("chat.limits.invites.user", spec(limits.invalidInvitesPerUser()));
         s.put("chat.limits.uploads.user", spec(limits.uploadsPerUser()));
+        // coturn of ./chat test (its address and secret); calls ring for 3 s, so a missed call is quick to see
+        s.put("chat.calls.turn.urls", System.getProperty("chat.it.turn", "127.0.0.1:3478"));
+        s.put("chat.calls.turn.secret", System.getProperty("chat.it.turn.secret", ""));
+        s.put("chat.calls.ring.timeout.seconds", String.valueOf(RING_TIMEOUT.toSeconds()));
         return ApiConfig.from(settings(s, ApiConfig.DEFAULTS));
     }
 

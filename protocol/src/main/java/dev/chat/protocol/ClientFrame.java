@@ -89,6 +89,83 @@ public sealed interface ClientFrame {
         }
     }
 
+    /** The longest session description of a call, in characters. */
+    int MAX_SDP = 16 * 1024;
+    /** The longest ICE candidate line, in characters. */
+    int MAX_CANDIDATE = 1024;
+
+    /**
+     * Call the peer of the direct chat {@code conversation}: {@code call} is the caller's new id
+     * for the call (a retry with the same id is the same call), {@code sdp} its offer.
+     */
+    record CallInvite(String id, UUID conversation, UUID call, String sdp, boolean video) implements ClientFrame {
+        public CallInvite {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(call, "call");
+            Objects.requireNonNull(sdp, "sdp");
+        }
+    }
+
+    /** The callee takes the call on this device, with its SDP answer. */
+    record CallAnswer(String id, UUID conversation, UUID call, String sdp) implements ClientFrame {
+        public CallAnswer {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(call, "call");
+            Objects.requireNonNull(sdp, "sdp");
+        }
+    }
+
+    /**
+     * A step of a call that says nothing more than its type: {@code call.ringing}, {@code
+     * call.reject}, {@code call.cancel} or {@code call.hangup}.
+     */
+    record CallStep(String id, UUID conversation, UUID call, FrameType step) implements ClientFrame {
+        public CallStep {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(call, "call");
+            if (step != FrameType.CALL_RINGING && step != FrameType.CALL_REJECT && step != FrameType.CALL_CANCEL
+                    && step != FrameType.CALL_HANGUP) {
+                throw new IllegalArgumentException("not a call step: " + step);
+            }
+        }
+    }
+
+    /** One ICE candidate of the sender's for its peer ("" candidate: no more candidates). */
+    record CallIce(String id, UUID conversation, UUID call, String candidate, String sdpMid, Integer sdpMLineIndex)
+            implements ClientFrame {
+        public CallIce {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(call, "call");
+            Objects.requireNonNull(candidate, "candidate");
+        }
+    }
+
+    /**
+     * A new session description for the peer's device during the call: an {@code offer} (true) to
+     * restart ICE after the network changed, or the {@code answer} to one (false).
+     */
+    record CallRenegotiate(String id, UUID conversation, UUID call, String sdp, boolean offer) implements ClientFrame {
+        public CallRenegotiate {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(call, "call");
+            Objects.requireNonNull(sdp, "sdp");
+        }
+    }
+
+    /** The sender's microphone ({@code audio}) and camera ({@code video}) are on or off. */
+    record CallMedia(String id, UUID conversation, UUID call, boolean audio, boolean video) implements ClientFrame {
+        public CallMedia {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(call, "call");
+        }
+    }
+
     /**
      * A frame that breaks a rule: answered with an error frame with this code and detail, and not
      * carried out. Not something a client sends: {@link ClientFrames#encode} refuses it.

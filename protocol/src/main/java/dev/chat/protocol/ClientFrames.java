@@ -121,7 +121,8 @@ public final class ClientFrames {
         }
         return switch (frameType) {
             case PING -> new ClientFrame.Ping(id);
-            case SEND, REACT, TYPING, READ, DELIVERED -> forApi(id, frameType, conversation);
+            case SEND, REACT, TYPING, READ, DELIVERED, CALL_INVITE, CALL_RINGING, CALL_ANSWER, CALL_REJECT, CALL_CANCEL,
+                 CALL_HANGUP, CALL_ICE, CALL_MEDIA, CALL_RENEGOTIATE -> forApi(id, frameType, conversation);
             case PRESENCE -> new ClientFrame.Refused(id, ErrorCode.UNKNOWN_FRAME, UNKNOWN); // the nodes' own, never a client's
         };
     }
@@ -180,6 +181,9 @@ public final class ClientFrames {
                 case READ -> new ClientFrame.Read(id, conversation, f.seq());
                 case DELIVERED -> new ClientFrame.Delivered(id, conversation, f.seq());
                 case PRESENCE -> new ClientFrame.Refused(id, ErrorCode.UNKNOWN_FRAME, UNKNOWN);
+                case CALL_INVITE, CALL_RINGING, CALL_ANSWER, CALL_REJECT, CALL_CANCEL, CALL_HANGUP, CALL_ICE, CALL_MEDIA,
+                     CALL_RENEGOTIATE ->
+                        CallFrames.decode(type, id, conversation, fields, f);
             };
         } catch (FrameFields.Refusal r) {
             return new ClientFrame.Refused(id, ErrorCode.VALIDATION_FAILED, r.getMessage());
@@ -244,6 +248,12 @@ public final class ClientFrames {
                     head(g, FrameType.DELIVERED, d.id(), d.conversation());
                     g.writeNumberField("seq", d.seq());
                 }
+                case ClientFrame.CallInvite c -> CallFrames.write(g, c);
+                case ClientFrame.CallAnswer c -> CallFrames.write(g, c);
+                case ClientFrame.CallStep c -> CallFrames.write(g, c);
+                case ClientFrame.CallIce c -> CallFrames.write(g, c);
+                case ClientFrame.CallMedia c -> CallFrames.write(g, c);
+                case ClientFrame.CallRenegotiate c -> CallFrames.write(g, c);
                 case ClientFrame.Refused r -> throw new IllegalArgumentException("a refusal is answered, never sent: " + r);
             }
             g.writeEndObject();
@@ -253,7 +263,7 @@ public final class ClientFrames {
         return out.toString();
     }
 
-    private static void head(JsonGenerator g, FrameType type, String id, UUID conversation) throws IOException {
+    static void head(JsonGenerator g, FrameType type, String id, UUID conversation) throws IOException {
         g.writeStringField("type", type.wireName());
         g.writeStringField("id", id);
         if (conversation != null) {

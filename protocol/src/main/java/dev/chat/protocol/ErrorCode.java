@@ -30,6 +30,8 @@ public enum ErrorCode {
     INVITE_NOT_FOUND(404, "Invite not found"),
     ATTACHMENT_NOT_FOUND(404, "Attachment not found"),
     REPLY_TARGET_NOT_FOUND(404, "Reply target not found"),
+    /** No such call in this conversation, or not one of mine. */
+    CALL_NOT_FOUND(404, "Call not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     USERNAME_TAKEN(409, "Username taken"),
     CLIENT_MSG_ID_CONFLICT(409, "Client message id already used"),
@@ -43,6 +45,10 @@ public enum ErrorCode {
     ATTACHMENT_INCOMPLETE(409, "Attachment incomplete"),
     ATTACHMENT_IN_USE(409, "Attachment already sent"),
     TOO_MANY_REACTIONS(409, "Too many reactions"),
+    /** The call is not in a state where this step is possible (answered elsewhere, already ended, ...). */
+    CALL_STATE_CONFLICT(409, "Call in another state"),
+    /** I am in a call already (on this device or another), so I cannot start one. */
+    ALREADY_IN_CALL(409, "Already in a call"),
     /** On a socket: a frame over the limit closes it with 1009. */
     PAYLOAD_TOO_LARGE(413, "Payload too large", CloseCode.TOO_BIG),
     ATTACHMENT_TOO_LARGE(413, "Attachment too large"),

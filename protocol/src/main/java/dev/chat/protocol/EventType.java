@@ -61,6 +61,28 @@ public enum EventType {
      */
     @Deprecated
     COMMAND_REPLY("command.reply", true),
+    /** Someone calls me: every device of mine rings. {@code data}: call, from, video, sdp (the offer). */
+    CALL_INCOMING("call.incoming", false),
+    /** The callee's device rings; to the calling device only. {@code data}: call. */
+    CALL_RINGING("call.ringing", false),
+    /** The callee took the call; to the calling device only. {@code data}: call, sdp (the answer). */
+    CALL_ANSWERED("call.answered", false),
+    /**
+     * The callee took the call on one device; to every device of the callee (the one that answered
+     * knows itself by {@code data.session}). {@code data}: call, session.
+     */
+    CALL_ANSWERED_ELSEWHERE("call.answered.elsewhere", false),
+    /** An ICE candidate of the peer's; to the device in the call (before the answer: every device of the callee). */
+    CALL_ICE("call.ice", false),
+    /** The peer's microphone or camera went on or off. {@code data}: call, user, audio, video. */
+    CALL_MEDIA("call.media", false),
+    /** The peer's new offer or answer during the call (an ICE restart). {@code data}: call, sdp, kind ("offer", "answer"). */
+    CALL_RENEGOTIATE("call.renegotiate", false),
+    /**
+     * The call ended; to every device of both. {@code data}: call, reason (hangup, cancelled,
+     * rejected, missed, busy), by (who ended it, null when the server did), durationMs (0 unless answered).
+     */
+    CALL_ENDED("call.ended", false),
     /** An admin's announcement to everyone online; every node hands it to all its sessions. {@code data}: id, text, by. */
     ANNOUNCEMENT("announcement", true, true),
     /**

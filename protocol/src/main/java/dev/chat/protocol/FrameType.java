@@ -26,7 +26,25 @@ public enum FrameType {
     /** A device of the user holds everything up to data.seq. */
     DELIVERED("delivered"),
     /** From a ws-node to api, never a client's: the user came online / went offline. */
-    PRESENCE("presence");
+    PRESENCE("presence"),
+    /** Call the peer of a direct chat: data {call, sdp (the offer), video}. */
+    CALL_INVITE("call.invite"),
+    /** The callee's device rings: data {call}. */
+    CALL_RINGING("call.ringing"),
+    /** The callee takes the call on this device: data {call, sdp (the answer)}. */
+    CALL_ANSWER("call.answer"),
+    /** The callee declines: data {call}. */
+    CALL_REJECT("call.reject"),
+    /** The caller gives up before an answer: data {call}. */
+    CALL_CANCEL("call.cancel"),
+    /** Either side ends the call: data {call}. */
+    CALL_HANGUP("call.hangup"),
+    /** One ICE candidate for the peer: data {call, candidate, sdpMid?, sdpMLineIndex?}. */
+    CALL_ICE("call.ice"),
+    /** The sender's microphone and camera: data {call, audio, video}. */
+    CALL_MEDIA("call.media"),
+    /** A new offer or answer during the call (an ICE restart): data {call, sdp, kind: "offer"|"answer"}. */
+    CALL_RENEGOTIATE("call.renegotiate");
 
     private static final Map<String, FrameType> BY_WIRE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(FrameType::wireName, Function.identity()));

@@ -13,7 +13,7 @@ public sealed interface Peeked permits ClientFrame.Ping, Peeked.ForApi, ClientFr
     String id();
 
     /**
-     * A frame for api (send, react, typing, read, delivered) about one conversation, with a
+     * A frame for api (send, react, typing, read, delivered, call.*) about one conversation, with a
      * non-empty id; api reads the rest of it ({@link ClientFrames#decode}).
      */
     record ForApi(String id, FrameType type, UUID conversation) implements Peeked {

@@ -41,6 +41,14 @@ public sealed interface ServerEvent extends ToClient {
             case Typing e -> EventType.TYPING;
             case Presence e -> EventType.PRESENCE;
             case Announcement e -> EventType.ANNOUNCEMENT;
+            case CallIncoming e -> EventType.CALL_INCOMING;
+            case CallRinging e -> EventType.CALL_RINGING;
+            case CallAnswered e -> EventType.CALL_ANSWERED;
+            case CallAnsweredElsewhere e -> EventType.CALL_ANSWERED_ELSEWHERE;
+            case CallIce e -> EventType.CALL_ICE;
+            case CallMedia e -> EventType.CALL_MEDIA;
+            case CallRenegotiate e -> EventType.CALL_RENEGOTIATE;
+            case CallEnded e -> EventType.CALL_ENDED;
         };
     }
 
@@ -114,5 +122,41 @@ public sealed interface ServerEvent extends ToClient {
 
     /** An admin's announcement to everyone online. */
     record Announcement(UUID id, Instant at, UUID announcement, String text, String by) implements ServerEvent {
+    }
+
+    /** {@code from} calls me in {@code conversation}; {@code sdp} is the offer. */
+    record CallIncoming(UUID id, UUID conversation, Instant at, UUID call, UUID from, boolean video, String sdp)
+            implements ServerEvent {
+    }
+
+    /** The callee's device rings. */
+    record CallRinging(UUID id, UUID conversation, Instant at, UUID call) implements ServerEvent {
+    }
+
+    /** The callee answered; {@code sdp} is the answer. */
+    record CallAnswered(UUID id, UUID conversation, Instant at, UUID call, String sdp) implements ServerEvent {
+    }
+
+    /** The call was taken by the callee's device of {@code session}. */
+    record CallAnsweredElsewhere(UUID id, UUID conversation, Instant at, UUID call, UUID session) implements ServerEvent {
+    }
+
+    /** An ICE candidate of the peer's. */
+    record CallIce(UUID id, UUID conversation, Instant at, UUID call, String candidate, String sdpMid, Integer sdpMLineIndex)
+            implements ServerEvent {
+    }
+
+    /** The peer's microphone and camera. */
+    record CallMedia(UUID id, UUID conversation, Instant at, UUID call, UUID user, boolean audio, boolean video)
+            implements ServerEvent {
+    }
+
+    /** The peer's new offer ({@code offer} true) or answer during the call. */
+    record CallRenegotiate(UUID id, UUID conversation, Instant at, UUID call, String sdp, boolean offer) implements ServerEvent {
+    }
+
+    /** The call ended: {@code by} null when the server ended it (missed, busy); {@code durationMs} 0 unless answered. */
+    record CallEnded(UUID id, UUID conversation, Instant at, UUID call, String reason, UUID by, long durationMs)
+            implements ServerEvent {
     }
 }

@@ -149,6 +149,21 @@ public final class ServerEvents {
             case PRESENCE -> new ServerEvent.Presence(id, at, uuid(d, "user"), "online".equals(text(d, "state")),
                     d.hasNonNull("lastSeen") ? Instant.parse(text(d, "lastSeen")) : null);
             case ANNOUNCEMENT -> new ServerEvent.Announcement(id, at, uuid(d, "id"), text(d, "text"), text(d, "by"));
+            case CALL_INCOMING -> new ServerEvent.CallIncoming(id, uuid(root, "conversation"), at, uuid(d, "call"), uuid(d, "from"),
+                    bool(d, "video"), text(d, "sdp"));
+            case CALL_RINGING -> new ServerEvent.CallRinging(id, uuid(root, "conversation"), at, uuid(d, "call"));
+            case CALL_ANSWERED -> new ServerEvent.CallAnswered(id, uuid(root, "conversation"), at, uuid(d, "call"), text(d, "sdp"));
+            case CALL_ANSWERED_ELSEWHERE -> new ServerEvent.CallAnsweredElsewhere(id, uuid(root, "conversation"), at,
+                    uuid(d, "call"), uuid(d, "session"));
+            case CALL_ICE -> new ServerEvent.CallIce(id, uuid(root, "conversation"), at, uuid(d, "call"), text(d, "candidate"),
+                    d.hasNonNull("sdpMid") ? text(d, "sdpMid") : null,
+                    d.hasNonNull("sdpMLineIndex") ? (int) number(d, "sdpMLineIndex") : null);
+            case CALL_MEDIA -> new ServerEvent.CallMedia(id, uuid(root, "conversation"), at, uuid(d, "call"), uuid(d, "user"),
+                    bool(d, "audio"), bool(d, "video"));
+            case CALL_RENEGOTIATE -> new ServerEvent.CallRenegotiate(id, uuid(root, "conversation"), at, uuid(d, "call"), text(d, "sdp"),
+                    "offer".equals(text(d, "kind")));
+            case CALL_ENDED -> new ServerEvent.CallEnded(id, uuid(root, "conversation"), at, uuid(d, "call"), text(d, "reason"),
+                    d.hasNonNull("by") ? uuid(d, "by") : null, number(d, "durationMs"));
             case COMMAND_REPLY, SESSION_REVOKED -> throw new IllegalArgumentException(type.wireName() + " is never sent to clients");
         };
     }

@@ -108,7 +108,22 @@ class ServerEventsTest {
                 new Object[] {event("group.member.removed", "", "{\"group\":\"" + GROUP + "\",\"user\":\"" + BOB + "\"}"),
                         new ServerEvent.GroupMemberRemoved(ID, at, GROUP, BOB)},
                 new Object[] {event("announcement", "", "{\"id\":\"" + GROUP + "\",\"text\":\"Maintenance at 22:00 UTC\",\"by\":\"root\"}"),
-                        new ServerEvent.Announcement(ID, at, GROUP, "Maintenance at 22:00 UTC", "root")});
+                        new ServerEvent.Announcement(ID, at, GROUP, "Maintenance at 22:00 UTC", "root")},
+                new Object[] {event("call.incoming", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"from\":\"" + ANA
+                        + "\",\"video\":true,\"sdp\":\"v=0\\r\\n\"}"), new ServerEvent.CallIncoming(ID, CHAT, at, GROUP, ANA, true, "v=0\r\n")},
+                new Object[] {event("call.ringing", in(CHAT, null), "{\"call\":\"" + GROUP + "\"}"), new ServerEvent.CallRinging(ID, CHAT, at, GROUP)},
+                new Object[] {event("call.answered", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"sdp\":\"v=0\"}"),
+                        new ServerEvent.CallAnswered(ID, CHAT, at, GROUP, "v=0")},
+                new Object[] {event("call.answered.elsewhere", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"session\":\"" + BOB + "\"}"),
+                        new ServerEvent.CallAnsweredElsewhere(ID, CHAT, at, GROUP, BOB)},
+                new Object[] {event("call.ice", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"candidate\":\"candidate:1\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}"),
+                        new ServerEvent.CallIce(ID, CHAT, at, GROUP, "candidate:1", "0", 0)},
+                new Object[] {event("call.media", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"user\":\"" + BOB + "\",\"audio\":false,\"video\":true}"),
+                        new ServerEvent.CallMedia(ID, CHAT, at, GROUP, BOB, false, true)},
+                new Object[] {event("call.renegotiate", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"sdp\":\"v=0\",\"kind\":\"offer\"}"),
+                        new ServerEvent.CallRenegotiate(ID, CHAT, at, GROUP, "v=0", true)},
+                new Object[] {event("call.ended", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"reason\":\"missed\",\"by\":null,\"durationMs\":0}"),
+                        new ServerEvent.CallEnded(ID, CHAT, at, GROUP, "missed", null, 0)});
         Set<EventType> seen = EnumSet.of(EventType.MESSAGE_CREATED, EventType.MESSAGE_UPDATED, EventType.MESSAGE_DELETED);
         for (Object[] c : cases) {
             ServerEvent e = (ServerEvent) events.decode((String) c[0]);

@@ -1,6 +1,7 @@
 package dev.chat.api.messaging;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.api.calls.Calls;
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
@@ -23,11 +24,11 @@ import java.util.logging.Logger;
 
 /**
  * Answers the WebSocket frames that ws-nodes hand off ({@code send}, {@code react}, {@code typing},
- * {@code read}, {@code delivered}) through the same code as REST ({@link Messaging}, {@link
+ * {@code read}, {@code delivered}, and the calls' frames, see {@link Calls}) through the same code as REST ({@link Messaging}, {@link
  * Receipts}, {@link Reactions}). The identity is the node's, from the authenticated socket, never
  * the frame's. The answer is the frame the node writes back to that socket, made here once:
  * {@code ack} (with the result, and {@code seq} for sends) or {@code error} with the client's
- * frame id; {@code typing}, {@code read} and {@code delivered} are answered only when refused (no
+ * frame id; {@code typing}, {@code read}, {@code delivered}, {@code call.ice} and {@code call.media} are answered only when refused (no
  * client waits for their success). Every frame is idempotent, so a node may hand one off again
  * after an api instance died mid-call. A frame is read whole by the protocol's codec ({@link
  * ClientFrames#decode}), which checks every rule that needs no database; here remain the ones that
@@ -45,9 +46,11 @@ public final class FrameHandler {
     private final Json json;
     private final ServerFrames frames;
     private final ClientFrames codec;
+    private final Calls calls;
 
     public FrameHandler(Messaging messaging, Receipts receipts, Reactions reactions, ConversationStore conversations, Db db,
-                        EventPublisher publisher, Json json) {
+                        EventPublisher publisher, Json json, Calls calls) {
+        this.calls = calls;
         this.messaging = messaging;
         this.receipts = receipts;
         this.reactions = reactions;
@@ -59,11 +62,11 @@ public final class FrameHandler {
         this.codec = new ClientFrames(json.mapper());
     }
 
-    /** The answer to one frame of {@code user}'s socket, or null when none is due. */
-    public String handle(UUID user, String text) {
+    /** The answer to one frame of {@code user}'s socket (its {@code session}), or null when none is due. */
+    public String handle(UUID user, UUID session, String text) {
         ClientFrame frame = codec.decode(text);
         try {
-            return answer(user, frame);
+            return answer(user, session, frame);
         } catch (ChatException e) {
             return error(frame.id(), e);
         } catch (RuntimeException e) {
@@ -76,7 +79,7 @@ public final class FrameHandler {
     }
 
     /** Each frame through the same code as its REST route; its fields were checked by the codec. */
-    private String answer(UUID user, ClientFrame frame) {
+    private String answer(UUID user, UUID session, ClientFrame frame) {
         return switch (frame) {
             case ClientFrame.Send s -> {
                 Message m = messaging.send(user, s).message();
@@ -94,6 +97,21 @@ public final class FrameHandler {
             }
             case ClientFrame.Typing t -> {
                 typing(user, t);
+                yield null;
+            }
+            case ClientFrame.CallInvite c -> frames.encode(new ServerFrame.Ack(c.id(), null, calls.invite(user, session, c)));
+            case ClientFrame.CallAnswer c -> frames.encode(new ServerFrame.Ack(c.id(), null, calls.answer(user, session, c)));
+            case ClientFrame.CallStep c -> frames.encode(new ServerFrame.Ack(c.id(), null, calls.step(user, session, c)));
+            case ClientFrame.CallIce c -> {
+                calls.ice(user, session, c);
+                yield null;
+            }
+            case ClientFrame.CallMedia c -> {
+                calls.media(user, session, c);
+                yield null;
+            }
+            case ClientFrame.CallRenegotiate c -> {
+                calls.renegotiate(user, session, c);
                 yield null;
             }
             // the node answers pings itself: never handed off

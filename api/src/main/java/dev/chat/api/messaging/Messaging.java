@@ -153,6 +153,21 @@ public final class Messaging {
         return sent;
     }
 
+    /**
+     * A message the server writes on {@code sender}'s behalf (a call's record) inside the caller's
+     * transaction, announced with it. {@code clientMsgId} must be one no client can send (say
+     * {@code call:<id>}: a colon is outside {@link ClientFrame#CLIENT_MSG_ID}), so it is never a
+     * duplicate of a send.
+     */
+    public Message compose(Outbox.Tx t, UUID conversation, UUID sender, String clientMsgId, String text) {
+        var tx = t.db();
+        Message m = conversations.insertMessage(tx, conversation, sender, clientMsgId, text, null, null)
+                .orElseThrow(() -> new IllegalStateException("message " + clientMsgId + " written twice")).message();
+        store.sent(tx, conversation, sender, m.seq());
+        t.announce(Envelope.of(EventType.MESSAGE_CREATED, conversation, m.seq(), m.at(), json.tree(m), conversations.members(tx, conversation)));
+        return m;
+    }
+
     /** A reply must answer a message of the same conversation that still exists. */
     private void checkReplyTarget(io.helidon.dbclient.DbExecute tx, UUID conversation, long seq) {
         Optional<Boolean> deleted = store.deleted(tx, conversation, seq);

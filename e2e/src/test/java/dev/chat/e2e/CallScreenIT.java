@@ -1,0 +1,137 @@
+package dev.chat.e2e;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.ColorScheme;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A video call between two browsers with Chromium's fake camera and microphone: Ana calls from the
+ * chat's header, Bob accepts, and the peer connections' statistics show audio and video bytes
+ * received growing on both sides; once directly, once forced through coturn (relay candidates
+ * only). Ana hangs up; both see the call's record in the chat. The call screen is photographed at
+ * 1280 and 390 px wide, light and dark.
+ */
+@ExtendWith(Browsers.class)
+class CallScreenIT {
+    /** What a side's peer connection has received so far, and whether its chosen pair runs through the relay. */
+    private static final String STATS = """
+            async () => {
+              const { call } = await import('/js/features/calls.js');
+              if (!call || !call.pc) return { audio: -1, video: -1, relay: false };
+              const stats = await call.pc.getStats();
+              let audio = 0, video = 0, relay = false;
+              stats.forEach((r) => {
+                if (r.type === 'inbound-rtp') { if (r.kind === 'audio') audio = r.bytesReceived; else video = r.bytesReceived; }
+                if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') {
+                  const local = stats.get(r.localCandidateId);
+                  if (local && local.candidateType === 'relay') relay = true;
+                }
+              });
+              return { audio, video, relay };
+            }""";
+
+    @Test
+    void aVideoCallCarriesMediaBothWaysDirectly(Browsers browsers) throws Exception {
+        call(browsers, false);
+    }
+
+    @Test
+    void aVideoCallCarriesMediaBothWaysThroughTheTurnRelay(Browsers browsers) throws Exception {
+        call(browsers, true);
+    }
+
+    private void call(Browsers browsers, boolean relay) throws Exception {
+        String tag = relay ? "relay" : "direct";
+        String bobName = Browsers.uniqueName("bob");
+        ChatPage ana = ChatPage.signUp(person(browsers, relay), Browsers.uniqueName("ana"), "Ana");
+        ChatPage bob = ChatPage.signUp(person(browsers, relay), bobName, "Bob");
+        ana.startChat(bobName);
+        assertThat(ana.page.locator("#call-video")).isVisible();
+        assertThat(ana.page.locator("#call-voice")).isVisible();
+        if (!relay) {
+            shoot(ana.page, "call-buttons");
+        }
+        ana.page.locator("#call-video").click();
+        assertThat(ana.page.locator("#call-status")).hasText(java.util.regex.Pattern.compile("Calling…|Ringing…"));
+        assertThat(bob.page.locator("#call-status")).hasText("Incoming video call");
+        assertThat(bob.page.locator("#call-peer")).hasText("Ana");
+        if (!relay) {
+            shoot(bob.page, "call-incoming");
+        }
+        bob.page.locator("#call-accept").click();
+        for (ChatPage side : List.of(ana, bob)) {
+            assertThat(side.page.locator("#call[data-phase=active]")).hasCount(1,
+                    new LocatorAssertions.HasCountOptions().setTimeout(20_000));
+        }
+        Map<?, ?> anaBefore = stats(ana.page);
+        Map<?, ?> bobBefore = stats(bob.page);
+        Thread.sleep(2_500);
+        Map<?, ?> anaAfter = stats(ana.page);
+        Map<?, ?> bobAfter = stats(bob.page);
+        for (String kind : List.of("audio", "video")) {
+            assertTrue(number(anaAfter, kind) > number(anaBefore, kind) && number(anaBefore, kind) >= 0,
+                    "Ana receives " + kind + ": " + anaBefore + " → " + anaAfter);
+            assertTrue(number(bobAfter, kind) > number(bobBefore, kind) && number(bobBefore, kind) >= 0,
+                    "Bob receives " + kind + ": " + bobBefore + " → " + bobAfter);
+        }
+        assertEquals(relay, anaAfter.get("relay"), "Ana's media " + (relay ? "through" : "not through") + " the relay: " + anaAfter);
+        assertEquals(relay, bobAfter.get("relay"), "Bob's media " + (relay ? "through" : "not through") + " the relay: " + bobAfter);
+        if (!relay) {
+            shoot(ana.page, "call-active");
+        }
+
+        ana.page.locator("#call-mute").click();
+        assertThat(bob.page.locator("#call-status")).containsText("muted");
+        ana.page.locator("#call-hangup").click();
+        assertThat(bob.page.locator("#call-status")).hasText("Call ended");
+        assertThat(bob.page.locator("#call")).isHidden();
+        bob.open("Ana");
+        assertThat(bob.page.locator("#messages")).containsText("📹 Video call · 0:");
+        assertThat(ana.page.locator("#messages")).containsText("📹 Video call · 0:");
+        ana.page.context().close();
+        bob.page.context().close();
+        System.out.println("call " + tag + ": Ana " + anaAfter + ", Bob " + bobAfter);
+    }
+
+    /** A new person whose browser may use camera and microphone, forced to the TURN relay if asked. */
+    private static Page person(Browsers browsers, boolean relay) {
+        Page page = browsers.newPerson();
+        page.context().grantPermissions(List.of("camera", "microphone"),
+                new BrowserContext.GrantPermissionsOptions().setOrigin(Browsers.url()));
+        if (relay) {
+            page.context().addInitScript("localStorage.setItem('chat.calls.relay', '1')");
+        }
+        return page;
+    }
+
+    private static Map<?, ?> stats(Page page) {
+        return (Map<?, ?>) page.evaluate(STATS);
+    }
+
+    private static double number(Map<?, ?> stats, String key) {
+        return ((Number) stats.get(key)).doubleValue();
+    }
+
+    /** The call screen at 1280 and 390 px wide, light and dark. */
+    private static void shoot(Page page, String name) {
+        for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
+            page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(scheme));
+            for (int width : new int[] {1280, 390}) {
+                page.setViewportSize(width, width == 390 ? 844 : 800);
+                Browsers.screenshot(page, name + "-" + width + "-" + scheme.name().toLowerCase());
+            }
+        }
+        page.setViewportSize(1280, 800);
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.LIGHT));
+    }
+}
