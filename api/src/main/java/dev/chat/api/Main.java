@@ -152,6 +152,7 @@ public final class Main {
         PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
         Calls calls = new Calls(db, outbox, publisher, messaging, json, config.calls().ringTimeout());
+        presence.onSweptOffline(calls::offline); // a call whose person's node died ends too
         calls.start();
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls), presence, json, calls);

@@ -1,6 +1,7 @@
 package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.protocol.ClientFrame;
 import dev.chat.protocol.ServerEvent;
 import dev.chat.protocol.ServerFrame;
 import dev.chat.protocol.ToClient;
@@ -59,21 +60,41 @@ class NodeCrashIT {
             }
             assertFalse(bobStates.contains("offline"), "offline before the crash: " + bobStates);
 
+            // ana calls bob and he answers on the node that is about to die
+            UUID call = UUID.randomUUID();
+            anaWs.send(new ClientFrame.CallInvite("i1", chat, call, CallsIT.OFFER, false));
+            assertEquals(call, bobWs.next(ServerEvent.CallIncoming.class, Duration.ofSeconds(5)).call());
+            bobWs.send(new ClientFrame.CallAnswer("a1", chat, call, CallsIT.ANSWER));
+            assertEquals(call, anaWs.next(ServerEvent.CallAnswered.class, Duration.ofSeconds(5)).call());
+
             node.kill();
             long killedAt = System.nanoTime();
             ana.send(chat, UUID.randomUUID().toString(), "while bob's node is dead");
-            boolean offline = awaitPresence(anaWs, bob.id, "offline", killedAt + PROMISED.toNanos(), bobStates);
-            long millis = (System.nanoTime() - killedAt) / 1_000_000;
+            // bob goes offline for ana, and the sweeper that takes him offline ends his call (in either order)
+            boolean offline = false;
+            long millis = -1;
+            ServerEvent.CallEnded ended = null;
+            while ((!offline || ended == null) && System.nanoTime() < killedAt + PROMISED.toNanos()) {
+                ToClient f = anaWs.frames.poll(100, TimeUnit.MILLISECONDS);
+                if (f instanceof ServerEvent.CallEnded e) {
+                    ended = e;
+                } else if (f != null && "offline".equals(record(f, bob.id, bobStates)) && !offline) {
+                    offline = true;
+                    millis = (System.nanoTime() - killedAt) / 1_000_000;
+                }
+            }
             System.out.printf("presence offline after kill -9 of the node: %s after %d ms (promised: %d s)%n",
                     offline ? "seen" : "NOT seen", millis, PROMISED.toSeconds());
             assertTrue(offline, "ana saw bob go offline within " + PROMISED + " of the kill; states seen: " + bobStates);
+            assertTrue(ended != null && ended.call().equals(call), "the call bob was in ended with his node: " + ended);
 
             // bob reconnects to a surviving node: subscribe, then sync from his cursor
             TestClient.Socket again = bob.connect(stack.wsUrlB());
             again.next(ServerFrame.Welcome.class, Duration.ofSeconds(5));
             JsonNode missed = bob.get("/api/conversations/" + chat + "/messages?after=1").body().get("messages");
-            assertEquals(1, missed.size());
+            assertEquals(2, missed.size(), "the message and the call's record: " + missed);
             assertEquals("while bob's node is dead", missed.get(0).get("text").asText());
+            assertEquals("call:" + call, missed.get(1).get("clientMsgId").asText(), "the call's record");
             assertTrue(awaitPresence(anaWs, bob.id, "online", System.nanoTime() + Duration.ofSeconds(3).toNanos(), bobStates),
                     "bob online again for ana: " + bobStates);
         } finally {

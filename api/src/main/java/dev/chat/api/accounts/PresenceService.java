@@ -49,6 +49,7 @@ public final class PresenceService implements HttpService, AutoCloseable {
     private final EventPublisher publisher;
     private final Authenticator auth;
     private final Json json;
+    private volatile java.util.function.Consumer<UUID> sweptOffline = u -> { };
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("presence-sweeper").daemon().factory());
 
@@ -62,6 +63,11 @@ public final class PresenceService implements HttpService, AutoCloseable {
 
     public void start() {
         sweeper.scheduleWithFixedDelay(this::sweepOnce, 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** Told of each user the sweeper takes offline (their node died with them): what they were in ends, as when a node says so. */
+    public void onSweptOffline(java.util.function.Consumer<UUID> listener) {
+        this.sweptOffline = listener;
     }
 
     @Override
@@ -146,6 +152,11 @@ public final class PresenceService implements HttpService, AutoCloseable {
                 }
                 for (UUID u : offline) {
                     announce(u, "offline");
+                    try {
+                        sweptOffline.accept(u);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "what a user swept offline was in was not ended", e);
+                    }
                 }
             }
         } catch (RuntimeException e) {
