@@ -52,6 +52,13 @@ show_logs_on_failure() {
     for f in "$LOG"/api-1.log "$LOG"/ws-1.log "$LOG"/ws-2.log; do
         [[ -f "$f" ]] && { echo "--- $f"; tail -n 15 "$f"; } >&2
     done
+    # the integration tests run api in their own JVM: its warnings are in the failed class's output
+    local report
+    for report in $(grep -lE '<(failure|error)' "$ROOT"/{it,e2e}/target/failsafe-reports/TEST-*.xml 2>/dev/null); do
+        f="${report%.xml}-output.txt"
+        f="${f/TEST-/}"
+        [[ -f "$f" ]] && { echo "--- warnings in ${f#"$ROOT"/}"; grep -E 'SEVERE|WARNING|Exception|^\s+at dev\.chat' "$f" | tail -n 40; } >&2
+    done
     return 0
 }
 
