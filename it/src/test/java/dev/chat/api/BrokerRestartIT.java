@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +51,7 @@ class BrokerRestartIT {
         long restartSeconds;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             threads.submit(() -> bobDevice.run(done));
-            threads.submit(() -> {
+            Future<?> sender = threads.submit(() -> {
                 for (int i = 1; sending.get(); i++) {
                     TestClient.Response r = ana.send(chat, String.format("broker-%06d", i), "m" + i);
                     if (r.status() == 201 || r.status() == 200) {
@@ -69,6 +71,7 @@ class BrokerRestartIT {
             restartSeconds = (System.nanoTime() - restartStarted) / 1_000_000_000;
             Thread.sleep(3_000);
             sending.set(false);
+            sender.get(60, TimeUnit.SECONDS); // a send still on its way when told to stop may yet be accepted: owed too
 
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && !bobDevice.held.containsAll(accepted)) {

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -229,7 +230,7 @@ class CallsIT {
     }
 
     @Test
-    void someoneInACallIsBusyAndCannotStartAnother(ChatServers.Stack stack) throws Exception {
+    void someoneInACallIsBusyAndCannotStartAnotherAndARepeatedInviteIsOneCall(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         TestClient cyd = TestClient.signUp(stack.apiUrl(), "cyd");
@@ -242,6 +243,8 @@ class CallsIT {
         UUID first = UUID.randomUUID();
         caller.call(new ClientFrame.CallInvite("i1", anaBob, first, OFFER, false));
         callee.event(ServerEvent.CallIncoming.class, first);
+        // answered: an active call keeps its people busy, and does not end as missed however slow the machine
+        callee.call(new ClientFrame.CallAnswer("a1", anaBob, first, ANSWER));
 
         UUID second = UUID.randomUUID();
         JsonNode busy = other.call(new ClientFrame.CallInvite("i2", cydBob, second, OFFER, false));
@@ -254,10 +257,42 @@ class CallsIT {
         UUID third = UUID.randomUUID();
         assertEquals(ErrorCode.ALREADY_IN_CALL, caller.refused(new ClientFrame.CallInvite("i3", anaCyd, third, OFFER, false)).code());
         assertNull(state(stack, third), "refused: no call stored");
-        assertEquals("ringing", state(stack, first), "the first call goes on");
+        assertEquals("active", state(stack, first), "the first call goes on");
         // the same invite again (a retry) is the same call, and rings nobody twice
         assertEquals(first.toString(), caller.call(new ClientFrame.CallInvite("i4", anaBob, first, OFFER, false)).path("id").asText());
         assertNull(callee.none(ServerEvent.CallIncoming.class, first));
+
+        // copies of one invite at once, from two of the caller's devices on two nodes (as a node's
+        // hand-off retried while api still works on the first): the same call for each, rung once
+        caller.call(step("h1", anaBob, first, FrameType.CALL_HANGUP));
+        Device again = Device.open(ana, stack.wsUrlB());
+        java.util.Set<UUID> copies = new java.util.HashSet<>();
+        for (int round = 0; round < 5; round++) {
+            UUID copied = UUID.randomUUID();
+            copies.add(copied);
+            caller.inbox().send(new ClientFrame.CallInvite("c" + round, anaBob, copied, OFFER, false));
+            again.inbox().send(new ClientFrame.CallInvite("d" + round, anaBob, copied, OFFER, false));
+            for (Device d : List.of(caller, again)) {
+                String id = (d == caller ? "c" : "d") + round;
+                ServerFrame reply = d.inbox().reply(id, WAIT);
+                ServerFrame.Ack ack = assertInstanceOf(ServerFrame.Ack.class, reply, id + ": " + reply);
+                assertEquals(copied.toString(), TestClient.EVENTS.result(ack, JsonNode.class).path("id").asText(), id);
+            }
+            callee.event(ServerEvent.CallIncoming.class, copied);
+            caller.call(step("x" + round, anaBob, copied, FrameType.CALL_CANCEL));
+        }
+        assertNull(callee.inbox().poll(ServerEvent.CallIncoming.class, e -> copies.contains(e.call()), QUIET), "each rung once");
+        assertEquals(5, count(stack, copies), "each stored once");
+    }
+
+    private static long count(ChatServers.Stack stack, java.util.Set<UUID> calls) throws Exception {
+        try (Connection c = stack.sql(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM calls WHERE id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", calls.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test

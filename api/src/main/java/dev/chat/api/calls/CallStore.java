@@ -67,12 +67,14 @@ final class CallStore {
         return tx.get("SELECT " + COLUMNS + " FROM calls WHERE id = ?::uuid FOR UPDATE", id).map(CallStore::call);
     }
 
-    Call insert(DbExecute tx, UUID id, UUID conversation, UUID caller, UUID callee, UUID callerSession, boolean video,
-                boolean busy) {
-        return call(tx.get("INSERT INTO calls (id, conversation_id, caller_id, callee_id, caller_session, video, state, end_reason, ended_at) "
-                        + "VALUES (?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?, ?, ?, CASE WHEN ? THEN now() END) RETURNING " + COLUMNS,
+    /** The new call; empty when the id was taken meanwhile (by a call of two other people). */
+    Optional<Call> insert(DbExecute tx, UUID id, UUID conversation, UUID caller, UUID callee, UUID callerSession, boolean video,
+                          boolean busy) {
+        return tx.get("INSERT INTO calls (id, conversation_id, caller_id, callee_id, caller_session, video, state, end_reason, ended_at) "
+                        + "VALUES (?::uuid, ?::uuid, ?::uuid, ?::uuid, ?::uuid, ?, ?, ?, CASE WHEN ? THEN now() END) "
+                        + "ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS,
                 id, conversation, caller, callee, callerSession, video, busy ? "ended" : "ringing", busy ? "busy" : null, busy)
-                .orElseThrow());
+                .map(CallStore::call);
     }
 
     void ringing(DbExecute tx, UUID id) {

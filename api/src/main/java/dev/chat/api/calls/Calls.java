@@ -76,19 +76,22 @@ public final class Calls implements AutoCloseable {
                 throw ChatException.validation("Calls are made in direct chats, between their two people.");
             }
             UUID callee = members.users().getFirst().equals(user) ? members.users().getLast() : members.users().getFirst();
+            // first the lock, then the look for this id: copies of one invite at once (a hand-off
+            // retried) then find the first one's call instead of inserting it twice
+            store.lockPeople(tx, user, callee);
             var earlier = store.byId(tx, f.call());
             if (earlier.isPresent()) {
                 if (earlier.get().caller().equals(user) && earlier.get().conversation().equals(f.conversation())) {
                     return earlier.get(); // a retry: the same call, announced once
                 }
-                throw ChatException.validation("This call id is taken: make a new one.");
+                throw taken();
             }
-            store.lockPeople(tx, user, callee);
             if (store.inCall(tx, user, f.call())) {
                 throw new ChatException(ErrorCode.ALREADY_IN_CALL, "You are in a call already: hang it up first.");
             }
             boolean busy = store.inCall(tx, callee, f.call());
-            CallStore.Call c = store.insert(tx, f.call(), f.conversation(), user, callee, session, f.video(), busy);
+            CallStore.Call c = store.insert(tx, f.call(), f.conversation(), user, callee, session, f.video(), busy)
+                    .orElseThrow(Calls::taken);
             if (busy) {
                 ended(t, c);
             } else {
@@ -285,6 +288,10 @@ public final class Calls implements AutoCloseable {
         d.put("by", e.endedBy() == null ? null : e.endedBy().toString());
         t.announce(Envelope.of(EventType.CALL_ENDED, e.conversation(), null, e.endedAt(), d, List.of(e.caller(), e.callee())));
         messaging.compose(t, e.conversation(), e.caller(), "call:" + e.id(), CallRecords.text(e));
+    }
+
+    private static ChatException taken() {
+        return ChatException.validation("This call id is taken: make a new one.");
     }
 
     private ObjectNode data(CallStore.Call c) {
