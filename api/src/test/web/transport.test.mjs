@@ -66,3 +66,13 @@ test('beside the fallback the WebSocket is tried after 10 s, then at doubling in
   p.welcomed('http'); // and later the fallback again: the intervals start over
   assert.equal(p.retryDelay(), WS_RETRY_FIRST_MS);
 });
+
+test('the transport that last welcomed on the device is tried first; anything else starts from the WebSocket', () => {
+  assert.equal(new TransportPolicy('http').kind, 'http');
+  assert.equal(new TransportPolicy('ws').kind, 'ws');
+  assert.equal(new TransportPolicy(null).kind, 'ws');
+  assert.equal(new TransportPolicy('carrier pigeon').kind, 'ws');
+  const p = new TransportPolicy('http');
+  for (let i = 0; i < SWITCH_AFTER; i++) p.failed('http');
+  assert.equal(p.kind, 'ws', 'a remembered fallback that fails gives the WebSocket its turn');
+});

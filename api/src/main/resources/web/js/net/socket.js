@@ -10,6 +10,9 @@ import { TransportPolicy } from './transport.js';
 
 const MAX_BACKOFF_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 8_000;
+const KEPT_TRANSPORT = 'chat.transport'; // the transport that last welcomed on this device: tried first
+
+const keptTransport = () => { try { return localStorage.getItem(KEPT_TRANSPORT); } catch { return null; } };
 
 /**
  * A frame as JSON text. U+FFFD is sent escaped: the node takes a raw one for bytes that were not
@@ -28,7 +31,7 @@ export class ChatSocket {
     this.h = handlers;
     this.link = null;   // the connection in use (connecting or open)
     this.probe = null;  // a WebSocket tried beside the fallback
-    this.policy = new TransportPolicy();
+    this.policy = new TransportPolicy(keptTransport());
     this.attempt = 0;
     this.timer = null;
     this.probeTimer = null;
@@ -87,6 +90,7 @@ export class ChatSocket {
 
   welcomed(link, frame) {
     this.policy.welcomed(link.kind);
+    try { localStorage.setItem(KEPT_TRANSPORT, link.kind); } catch { /* storage refused: start from the WebSocket */ }
     this.attempt = 0;
     this.ready = true;
     clearInterval(this.ping);
@@ -148,8 +152,8 @@ export class ChatSocket {
     if (code === 4401) {
       if (!(await refreshSession())) { this.stopped = true; this.h.onSignedOut(); return; }
       this.attempt = 0;
-    } else if (!welcomed && this.policy.failed(link.kind, navigator.onLine !== false)) {
-      this.attempt = 0; // the other transport: try it at once
+    } else if (!welcomed) {
+      this.policy.failed(link.kind, navigator.onLine !== false); // may switch transport; the backoff goes on
     }
     this.h.onState(navigator.onLine === false ? 'offline' : 'connecting', this.policy.kind);
     const delay = this.attempt === 0 ? 250 : Math.random() * Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);

@@ -6,14 +6,17 @@
 // WebSocket again (the network may have changed). While the fallback is up, the WebSocket is tried
 // beside it after 10 s, then at doubling intervals up to 30 s, and taken over once it welcomes.
 // Failures while the browser says it is offline do not count: they say nothing of the network.
+// Switching does not restart the reconnection backoff (an outage must not make clients busier),
+// so the transport that last welcomed on this device is tried first (net/socket.js keeps it).
 
 export const SWITCH_AFTER = 3;
 export const WS_RETRY_FIRST_MS = 10_000;
 export const WS_RETRY_MAX_MS = 30_000;
 
 export class TransportPolicy {
-  constructor() {
-    this.kind = 'ws';   // what the next connection uses: 'ws' or 'http'
+  /** @param {string} [first] the transport to try first: the one that last welcomed on this device */
+  constructor(first = 'ws') {
+    this.kind = first === 'http' ? 'http' : 'ws'; // what the next connection uses: 'ws' or 'http'
     this.failures = 0;  // connections of this kind that ended before their welcome, in a row
     this.retries = 0;   // WebSocket tries made beside the fallback since it last welcomed
   }
