@@ -1,5 +1,5 @@
 // The chat client's entry point: it opens the app (from the device's copy first, then the
-// server), connects the socket to the event dispatcher and the sync, and loads every screen.
+// server), connects the socket (or its HTTP fallback) to the event dispatcher and the sync, and loads every screen.
 // What is where: net/ (REST, socket), model/ (state and rules, no DOM), events.js (live events →
 // model → repaint), sync.js (catching up), sending.js (the outbox on its way), views/ (screens),
 // features/ (attachments, voice, reactions). Order comes from the server's seq; events are merged
@@ -64,11 +64,13 @@ async function showApp() {
 }
 onSignIn(showApp);
 
-function onConnectionState(s) {
+// data-ws-state: whether the connection is up, over either transport; data-transport: which ('ws', 'http')
+function onConnectionState(s, transport) {
   const changed = document.body.dataset.wsState !== s;
   document.body.dataset.wsState = s;
+  document.body.dataset.transport = transport;
   if (changed && state.me && !$('app').hidden) { renderInbox(); if (state.current) renderHeader(); }
-  $('connection').textContent = s === 'open' ? ''
+  $('connection').textContent = s === 'open' ? (transport === 'http' ? 'Connected (HTTP fallback)' : '')
     : s === 'offline' ? 'Offline — messages will be sent when you are back.' : 'Connecting…';
 }
 

@@ -44,7 +44,7 @@ export function sortedMessages(id) {
   return [...(state.messages.get(id) || new Map()).values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** Whether the socket is open now: sends and receipts go over it, else over REST. */
+/** Whether the connection (the WebSocket or its HTTP fallback) is up: sends and receipts go over it, else over REST. */
 export const socketOpen = () => !!(state.socket && state.socket.isOpen());
 
 /** Ordering numbers for what the user does (sends, reactions): increasing, also within one millisecond. */

@@ -78,8 +78,21 @@ public final class Browsers implements BeforeAllCallback, AfterAllCallback, Para
 
     /** A fresh browser profile (cookies, storage): one person on one device. */
     Page newPerson(int width, int height) {
-        BrowserContext ctx = browser.newContext(new Browser.NewContextOptions()
-                .setIgnoreHTTPSErrors(true).setViewportSize(width, height).setLocale("en-GB").setTimezoneId("UTC"));
+        return newPerson(options(width, height));
+    }
+
+    /** A person whose browser runs no service worker, so that Playwright's routes see every request of the page. */
+    Page newPersonWithoutServiceWorker() {
+        return newPerson(options(1280, 800).setServiceWorkers(com.microsoft.playwright.options.ServiceWorkerPolicy.BLOCK));
+    }
+
+    private static Browser.NewContextOptions options(int width, int height) {
+        return new Browser.NewContextOptions()
+                .setIgnoreHTTPSErrors(true).setViewportSize(width, height).setLocale("en-GB").setTimezoneId("UTC");
+    }
+
+    private Page newPerson(Browser.NewContextOptions options) {
+        BrowserContext ctx = browser.newContext(options);
         ctx.setDefaultTimeout(10_000);
         ctx.grantPermissions(List.of("microphone"), new BrowserContext.GrantPermissionsOptions().setOrigin(url()));
         return ctx.newPage();

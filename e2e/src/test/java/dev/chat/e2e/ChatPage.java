@@ -38,15 +38,20 @@ final class ChatPage {
     }
 
     static ChatPage signUp(Page page, String username, String displayName) {
+        ChatPage chat = signUpOnly(page, username, displayName);
+        chat.awaitConnected();
+        return chat;
+    }
+
+    /** Signs up without waiting for the connection. */
+    static ChatPage signUpOnly(Page page, String username, String displayName) {
         page.navigate(Browsers.url());
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create an account")).click();
         page.getByLabel("Username", EXACT).fill(username);
         page.locator("#auth").getByLabel("Display name", new Locator.GetByLabelOptions().setExact(true)).fill(displayName);
         page.getByLabel("Password", EXACT).fill(PASSWORD);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign up")).click();
-        ChatPage chat = new ChatPage(page, username);
-        chat.awaitConnected();
-        return chat;
+        return new ChatPage(page, username);
     }
 
     /** Logs in on this page (a device of someone who already has an account). */
