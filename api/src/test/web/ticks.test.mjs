@@ -4,7 +4,7 @@ import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { WEB, ME, PEER, reset, conversation, message } from './helpers.mjs';
 
-const { tickOf, applyReceipt, applyAdvanced } = await import(new URL('js/model/ticks.js', WEB));
+const { tickOf, applyReceipt, applyAdvanced, applyPeerMessage } = await import(new URL('js/model/ticks.js', WEB));
 const { receipts } = await import(new URL('js/model/receipts.js', WEB));
 
 beforeEach(reset);
@@ -20,6 +20,17 @@ test('a message of mine is sent, then delivered, then read as the peer cursors p
   applyReceipt(c, { conversation: 'c', user: PEER, deliveredSeq: 3, readSeq: 2 }, ME);
   assert.equal(tickOf(c, mine(2), ME), 'read');
   assert.equal(tickOf(c, mine(3), ME), 'delivered');
+});
+
+test('a reply from the peer of a direct chat reads everything before it (the server sends no receipt for that)', () => {
+  const c = conversation('c', { lastSeq: 6 });
+  applyPeerMessage(c, message('c', 6, { senderId: PEER }), ME);
+  assert.equal(tickOf(c, mine(5), ME), 'read');
+  applyPeerMessage(c, message('c', 3, { senderId: PEER }), ME); // a late, older one changes nothing
+  assert.equal(tickOf(c, mine(5), ME), 'read');
+  const group = conversation('g', { kind: 'channel', peer: null, lastSeq: 6 });
+  applyPeerMessage(group, message('g', 6, { senderId: 'someone' }), ME);
+  assert.equal(tickOf(group, mine(5), ME), 'sent', 'in a channel only receipts.advanced (everyone) counts');
 });
 
 test('ticks never go back (a late, older receipt)', () => {

@@ -6,7 +6,7 @@ import { state } from './model/state.js';
 import { acceptMessage, applyEdit, applyReactions, applyConversation } from './model/messages.js';
 import { cursors } from './model/cursors.js';
 import { receipts } from './model/receipts.js';
-import { applyReceipt, applyAdvanced } from './model/ticks.js';
+import { applyReceipt, applyAdvanced, applyPeerMessage } from './model/ticks.js';
 import { noteTyping } from './model/inbox.js';
 import { reloadConversations, refreshPresence } from './sync.js';
 import { repaint } from './views/paint.js';
@@ -54,6 +54,7 @@ export function onMessage(m) {
     return;
   }
   if (m.senderId !== state.me.id) {
+    applyPeerMessage(c, m, state.me.id);
     if (m.conversation === state.current && document.visibilityState === 'visible') markRead();
     else receipts.report(m.conversation); // delivered: the contiguous cursor, once per window, never per message
     notify(c, m);

@@ -36,3 +36,13 @@ export function applyAdvanced(c, a) {
   c.peerDeliveredSeq = Math.max(c.peerDeliveredSeq || 0, a.deliveredSeq || 0);
   c.peerReadSeq = Math.max(c.peerReadSeq || 0, a.readSeq || 0);
 }
+
+/**
+ * A message from the peer of a direct chat: sending moved their cursors to it (they have seen
+ * everything before it), and the server tells me so by this message alone, not by a receipt.
+ */
+export function applyPeerMessage(c, m, me) {
+  if (c.kind !== 'direct' || m.senderId === me || !m.seq) return;
+  c.peerDeliveredSeq = Math.max(c.peerDeliveredSeq || 0, m.seq);
+  c.peerReadSeq = Math.max(c.peerReadSeq || 0, m.seq);
+}
