@@ -71,9 +71,9 @@ bench_page() {
 cmd_bench() {
     local which="${1:-}"
     case "$which" in
-        W1|W2|W3|W4|W5|W6|broker|echo|fanout|page|page-latency|all) ;;
+        W1|W2|W3|W4|W5|W6|broker|echo|fanout|page|page-latency|partitions|all) ;;
         w[1-6]) which="${which^^}" ;;
-        *) die "bench what? one of ${BENCH_WORKLOADS[*]}, all (every one, each on a fresh stack), fanout, page or page-latency" ;;
+        *) die "bench what? one of ${BENCH_WORKLOADS[*]}, all (every one, each on a fresh stack), fanout, page, page-latency or partitions" ;;
     esac
     if [[ "$which" == all ]]; then
         local w
@@ -81,6 +81,8 @@ cmd_bench() {
         return
     fi
     configure test
+    # shellcheck source=/dev/null
+    if [[ "$which" == partitions ]]; then source "$ROOT/bench/pg/partitions.sh"; bench_partitions; return; fi
     fresh_stack "the benchmark servers"
     mkdir -p "$ROOT/var/bench"
     if [[ "$which" == echo ]]; then bench_echo; return; fi

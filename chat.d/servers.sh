@@ -52,6 +52,40 @@ stop_postgres() {
     rm -f "$RUN/postgres.pid"
 }
 
+# start_pg_replica: a streaming hot standby of the stack's PostgreSQL on PG_REPLICA_PORT (the
+# primary's port + 1), when PG_REPLICA is 1. Cloned once with pg_basebackup -R (which writes the
+# standby's primary_conninfo and standby.signal) over the primary's Unix socket, where the postgres
+# user is trusted, so no password is kept; api reads history from it (docs/ARCHITECTURE.md).
+start_pg_replica() {
+    [[ "$PG_REPLICA" == 1 ]] || return 0
+    local data="$VAR/postgres/replica" sock="$VAR/postgres/sock-replica"
+    if alive postgres-replica; then say "postgres-replica already running"; return; fi
+    mkdir -p "$sock"; chown postgres:postgres "$sock"
+    if [[ ! -s "$data/PG_VERSION" ]]; then
+        say "cloning PostgreSQL into var/$STACK/postgres/replica (pg_basebackup -R)"
+        runuser -u postgres -- "$PG_BIN/pg_basebackup" -h "$VAR/postgres/sock" -p "$PG_PORT" -U postgres \
+            -D "$data" -R -X stream -c fast >"$LOG/postgres-replica-init.log" 2>&1 \
+            || { tail -n 20 "$LOG/postgres-replica-init.log" >&2; die "pg_basebackup failed"; }
+    fi
+    touch "$LOG/postgres-replica.log"; chown postgres "$LOG/postgres-replica.log"
+    say "starting the PostgreSQL replica (hot standby) on 127.0.0.1:$PG_REPLICA_PORT"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOG/postgres-replica.log" -W \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_REPLICA_PORT -k $sock -c max_connections=200 -c hot_standby=on" start >/dev/null
+    wait_for postgres-replica 30 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_REPLICA_PORT" -q
+    head -n 1 "$data/postmaster.pid" > "$RUN/postgres-replica.pid"
+}
+
+stop_pg_replica() {
+    local data="$VAR/postgres/replica"
+    if alive postgres-replica; then
+        find_pg_bin
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 \
+            || stop_pid postgres-replica INT
+        echo "   stopped postgres-replica"
+    fi
+    rm -f "$RUN/postgres-replica.pid"
+}
+
 # pg_admin ARGS...: psql as PostgreSQL's superuser on this stack's server.
 pg_admin() {
     PGPASSWORD="$(secret postgres_password)" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"

@@ -14,6 +14,7 @@ configure() {
         WS1_PORT="${CHAT_WS1_PORT:-8081}"
         WS2_PORT="${CHAT_WS2_PORT:-8082}"
         PG_PORT="${CHAT_PG_PORT:-5433}"
+        PG_REPLICA="${CHAT_PG_REPLICA:-0}"      # 1: a streaming replica too, api reads history from it
         AMQP_PORT="${CHAT_AMQP_PORT:-5673}"
         MEMCACHED_PORT="${CHAT_MEMCACHED_PORT:-11212}"
         EPMD_PORT="${CHAT_EPMD_PORT:-4370}"
@@ -28,6 +29,7 @@ configure() {
         WS1_PORT="${CHAT_TEST_WS1_PORT:-9081}"
         WS2_PORT="${CHAT_TEST_WS2_PORT:-9082}"
         PG_PORT="${CHAT_TEST_PG_PORT:-6433}"
+        PG_REPLICA="${CHAT_PG_REPLICA:-1}"      # the tests prove the replica's rule (ReplicaIT)
         AMQP_PORT="${CHAT_TEST_AMQP_PORT:-6673}"
         MEMCACHED_PORT="${CHAT_TEST_MEMCACHED_PORT:-12212}"
         EPMD_PORT="${CHAT_TEST_EPMD_PORT:-4371}"
@@ -44,6 +46,7 @@ configure() {
         export CHAT_LIMITS_SENDS_USER="${CHAT_LIMITS_SENDS_USER:-100000/1m}"
         export CHAT_LIMITS_UPLOADS_USER="${CHAT_LIMITS_UPLOADS_USER:-100000/1m}"
     fi
+    PG_REPLICA_PORT=$((PG_PORT + 1))
     DB_NAME="${CHAT_DB_NAME:-chat}"
     DB_USER="${CHAT_DB_USER:-chat}"
     AMQP_USER="${CHAT_AMQP_USER:-guest}"        # RabbitMQ accepts guest over loopback only

@@ -55,6 +55,7 @@ start_api() {
         export CHAT_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME" CHAT_DB_USER="$DB_USER"
         export CHAT_DB_PASSWORD; CHAT_DB_PASSWORD="$(secret db_password)"
         export CHAT_CALLS_TURN_URLS="127.0.0.1:$TURN_PORT"
+        [[ "$PG_REPLICA" == 1 ]] && export CHAT_DB_REPLICA_URL="jdbc:postgresql://127.0.0.1:$PG_REPLICA_PORT/$DB_NAME"
         export CHAT_CALLS_TURN_SECRET; CHAT_CALLS_TURN_SECRET="$(secret turn_secret)"
         run_jvm api-1 api
     )
@@ -85,6 +86,7 @@ start_all() {
     start_postgres
     create_database "$DB_NAME"
     [[ "$STACK" == test ]] && create_database "${DB_NAME}_it"
+    start_pg_replica    # after the databases: the clone has them
     start_rabbitmq
     start_memcached
     start_coturn
@@ -136,6 +138,7 @@ stop_all() {
     stop_pid memcached-it
     stop_pid coturn
     stop_rabbitmq
+    stop_pg_replica
     stop_postgres
 }
 
@@ -165,14 +168,14 @@ ready() {
 
 cmd_status() {
     configure "${1:-up}"
-    printf '%-10s %-8s %-8s %-6s %s\n' COMPONENT PID STATE PORT READY
+    printf '%-17s %-8s %-8s %-6s %s\n' COMPONENT PID STATE PORT READY
     local entry name port pid state answer
-    for entry in "postgres:$PG_PORT" "rabbitmq:$AMQP_PORT" "memcached:$MEMCACHED_PORT" \
+    for entry in "postgres:$PG_PORT" "postgres-replica:$PG_REPLICA_PORT" "rabbitmq:$AMQP_PORT" "memcached:$MEMCACHED_PORT" \
                  "coturn:$TURN_PORT" "api-1:$API_PORT" "ws-1:$WS1_PORT" "ws-2:$WS2_PORT" "nginx:$NGINX_PORT"; do
         name="${entry%%:*}"; port="${entry##*:}"
         pid="$(pid_of "$name")"; state=stopped; answer=-
         if alive "$name"; then state=running; answer="$(ready "$name" "$port")"; fi
-        printf '%-10s %-8s %-8s %-6s %s\n' "$name" "${pid:--}" "$state" "$port" "$answer"
+        printf '%-17s %-8s %-8s %-6s %s\n' "$name" "${pid:--}" "$state" "$port" "$answer"
     done
     alive nginx && echo "open $URL"
     return 0

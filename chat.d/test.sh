@@ -8,6 +8,8 @@ stack_settings() {
     STACK_SETTINGS=(
         -Dchat.it.db.url="jdbc:postgresql://127.0.0.1:$PG_PORT/${DB_NAME}_it"
         -Dchat.it.db.user="$DB_USER" -Dchat.it.db.password="$db_password"
+        -Dchat.it.db.replica.url="jdbc:postgresql://127.0.0.1:$PG_REPLICA_PORT/${DB_NAME}_it"
+        -Dchat.it.db.admin.password="$(secret postgres_password)"
         -Dchat.it.amqp.host=127.0.0.1 -Dchat.it.amqp.port="$AMQP_PORT"
         -Dchat.it.amqp.user="$AMQP_USER" -Dchat.it.amqp.password="$AMQP_PASSWORD" -Dchat.it.amqp.vhost=chat_it
         -Dchat.it.memcached="127.0.0.1:$MEMCACHED_IT_PORT" -Dchat.it.chat="$ROOT/chat"

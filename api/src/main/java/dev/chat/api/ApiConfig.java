@@ -2,6 +2,7 @@ package dev.chat.api;
 
 import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.api.calls.CallSettings;
+import dev.chat.api.db.ReplicaSettings;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.fanout.EventLogRetention;
 import dev.chat.tokens.Secret;
@@ -20,9 +21,10 @@ import java.util.Objects;
 public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
                         Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
-                        EventLogRetention eventLog, CallSettings calls) {
+                        EventLogRetention eventLog, CallSettings calls, ReplicaSettings replica) {
     public ApiConfig {
         Objects.requireNonNull(calls, "chat.calls");
+        Objects.requireNonNull(replica, "chat.db.replica");
         Objects.requireNonNull(limits, "chat.limits");
         Objects.requireNonNull(eventLog, "chat.events.log");
         Objects.requireNonNull(instanceId, "chat.instance-id");
@@ -78,7 +80,8 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                         rate(c, "limits.uploads.user")),
                 c.get("attachments.max.bytes").asLong().get(),
                 EventLogRetention.from(c.get("events.log")),
-                CallSettings.from(c.get("calls")));
+                CallSettings.from(c.get("calls")),
+                ReplicaSettings.from(c.get("db.replica")));
     }
 
     private static RateLimits.Rate rate(Config c, String key) {

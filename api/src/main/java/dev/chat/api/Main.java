@@ -14,6 +14,7 @@ import dev.chat.api.calls.CallService;
 import dev.chat.api.calls.Calls;
 import dev.chat.api.calls.IceServers;
 import dev.chat.api.db.Db;
+import dev.chat.api.db.ReplicaReads;
 import dev.chat.api.groups.GroupService;
 import dev.chat.api.groups.GroupStore;
 import dev.chat.api.groups.InviteService;
@@ -95,7 +96,7 @@ public final class Main {
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
                           Receipts receipts, PresenceService presence, MemcachedClient memcached,
-                          ScheduledExecutorService heartbeat, Calls calls, List<String> routes) {
+                          ScheduledExecutorService heartbeat, Calls calls, ReplicaReads reads, List<String> routes) {
         public int port() {
             return server.port();
         }
@@ -114,6 +115,7 @@ public final class Main {
             memcached.shutdown(1, java.util.concurrent.TimeUnit.SECONDS);
             outbox.close();
             publisher.close();
+            reads.close();
             dbClient.close();
         }
     }
@@ -130,6 +132,8 @@ public final class Main {
         adminFromEnvironment(db);
         PrometheusMeterRegistry meters = Meters.registry(config.instanceId());
         ApiMeters apiMeters = new ApiMeters(meters, db, publisher);
+        ReplicaReads reads = ReplicaReads.of(db, config.replica(), config.dbUser(), config.dbPassword().value(),
+                config.instanceId(), meters);
         AccessTokens tokens = new AccessTokens(config.tokenSecret(), config.accessTokenTtl());
         Authenticator auth = new Authenticator(tokens, new AccountGuard(db));
         UserStore users = new UserStore();
@@ -161,7 +165,7 @@ public final class Main {
 
         WebServer server = server(config, problems, internal, r -> routing(r, problems, routeTable, meters, adminService,
                         new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
-                        new ConversationService(db, users, conversations, messaging, receipts, reactions, settings, auth, json),
+                        new ConversationService(db, reads, users, conversations, messaging, receipts, reactions, settings, auth, json),
                         new AttachmentService(attachments, auth, json),
                         new PeopleService(db, users, outbox, auth, json),
                         groupService,
@@ -172,7 +176,7 @@ public final class Main {
                         new HealthService(db, publisher, presenceStore, json)));
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
         heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
-        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, routeTable.routes());
+        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, reads, routeTable.routes());
     }
 
     /** The schema migrated to the current version, then the connection pool. */

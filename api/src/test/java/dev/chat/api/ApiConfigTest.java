@@ -38,6 +38,19 @@ class ApiConfigTest {
         assertEquals(new RateLimits.Rate(10, Duration.ofMinutes(15)), c.limits().loginFailuresPerAccount());
         assertEquals(new RateLimits.Rate(100, Duration.ofMinutes(10)), c.limits().uploadsPerUser());
         assertEquals(new dev.chat.fanout.EventLogRetention(1_073_741_824L, "7D", 67_108_864L), c.eventLog());
+        assertTrue(c.replica().replicaUrl().isEmpty(), "no replica unless one is named");
+        assertEquals(Duration.ofMillis(20), c.replica().maxWait());
+    }
+
+    @Test
+    void aReplicaIsNamedByItsUrlAndChecked() {
+        ApiConfig c = read(Map.of("chat.token.secret", "a-secret-of-at-least-thirty-two-bytes!",
+                "chat.db.replica.url", "jdbc:postgresql://127.0.0.1:5434/chat", "chat.db.replica.wait.ms", "50"));
+        assertEquals("jdbc:postgresql://127.0.0.1:5434/chat", c.replica().replicaUrl().orElseThrow());
+        assertEquals(Duration.ofMillis(50), c.replica().maxWait());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of(
+                "chat.token.secret", "a-secret-of-at-least-thirty-two-bytes!", "chat.db.replica.url", "postgres://elsewhere")));
+        assertTrue(e.getMessage().contains("chat.db.replica.url"), e.getMessage());
     }
 
     @Test

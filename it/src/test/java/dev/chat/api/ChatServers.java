@@ -167,9 +167,20 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         return apiConfig(id, dbUrl, stack.dbUser(), stack.dbPassword(), 4, stack.amqp(), memcached, limits);
     }
 
-    /** api's settings for a test instance: its application.yaml (every default) under these, on free ports. */
+    /** An extra api instance on the stack's servers, with {@code more} settings over the usual ones. */
+    static ApiConfig apiConfig(Stack stack, String id, Map<String, String> more) {
+        return apiConfig(id, stack.dbUrl(), stack.dbUser(), stack.dbPassword(), 4, stack.amqp(), stack.memcached(), LIMITS, more);
+    }
+
     private static ApiConfig apiConfig(String id, String dbUrl, String dbUser, String dbPassword, int poolSize,
                                        AmqpSettings amqp, InetSocketAddress memcached, RateLimits limits) {
+        return apiConfig(id, dbUrl, dbUser, dbPassword, poolSize, amqp, memcached, limits, Map.of());
+    }
+
+    /** api's settings for a test instance: its application.yaml (every default) under these, on free ports. */
+    private static ApiConfig apiConfig(String id, String dbUrl, String dbUser, String dbPassword, int poolSize,
+                                       AmqpSettings amqp, InetSocketAddress memcached, RateLimits limits,
+                                       Map<String, String> more) {
         Map<String, String> s = servers(amqp, memcached);
         s.put("chat.instance.id", id);
         s.put("chat.http.port", "0");
@@ -189,6 +200,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         s.put("chat.calls.turn.urls", System.getProperty("chat.it.turn", "127.0.0.1:3478"));
         s.put("chat.calls.turn.secret", System.getProperty("chat.it.turn.secret", ""));
         s.put("chat.calls.ring.timeout.seconds", String.valueOf(RING_TIMEOUT.toSeconds()));
+        s.putAll(more);
         return ApiConfig.from(settings(s, ApiConfig.DEFAULTS));
     }
 

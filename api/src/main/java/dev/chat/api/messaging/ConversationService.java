@@ -3,6 +3,7 @@ package dev.chat.api.messaging;
 import dev.chat.api.accounts.Authenticator;
 import dev.chat.api.accounts.UserStore;
 import dev.chat.api.db.Db;
+import dev.chat.api.db.ReplicaReads;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
 import dev.chat.api.http.JsonBody;
@@ -44,9 +45,11 @@ public final class ConversationService implements HttpService {
     private final Authenticator auth;
     private final Json json;
     private final ClientFrames codec;
+    private final ReplicaReads reads;
 
-    public ConversationService(Db db, UserStore users, ConversationStore conversations, Messaging messaging,
+    public ConversationService(Db db, ReplicaReads reads, UserStore users, ConversationStore conversations, Messaging messaging,
                                Receipts receipts, Reactions reactions, ChatSettings settings, Authenticator auth, Json json) {
+        this.reads = reads;
         this.reactions = reactions;
         this.receipts = receipts;
         this.settings = settings;
@@ -126,9 +129,14 @@ public final class ConversationService implements HttpService {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ChatException.validation("'limit' must be 1 to " + MAX_PAGE + ".");
         }
-        var exec = db.client().execute();
-        ConversationStore.Cursors mine = conversations.cursors(exec, id, me.userId()).orElseThrow(ConversationService::notFound);
-        Views.MessagePage page = conversations.page(exec, id, mine, before, after, around, limit);
+        // on the replica when it has replayed every write made before this request (ReplicaReads)
+        record Read(ConversationStore.Cursors mine, Views.MessagePage page) { }
+        Read read = reads.read(exec -> {
+            ConversationStore.Cursors cursors = conversations.cursors(exec, id, me.userId()).orElseThrow(ConversationService::notFound);
+            return new Read(cursors, conversations.page(exec, id, cursors, before, after, around, limit));
+        });
+        ConversationStore.Cursors mine = read.mine();
+        Views.MessagePage page = read.page();
         // a device that fetched messages holds them: that is "delivered" (guarantee 7, by sync);
         // older pages, and a newest page already delivered, change nothing and cost no transaction
         java.util.OptionalLong newest = page.messages().stream().mapToLong(Message::seq).max();
