@@ -61,6 +61,8 @@ function peer(session, user) {
     } catch (e) { console.warn('huddle offer', e); } finally { p.makingOffer = false; }
   };
   pc.onconnectionstatechange = changed;
+  // the network changed under a pair: one side (the impolite one, so the two never both do) restarts ICE with a new offer
+  pc.oniceconnectionstatechange = () => { if (pc.iceConnectionState === 'failed' && !p.polite) pc.restartIce(); };
   return p;
 }
 
