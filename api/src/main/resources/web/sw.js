@@ -2,14 +2,14 @@
 // picked up as soon as the server is reachable), the cached copy when offline. The API, the
 // WebSocket and its HTTP fallback's event stream (/events, endless) are never cached or touched
 // here: data lives in IndexedDB, managed by the app.
-const CACHE = 'chat-shell-v7'; // a new name whenever the list changes: the old copy is dropped on activate
+const CACHE = 'chat-shell-v8'; // a new name whenever the list changes: the old copy is dropped on activate
 // every file the app (index.html) loads; admin.html is online only
 const SHELL = ['/', '/index.html', '/style.css', '/favicon.svg',
   '/js/app.js', '/js/cursor.js', '/js/events.js', '/js/history.js', '/js/repaint.js', '/js/searching.js', '/js/sending.js', '/js/sync.js', '/js/ui.js',
-  '/js/features/attachments.js', '/js/features/calls.js', '/js/features/reacting.js', '/js/features/reactions.js', '/js/features/voice.js',
+  '/js/features/attachments.js', '/js/features/calls.js', '/js/features/huddles.js', '/js/features/reacting.js', '/js/features/reactions.js', '/js/features/voice.js',
   '/js/model/cursors.js', '/js/model/device.js', '/js/model/inbox.js', '/js/model/kept.js', '/js/model/matching.js', '/js/model/messages.js', '/js/model/outbox.js', '/js/model/pages.js', '/js/model/query.js', '/js/model/receipts.js', '/js/model/state.js', '/js/model/store.js', '/js/model/ticks.js', '/js/model/windows.js',
   '/js/net/api.js', '/js/net/links.js', '/js/net/socket.js', '/js/net/transport.js',
-  '/js/views/auth.js', '/js/views/bubble.js', '/js/views/call.js', '/js/views/common.js', '/js/views/composer.js', '/js/views/conversation.js', '/js/views/groups.js', '/js/views/inbox.js', '/js/views/menu.js', '/js/views/messages.js', '/js/views/notifications.js', '/js/views/paint.js', '/js/views/people.js', '/js/views/recorder.js', '/js/views/search.js'];
+  '/js/views/auth.js', '/js/views/bubble.js', '/js/views/call.js', '/js/views/common.js', '/js/views/composer.js', '/js/views/conversation.js', '/js/views/groups.js', '/js/views/huddle.js', '/js/views/inbox.js', '/js/views/menu.js', '/js/views/messages.js', '/js/views/notifications.js', '/js/views/paint.js', '/js/views/people.js', '/js/views/recorder.js', '/js/views/search.js'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

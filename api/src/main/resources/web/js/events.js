@@ -16,9 +16,11 @@ import { notify, showAnnouncement } from './views/notifications.js';
 import { showMe } from './views/common.js';
 import { ME_KEY } from './views/auth.js';
 import { onCallEvent } from './features/calls.js';
+import { onHuddleEvent } from './features/huddles.js';
 
 export function onEvent(ev) {
   if (ev.type.startsWith('call.')) { onCallEvent(ev, state.session).catch((e) => console.warn('call event', ev.type, e)); return; }
+  if (ev.type.startsWith('huddle.')) { onHuddleEvent(ev); return; }
   switch (ev.type) {
     case 'message.created': onMessage(ev.data); break;
     case 'message.updated':

@@ -36,10 +36,11 @@ final class InternalService implements HttpService {
     private final FrameHandler frames;
     private final PresenceService presence;
     private final Json json;
-    private final dev.chat.api.calls.Calls calls;
+    private final java.util.function.Consumer<UUID> wentOffline;
 
-    InternalService(String nodeKey, FrameHandler frames, PresenceService presence, Json json, dev.chat.api.calls.Calls calls) {
-        this.calls = calls;
+    InternalService(String nodeKey, FrameHandler frames, PresenceService presence, Json json,
+                    java.util.function.Consumer<UUID> wentOffline) {
+        this.wentOffline = wentOffline;
         this.nodeKey = nodeKey;
         this.frames = frames;
         this.presence = presence;
@@ -117,10 +118,10 @@ final class InternalService implements HttpService {
         presence.announce(user, state);
         if (state.equals("offline")) {
             try {
-                calls.offline(user); // no device of theirs is left: a call they were in is over
+                wentOffline.accept(user); // no device of theirs is left: a call or huddle they were in is over for them
             } catch (RuntimeException e) {
                 java.util.logging.Logger.getLogger(InternalService.class.getName())
-                        .log(java.util.logging.Level.WARNING, "the calls of a user gone offline were not ended", e);
+                        .log(java.util.logging.Level.WARNING, "the calls and huddles of a user gone offline were not left", e);
             }
         }
         res.status(Status.NO_CONTENT_204).send();

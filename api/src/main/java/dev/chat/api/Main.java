@@ -12,6 +12,7 @@ import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.api.attachments.PostgresChunkStorage;
 import dev.chat.api.calls.CallService;
 import dev.chat.api.calls.Calls;
+import dev.chat.api.calls.Huddles;
 import dev.chat.api.calls.IceServers;
 import dev.chat.api.db.Db;
 import dev.chat.api.db.ReplicaReads;
@@ -155,11 +156,15 @@ public final class Main {
         PresenceStore presenceStore = new PresenceStore(memcached);
         PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
-        Calls calls = new Calls(db, outbox, publisher, messaging, json, config.calls().ringTimeout());
-        presence.onSweptOffline(calls::offline); // a call whose person's node died ends too
+        Calls calls = new Calls(db, outbox, publisher, messaging, json, config.calls().ringTimeout(), limiter,
+                config.calls().invitesPerUser());
+        Huddles huddles = new Huddles(db, outbox, publisher, json);
+        java.util.function.Consumer<java.util.UUID> wentOffline = wentOffline(calls, huddles);
+        presence.onSweptOffline(wentOffline); // a call or huddle whose person's node died ends for them too
         calls.start();
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
-                new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls), presence, json, calls);
+                new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls, huddles), presence, json,
+                wentOffline);
         RouteTable routeTable = new RouteTable();
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
 
@@ -172,11 +177,22 @@ public final class Main {
                         new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
                         presence,
                         new SearchService(db, conversations, auth, json),
-                        new CallService(new IceServers(config.calls()), auth, json),
+                        new CallService(new IceServers(config.calls()), huddles, auth, json),
                         new HealthService(db, publisher, presenceStore, json)));
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
         heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
         return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, reads, routeTable.routes());
+    }
+
+    /** What ends for a user with no device left (or whose node died): their call, their place in a huddle; each tried. */
+    private static java.util.function.Consumer<java.util.UUID> wentOffline(Calls calls, Huddles huddles) {
+        return u -> {
+            try {
+                calls.offline(u);
+            } finally {
+                huddles.offline(u);
+            }
+        };
     }
 
     /** The schema migrated to the current version, then the connection pool. */

@@ -155,6 +155,30 @@ export function toggle(kind) {
   changed();
 }
 
+/** The microphones and cameras this device has: [{deviceId, kind ('audioinput'|'videoinput'), label}]. */
+export async function devices() {
+  return (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' || d.kind === 'videoinput');
+}
+
+/**
+ * Switches the microphone or camera during the call: a new track from that device replaces the old
+ * one on the connection (RTCRtpSender.replaceTrack: no new offer), keeping it on or off as it was.
+ */
+export async function useDevice(kind, deviceId) {
+  const c = call;
+  if (!c || !c.local || !c.pc) return;
+  const media = kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } };
+  const track = (await navigator.mediaDevices.getUserMedia(media)).getTracks()[0];
+  if (call !== c) { track.stop(); return; }
+  const old = c.local.getTracks().find((t) => t.kind === track.kind);
+  track.enabled = kind === 'audio' ? c.audio : c.camera;
+  const sender = c.pc.getSenders().find((s) => s.track === old || (s.track && s.track.kind === track.kind));
+  if (sender) await sender.replaceTrack(track);
+  if (old) { c.local.removeTrack(old); old.stop(); }
+  c.local.addTrack(track);
+  changed();
+}
+
 function finish(c, reason) {
   if (call !== c) return;
   clearTimeout(c.giveUp);

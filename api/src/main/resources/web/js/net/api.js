@@ -101,6 +101,8 @@ export const api = {
   hideMessage: (id, seq) => request('POST', `/api/conversations/${enc(id)}/messages/${seq}/hide`),
   /** STUN/TURN servers with my short-lived TURN credentials: RTCConfiguration.iceServers. */
   iceServers: () => request('GET', '/api/calls/ice-servers'),
+  /** A channel's live huddle, {huddle: null} when none. */
+  huddle: (conversation) => request('GET', `/api/conversations/${conversation}/huddle`),
   presence: (ids) => request('GET', `/api/presence?users=${ids.map(enc).join(',')}`),
   setAlias: (userId, alias) => request('PUT', `/api/contacts/${enc(userId)}`, { alias: alias || null }),
   removeContact: (userId) => request('DELETE', `/api/contacts/${enc(userId)}`),

@@ -4,7 +4,7 @@
 import { $ } from '../ui.js';
 import { state } from '../model/state.js';
 import { titleOf } from './common.js';
-import { startCall, accept, hangUp, toggle, onCallChange } from '../features/calls.js';
+import { startCall, accept, hangUp, toggle, onCallChange, devices, useDevice } from '../features/calls.js';
 
 const STATUS = { starting: 'Starting…', calling: 'Calling…', connecting: 'Connecting…', reconnecting: 'Reconnecting…' };
 const ENDED = { ended: 'Call ended', declined: 'Call declined', cancelled: 'Call cancelled', missed: 'No answer',
@@ -47,6 +47,26 @@ function render(c) {
   if (c.phase === 'active' && !ticking) ticking = setInterval(() => $('call-status').textContent = status(c), 1000);
   if (c.phase !== 'active') { clearInterval(ticking); ticking = null; }
   if (c.phase === 'ringing') $('call-accept').focus();
+  $('call-devices').hidden = !c.local;
+  if (c.local) pickers(c);
+}
+
+/** The device pickers: every microphone (and camera, in a video call), the one in use selected. */
+async function pickers(c) {
+  const all = await devices();
+  for (const [id, kind, show] of [['call-mic', 'audio', true], ['call-cam', 'video', !!c.video]]) {
+    const select = $(id);
+    select.hidden = !show;
+    const inUse = c.local.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
+    const options = all.filter((d) => d.kind === kind + 'input').map((d, i) => {
+      const o = document.createElement('option');
+      o.value = d.deviceId;
+      o.textContent = d.label || (kind === 'audio' ? 'Microphone ' : 'Camera ') + (i + 1);
+      o.selected = d.deviceId === inUse;
+      return o;
+    });
+    if (select.options.length !== options.length || select.value !== inUse) select.replaceChildren(...options);
+  }
 }
 
 function ended(c) {
@@ -58,6 +78,7 @@ function ended(c) {
   $('call-mute').hidden = true;
   $('call-camera').hidden = true;
   $('call-hangup').hidden = true;
+  $('call-devices').hidden = true;
   $('call').dataset.phase = 'ended';
   $('call-status').textContent = ENDED[c?.reason] || 'Call ended';
   hiding = setTimeout(() => { $('call').hidden = true; $('call-hangup').hidden = false; }, 1500);
@@ -70,3 +91,5 @@ $('call-accept').addEventListener('click', accept);
 $('call-hangup').addEventListener('click', hangUp);
 $('call-mute').addEventListener('click', () => toggle('audio'));
 $('call-camera').addEventListener('click', () => toggle('video'));
+$('call-mic').addEventListener('change', (e) => useDevice('audio', e.target.value).catch((x) => console.warn('microphone', x)));
+$('call-cam').addEventListener('change', (e) => useDevice('video', e.target.value).catch((x) => console.warn('camera', x)));

@@ -16,6 +16,7 @@ import { view, renderMessages, jumpTo } from './messages.js';
 import { picker } from './bubble.js';
 import { cancelReply, clearStaged } from './composer.js';
 import { cancelRecording } from './recorder.js';
+import { renderHuddle } from './huddle.js';
 
 /**
  * Opens a chat: at its newest messages, or (at: a seq) at that message, loaded with the history
@@ -109,6 +110,7 @@ export function renderHeader() {
   $('peer-dot').className = 'presence-dot' + (p?.state === 'online' ? ' online' : '');
   renderTyping();
   $('call-voice').hidden = $('call-video').hidden = c.kind !== 'direct'; // 1:1 calls, in direct chats
+  renderHuddle(); // huddles, in channels
   const menu = $('menu');
   menu.querySelector('[data-action=pin]').textContent = c.pinned ? 'Unpin chat' : 'Pin chat';
   menu.querySelector('[data-action=mute]').textContent = c.muted ? 'Unmute' : 'Mute';
@@ -143,6 +145,6 @@ export function loadNames(groupId) {
   api.groupMembers(groupId).then(({ members }) => {
     members.forEach((m) => state.names.set(m.id, m.displayName || m.username));
     state.namesOf.add(groupId);
-    if (state.conversations.get(state.current)?.group?.id === groupId) renderMessages();
+    if (state.conversations.get(state.current)?.group?.id === groupId) { renderMessages(); renderHuddle(); }
   }).catch(() => {});
 }

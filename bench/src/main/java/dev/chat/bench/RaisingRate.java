@@ -201,7 +201,7 @@ final class RaisingRate {
                  ServerEvent.ReceiptsAdvanced _, ServerEvent.Typing _, ServerEvent.Presence _, ServerEvent.Announcement _,
                  ServerEvent.CallIncoming _, ServerEvent.CallRinging _, ServerEvent.CallAnswered _,
                  ServerEvent.CallAnsweredElsewhere _, ServerEvent.CallIce _, ServerEvent.CallMedia _, ServerEvent.CallRenegotiate _,
-                 ServerEvent.CallEnded _ -> {
+                 ServerEvent.CallEnded _, ServerEvent.HuddleUpdated _, ServerEvent.HuddleSignal _ -> {
                 // not what the benchmark measures
             }
         }

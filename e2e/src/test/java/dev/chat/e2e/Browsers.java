@@ -43,7 +43,9 @@ public final class Browsers implements BeforeAllCallback, AfterAllCallback, Para
                         // the service worker (the offline app shell) from it
                         "--ignore-certificate-errors",
                         // voice messages: a fake microphone (a beeping tone) that needs no prompt
-                        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")));
+                        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                        // a huddle's screen sharing: getDisplayMedia picks the screen without asking
+                        "--auto-select-desktop-capture-source=Entire screen")));
         context.getStore(ExtensionContext.Namespace.GLOBAL).put(Browsers.class, this);
     }
 

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A video call between two browsers with Chromium's fake camera and microphone: Ana calls from the
  * chat's header, Bob accepts, and the peer connections' statistics show audio and video bytes
  * received growing on both sides; once directly, once forced through coturn (relay candidates
- * only). Ana hangs up; both see the call's record in the chat. The call screen is photographed at
+ * only). Directly, Ana also switches her microphone mid-call from the call's device picker and Bob
+ * keeps hearing her. Ana hangs up; both see the call's record in the chat. The call screen is photographed at
  * 1280 and 390 px wide, light and dark.
  */
 @ExtendWith(Browsers.class)
@@ -90,6 +91,9 @@ class CallScreenIT {
             shoot(ana.page, "call-active");
         }
 
+        if (!relay) {
+            switchMicrophone(ana, bob, number(bobAfter, "audio"));
+        }
         ana.page.locator("#call-mute").click();
         assertThat(bob.page.locator("#call-status")).containsText("muted");
         ana.page.locator("#call-hangup").click();
@@ -101,6 +105,34 @@ class CallScreenIT {
         ana.page.context().close();
         bob.page.context().close();
         System.out.println("call " + tag + ": Ana " + anaAfter + ", Bob " + bobAfter);
+    }
+
+    /** The device of the microphone track Ana's connection sends, once it is {@code want} and live. */
+    private static final String SENDING_MIC = """
+            async (want) => {
+              const { call } = await import('/js/features/calls.js');
+              const s = call && call.pc && call.pc.getSenders().find((x) => x.track && x.track.kind === 'audio');
+              return !!s && s.track.readyState === 'live' && s.track.getSettings().deviceId === want;
+            }""";
+
+    /** Bob's audio received beyond {@code bytes}. */
+    private static final String BOB_HEARS_MORE = "async (bytes) => (await (" + STATS + ")()).audio > bytes";
+
+    /**
+     * Ana picks another microphone in the call's device picker: her connection now sends that
+     * device's track (replaceTrack, no new offer) and Bob keeps receiving her audio.
+     */
+    private static void switchMicrophone(ChatPage ana, ChatPage bob, double bobHeard) {
+        var mic = ana.page.locator("#call-mic");
+        assertThat(mic).isVisible();
+        assertThat(ana.page.locator("#call-cam")).isVisible();
+        int count = mic.locator("option").count();
+        assertTrue(count >= 2, "Chromium's fake devices give more than one microphone: " + count);
+        String other = mic.locator("option:not(:checked)").first().getAttribute("value");
+        mic.selectOption(other);
+        ana.page.waitForFunction(SENDING_MIC, other, new Page.WaitForFunctionOptions().setTimeout(15_000));
+        bob.page.waitForFunction(BOB_HEARS_MORE, bobHeard, new Page.WaitForFunctionOptions().setTimeout(15_000));
+        assertEquals(other, mic.inputValue(), "the picker shows the microphone in use");
     }
 
     /** A new person whose browser may use camera and microphone, forced to the TURN relay if asked. */

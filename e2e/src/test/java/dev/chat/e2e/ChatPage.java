@@ -74,9 +74,10 @@ final class ChatPage {
         return new ChatPage(page, username);
     }
 
-    /** Waits for the welcome frame: the socket is subscribed and synced. */
+    /** Waits for the welcome frame: the socket is subscribed and synced (a sign-up on a busy machine takes a while). */
     void awaitConnected() {
-        assertThat(page.locator("body[data-ws-state=open]")).hasCount(1);
+        assertThat(page.locator("body[data-ws-state=open]")).hasCount(1,
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000));
     }
 
     String wsNode() {

@@ -119,7 +119,7 @@ public final class Topology {
      * outcome is logged as the message it leaves in the chat (docs/EVENTS.md).
      */
     public static boolean logged(EventType type) {
-        return !type.ephemeral() && !type.wireName().startsWith("call.");
+        return !type.ephemeral() && !type.wireName().startsWith("call.") && !type.wireName().startsWith("huddle.");
     }
 
     /** The event log's arguments: a stream, with its retention. */

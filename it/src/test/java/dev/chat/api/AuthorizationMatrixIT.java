@@ -95,6 +95,7 @@ class AuthorizationMatrixIT {
         rule("PUT /api/conversations/{id}/messages/{seq}/reactions/{emoji}", Access.MEMBER, null);
         rule("DELETE /api/conversations/{id}/messages/{seq}/reactions/{emoji}", Access.MEMBER, null);
         rule("GET /api/conversations/{id}/changes", Access.MEMBER, null);
+        rule("GET /api/conversations/{id}/huddle", Access.MEMBER, null);
         // bob uploaded and sent the fixture's picture: its uploader and the chat's members may read it
         rule("GET /api/attachments/{id}", Access.MEMBER, null);
         rule("PUT /api/attachments/{id}/chunks/{index}", Access.MEMBER, null);

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What call signalling refuses, each with an error frame echoing the frame's id and no change: a
- * stranger signalling into someone else's chat or call, a call in a group channel, and malformed
- * or oversized frames.
+ * stranger signalling into someone else's chat or call, a call in a group channel, malformed
+ * or oversized frames, and invites past the per-person rate.
  */
 @ExtendWith(ChatServers.class)
 class CallRefusalsIT {
@@ -74,6 +74,34 @@ class CallRefusalsIT {
         assertNull(callee.none(ServerEvent.CallEnded.class, call));
         assertNull(caller.inbox().poll(ServerEvent.CallIncoming.class, e -> true, CallsIT.QUIET), "ana was not called by eve");
         assertEquals(1, count(stack, "SELECT count(*) FROM calls"));
+    }
+
+    @Test
+    void invitesPastThePersonsRateAreRefusedWithRetryAfterAndRingNobody(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        CallsIT.Device caller = CallsIT.Device.open(ana, stack.wsUrlA());
+        CallsIT.Device callee = CallsIT.Device.open(bob, stack.wsUrlB());
+        UUID first = UUID.randomUUID();
+        assertEquals("ringing", caller.call(new ClientFrame.CallInvite("i0", chat, first, OFFER, false)).path("state").asText());
+        callee.event(ServerEvent.CallIncoming.class, first);
+        assertEquals("20/1m", dev.chat.api.calls.CallSettings.DEFAULT_INVITES, "the rate this test counts to");
+        int max = 20;
+        // each further invite counts, refused while ana is in a call; a retry of the first does not count
+        for (int i = 1; i < max; i++) {
+            assertEquals(ErrorCode.ALREADY_IN_CALL, caller.refused(new ClientFrame.CallInvite("i" + i, chat, UUID.randomUUID(), OFFER, false)).code());
+            assertEquals("ringing", caller.call(new ClientFrame.CallInvite("r" + i, chat, first, OFFER, false)).path("state").asText());
+        }
+        caller.call(new ClientFrame.CallStep("c0", chat, first, FrameType.CALL_CANCEL));
+        UUID late = UUID.randomUUID();
+        ServerFrame.Error limited = caller.refused(new ClientFrame.CallInvite("over", chat, late, OFFER, false));
+        assertEquals(ErrorCode.RATE_LIMITED, limited.code(), limited.detail());
+        assertTrue(limited.retryAfter() != null && limited.retryAfter() > 0 && limited.retryAfter() <= 60, "retryAfter " + limited.retryAfter());
+        assertNull(callee.none(ServerEvent.CallIncoming.class, late), "nobody rang");
+        assertEquals(1, count(stack, "SELECT count(*) FROM calls"), "only the first call was stored");
+        assertEquals("cancelled", caller.call(new ClientFrame.CallInvite("r0", chat, first, OFFER, false)).path("reason").asText(),
+                "a retry is still answered past the rate: the call as it stands");
     }
 
     @Test

@@ -41,11 +41,11 @@ final class CallFrames {
                 }
                 yield new ClientFrame.CallRenegotiate(id, conversation, call, sdp(fields, f), kind.equals("offer"));
             }
-            case PING, SEND, REACT, TYPING, READ, DELIVERED, PRESENCE -> throw new IllegalArgumentException("not a call frame: " + type);
+            case PING, SEND, REACT, TYPING, READ, DELIVERED, PRESENCE, HUDDLE_JOIN, HUDDLE_LEAVE, HUDDLE_MEDIA, HUDDLE_SIGNAL -> throw new IllegalArgumentException("not a call frame: " + type);
         };
     }
 
-    private static ClientFrame.CallIce ice(String id, UUID conversation, UUID call, JsonNode fields, FrameFields f) {
+    static ClientFrame.CallIce ice(String id, UUID conversation, UUID call, JsonNode fields, FrameFields f) {
         JsonNode candidate = fields.get("candidate");
         if (candidate == null || !candidate.isTextual()) {
             throw f.refuse("'candidate' is required: the candidate line (a string; \"\" when there are no more).");
@@ -60,7 +60,7 @@ final class CallFrames {
     }
 
     /** A session description as the browser wrote it: line breaks kept, nothing stripped. */
-    private static String sdp(JsonNode fields, FrameFields f) {
+    static String sdp(JsonNode fields, FrameFields f) {
         JsonNode v = fields.get("sdp");
         if (v == null || !v.isTextual()) {
             throw f.refuse("'sdp' is required: the session description (a string).");

@@ -166,6 +166,58 @@ public sealed interface ClientFrame {
         }
     }
 
+    /** The most people in one huddle: each pair is a peer connection (a mesh), so the browsers' work grows with its square. */
+    int MAX_HUDDLE = 8;
+
+    /** Join the channel's huddle, starting it when none is live, with my microphone and camera on or off. */
+    record HuddleJoin(String id, UUID conversation, boolean audio, boolean video) implements ClientFrame {
+        public HuddleJoin {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+        }
+    }
+
+    /** Leave the huddle {@code huddle} of the channel (this device's place in it). */
+    record HuddleLeave(String id, UUID conversation, UUID huddle) implements ClientFrame {
+        public HuddleLeave {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(huddle, "huddle");
+        }
+    }
+
+    /** My microphone, camera and screen sharing in the huddle, each on or off. */
+    record HuddleMedia(String id, UUID conversation, UUID huddle, boolean audio, boolean video, boolean screen)
+            implements ClientFrame {
+        public HuddleMedia {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(huddle, "huddle");
+        }
+    }
+
+    /** What a huddle signal carries: a session description, or one ICE candidate. */
+    enum SignalKind { OFFER, ANSWER, ICE }
+
+    /**
+     * A signal for the device {@code to} (a participant's session) of the huddle: an {@code offer}
+     * or {@code answer} ({@code sdp}) or one ICE candidate ({@code candidate}, {@code sdpMid},
+     * {@code sdpMLineIndex}; "" candidate: no more).
+     */
+    record HuddleSignal(String id, UUID conversation, UUID huddle, UUID to, SignalKind kind, String sdp, String candidate,
+                        String sdpMid, Integer sdpMLineIndex) implements ClientFrame {
+        public HuddleSignal {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(huddle, "huddle");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(kind, "kind");
+            if ((kind == SignalKind.ICE ? candidate : sdp) == null) {
+                throw new IllegalArgumentException(kind == SignalKind.ICE ? "an ICE signal carries a candidate" : "an offer or answer carries sdp");
+            }
+        }
+    }
+
     /**
      * A frame that breaks a rule: answered with an error frame with this code and detail, and not
      * carried out. Not something a client sends: {@link ClientFrames#encode} refuses it.

@@ -122,7 +122,8 @@ public final class ClientFrames {
         return switch (frameType) {
             case PING -> new ClientFrame.Ping(id);
             case SEND, REACT, TYPING, READ, DELIVERED, CALL_INVITE, CALL_RINGING, CALL_ANSWER, CALL_REJECT, CALL_CANCEL,
-                 CALL_HANGUP, CALL_ICE, CALL_MEDIA, CALL_RENEGOTIATE -> forApi(id, frameType, conversation);
+                 CALL_HANGUP, CALL_ICE, CALL_MEDIA, CALL_RENEGOTIATE, HUDDLE_JOIN, HUDDLE_LEAVE, HUDDLE_MEDIA, HUDDLE_SIGNAL ->
+                    forApi(id, frameType, conversation);
             case PRESENCE -> new ClientFrame.Refused(id, ErrorCode.UNKNOWN_FRAME, UNKNOWN); // the nodes' own, never a client's
         };
     }
@@ -184,6 +185,7 @@ public final class ClientFrames {
                 case CALL_INVITE, CALL_RINGING, CALL_ANSWER, CALL_REJECT, CALL_CANCEL, CALL_HANGUP, CALL_ICE, CALL_MEDIA,
                      CALL_RENEGOTIATE ->
                         CallFrames.decode(type, id, conversation, fields, f);
+                case HUDDLE_JOIN, HUDDLE_LEAVE, HUDDLE_MEDIA, HUDDLE_SIGNAL -> HuddleFrames.decode(type, id, conversation, fields, f);
             };
         } catch (FrameFields.Refusal r) {
             return new ClientFrame.Refused(id, ErrorCode.VALIDATION_FAILED, r.getMessage());
@@ -254,6 +256,10 @@ public final class ClientFrames {
                 case ClientFrame.CallIce c -> CallFrames.write(g, c);
                 case ClientFrame.CallMedia c -> CallFrames.write(g, c);
                 case ClientFrame.CallRenegotiate c -> CallFrames.write(g, c);
+                case ClientFrame.HuddleJoin h -> HuddleFrames.write(g, h);
+                case ClientFrame.HuddleLeave h -> HuddleFrames.write(g, h);
+                case ClientFrame.HuddleMedia h -> HuddleFrames.write(g, h);
+                case ClientFrame.HuddleSignal h -> HuddleFrames.write(g, h);
                 case ClientFrame.Refused r -> throw new IllegalArgumentException("a refusal is answered, never sent: " + r);
             }
             g.writeEndObject();

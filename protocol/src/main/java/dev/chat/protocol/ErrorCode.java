@@ -32,6 +32,8 @@ public enum ErrorCode {
     REPLY_TARGET_NOT_FOUND(404, "Reply target not found"),
     /** No such call in this conversation, or not one of mine. */
     CALL_NOT_FOUND(404, "Call not found"),
+    /** No live huddle of that id in this channel, or I am not in it (to leave, signal or change my media). */
+    HUDDLE_NOT_FOUND(404, "Huddle not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     USERNAME_TAKEN(409, "Username taken"),
     CLIENT_MSG_ID_CONFLICT(409, "Client message id already used"),
@@ -49,6 +51,8 @@ public enum ErrorCode {
     CALL_STATE_CONFLICT(409, "Call in another state"),
     /** I am in a call already (on this device or another), so I cannot start one. */
     ALREADY_IN_CALL(409, "Already in a call"),
+    /** The huddle has {@link ClientFrame#MAX_HUDDLE} people in it already. */
+    HUDDLE_FULL(409, "Huddle full"),
     /** On a socket: a frame over the limit closes it with 1009. */
     PAYLOAD_TOO_LARGE(413, "Payload too large", CloseCode.TOO_BIG),
     ATTACHMENT_TOO_LARGE(413, "Attachment too large"),

@@ -83,6 +83,15 @@ public enum EventType {
      * rejected, missed, busy), by (who ended it, null when the server did), durationMs (0 unless answered).
      */
     CALL_ENDED("call.ended", false),
+    /**
+     * A channel's huddle started, someone joined or left, or changed their microphone, camera or
+     * screen, or it ended; to every member of the channel. {@code data}: huddle, version (grows
+     * with each change: keep the highest), state (live, ended), startedAt, participants (user,
+     * session, audio, video, screen, joinedAt).
+     */
+    HUDDLE_UPDATED("huddle.updated", false),
+    /** An offer, answer or ICE candidate from a participant; to one participant's device. {@code data}: huddle, from, fromSession, kind, sdp | candidate… */
+    HUDDLE_SIGNAL("huddle.signal", false),
     /** An admin's announcement to everyone online; every node hands it to all its sessions. {@code data}: id, text, by. */
     ANNOUNCEMENT("announcement", true, true),
     /**

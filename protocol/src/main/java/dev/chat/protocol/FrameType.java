@@ -44,7 +44,15 @@ public enum FrameType {
     /** The sender's microphone and camera: data {call, audio, video}. */
     CALL_MEDIA("call.media"),
     /** A new offer or answer during the call (an ICE restart): data {call, sdp, kind: "offer"|"answer"}. */
-    CALL_RENEGOTIATE("call.renegotiate");
+    CALL_RENEGOTIATE("call.renegotiate"),
+    /** Join the channel's huddle (starting it when none is live): data {audio?, video?}. */
+    HUDDLE_JOIN("huddle.join"),
+    /** Leave the huddle: data {huddle}. */
+    HUDDLE_LEAVE("huddle.leave"),
+    /** My microphone, camera and screen in the huddle: data {huddle, audio, video, screen}. */
+    HUDDLE_MEDIA("huddle.media"),
+    /** An offer, answer or ICE candidate for one participant's device: data {huddle, to, kind, sdp | candidate…}. */
+    HUDDLE_SIGNAL("huddle.signal");
 
     private static final Map<String, FrameType> BY_WIRE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(FrameType::wireName, Function.identity()));

@@ -49,6 +49,8 @@ public sealed interface ServerEvent extends ToClient {
             case CallMedia e -> EventType.CALL_MEDIA;
             case CallRenegotiate e -> EventType.CALL_RENEGOTIATE;
             case CallEnded e -> EventType.CALL_ENDED;
+            case HuddleUpdated e -> EventType.HUDDLE_UPDATED;
+            case HuddleSignal e -> EventType.HUDDLE_SIGNAL;
         };
     }
 
@@ -158,5 +160,22 @@ public sealed interface ServerEvent extends ToClient {
     /** The call ended: {@code by} null when the server ended it (missed, busy); {@code durationMs} 0 unless answered. */
     record CallEnded(UUID id, UUID conversation, Instant at, UUID call, String reason, UUID by, long durationMs)
             implements ServerEvent {
+    }
+
+    /** A channel's huddle as it now stands: {@code live} false once it ended (nobody is left in it). */
+    record HuddleUpdated(UUID id, UUID conversation, Instant at, UUID huddle, long version, boolean live,
+                         List<HuddlePeer> participants) implements ServerEvent {
+        public HuddleUpdated {
+            participants = List.copyOf(participants);
+        }
+    }
+
+    /** One person in a huddle, on the device of {@code session}. */
+    record HuddlePeer(UUID user, UUID session, boolean audio, boolean video, boolean screen) {
+    }
+
+    /** A participant's offer or answer ({@code sdp}) or ICE candidate for my device; {@code kind}: offer, answer, ice. */
+    record HuddleSignal(UUID id, UUID conversation, Instant at, UUID huddle, UUID from, UUID fromSession, String kind, String sdp,
+                        String candidate, String sdpMid, Integer sdpMLineIndex) implements ServerEvent {
     }
 }

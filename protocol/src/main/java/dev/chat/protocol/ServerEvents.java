@@ -164,6 +164,12 @@ public final class ServerEvents {
                     "offer".equals(text(d, "kind")));
             case CALL_ENDED -> new ServerEvent.CallEnded(id, uuid(root, "conversation"), at, uuid(d, "call"), text(d, "reason"),
                     d.hasNonNull("by") ? uuid(d, "by") : null, number(d, "durationMs"));
+            case HUDDLE_UPDATED -> new ServerEvent.HuddleUpdated(id, uuid(root, "conversation"), at, uuid(d, "huddle"),
+                    number(d, "version"), "live".equals(text(d, "state")), peers(d.path("participants")));
+            case HUDDLE_SIGNAL -> new ServerEvent.HuddleSignal(id, uuid(root, "conversation"), at, uuid(d, "huddle"), uuid(d, "from"),
+                    uuid(d, "fromSession"), text(d, "kind"), d.hasNonNull("sdp") ? text(d, "sdp") : null,
+                    d.hasNonNull("candidate") ? text(d, "candidate") : null, d.hasNonNull("sdpMid") ? text(d, "sdpMid") : null,
+                    d.hasNonNull("sdpMLineIndex") ? (int) number(d, "sdpMLineIndex") : null);
             case COMMAND_REPLY, SESSION_REVOKED -> throw new IllegalArgumentException(type.wireName() + " is never sent to clients");
         };
     }
@@ -186,6 +192,16 @@ public final class ServerEvents {
         }
         List<Message.Reaction> out = new ArrayList<>(list.size());
         list.forEach(r -> out.add(mapper.convertValue(r, Message.Reaction.class)));
+        return out;
+    }
+
+    private static List<ServerEvent.HuddlePeer> peers(JsonNode list) {
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("'participants' is a list");
+        }
+        List<ServerEvent.HuddlePeer> out = new ArrayList<>(list.size());
+        list.forEach(p -> out.add(new ServerEvent.HuddlePeer(uuid(p, "user"), uuid(p, "session"), bool(p, "audio"), bool(p, "video"),
+                bool(p, "screen"))));
         return out;
     }
 

@@ -123,7 +123,14 @@ class ServerEventsTest {
                 new Object[] {event("call.renegotiate", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"sdp\":\"v=0\",\"kind\":\"offer\"}"),
                         new ServerEvent.CallRenegotiate(ID, CHAT, at, GROUP, "v=0", true)},
                 new Object[] {event("call.ended", in(CHAT, null), "{\"call\":\"" + GROUP + "\",\"reason\":\"missed\",\"by\":null,\"durationMs\":0}"),
-                        new ServerEvent.CallEnded(ID, CHAT, at, GROUP, "missed", null, 0)});
+                        new ServerEvent.CallEnded(ID, CHAT, at, GROUP, "missed", null, 0)},
+                new Object[] {event("huddle.updated", in(CHAT, null), "{\"huddle\":\"" + GROUP + "\",\"state\":\"live\",\"version\":3,"
+                        + "\"participants\":[{\"user\":\"" + BOB + "\",\"session\":\"" + ANA + "\",\"audio\":false,\"video\":true,"
+                        + "\"screen\":true,\"joinedAt\":\"" + AT + "\"}]}"),
+                        new ServerEvent.HuddleUpdated(ID, CHAT, at, GROUP, 3, true, List.of(new ServerEvent.HuddlePeer(BOB, ANA, false, true, true)))},
+                new Object[] {event("huddle.signal", in(CHAT, null), "{\"huddle\":\"" + GROUP + "\",\"from\":\"" + BOB + "\",\"fromSession\":\""
+                        + ANA + "\",\"kind\":\"ice\",\"candidate\":\"candidate:1\",\"sdpMid\":\"0\",\"sdpMLineIndex\":1}"),
+                        new ServerEvent.HuddleSignal(ID, CHAT, at, GROUP, BOB, ANA, "ice", null, "candidate:1", "0", 1)});
         Set<EventType> seen = EnumSet.of(EventType.MESSAGE_CREATED, EventType.MESSAGE_UPDATED, EventType.MESSAGE_DELETED);
         for (Object[] c : cases) {
             ServerEvent e = (ServerEvent) events.decode((String) c[0]);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
+import dev.chat.api.http.RateLimiter;
+import dev.chat.api.RateLimits;
 import dev.chat.api.messaging.Messaging;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.fanout.Envelope;
@@ -40,11 +42,16 @@ public final class Calls implements AutoCloseable {
     private final Messaging messaging;
     private final Json json;
     private final Duration ringTimeout;
+    private final RateLimiter limiter;
+    private final RateLimits.Rate invitesPerUser;
     private final CallStore store = new CallStore();
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("calls-missed").daemon().factory());
 
-    public Calls(Db db, Outbox outbox, EventPublisher publisher, Messaging messaging, Json json, Duration ringTimeout) {
+    public Calls(Db db, Outbox outbox, EventPublisher publisher, Messaging messaging, Json json, Duration ringTimeout,
+                 RateLimiter limiter, RateLimits.Rate invitesPerUser) {
+        this.limiter = limiter;
+        this.invitesPerUser = invitesPerUser;
         this.db = db;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -64,8 +71,16 @@ public final class Calls implements AutoCloseable {
         sweeper.shutdownNow();
     }
 
-    /** {@code call.invite}: the callee rings on every device, or the call ends at once as busy. The answer: the call. */
+    /**
+     * {@code call.invite}: the callee rings on every device, or the call ends at once as busy. The
+     * answer: the call. Past the person's invite rate, rate_limited (retryAfter) and nothing rings;
+     * a retry of an invite already stored is answered without counting.
+     */
     public ObjectNode invite(UUID user, UUID session, ClientFrame.CallInvite f) {
+        boolean retry = store.byId(db.client().execute(), f.call()).map(c -> c.caller().equals(user)).orElse(false);
+        if (!retry) {
+            limiter.hit(RateLimiter.Kind.CALL_INVITES, user.toString(), invitesPerUser);
+        }
         CallStore.Call call = outbox.inTransaction(t -> {
             var tx = t.db();
             CallStore.Members members = store.members(tx, f.conversation());

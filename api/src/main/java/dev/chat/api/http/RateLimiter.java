@@ -35,7 +35,8 @@ public final class RateLimiter {
         SIGNUPS("signups", "Too many accounts created from this address; try again later."),
         SENDS("sends", "You are sending messages too fast; slow down."),
         INVALID_INVITES("invalid-invites", "Too many invalid invite links; try again later."),
-        UPLOADS("uploads", "You are uploading files too fast; try again later.");
+        UPLOADS("uploads", "You are uploading files too fast; try again later."),
+        CALL_INVITES("call-invites", "You are starting calls too fast; try again later.");
 
         final String key;
         final String message;

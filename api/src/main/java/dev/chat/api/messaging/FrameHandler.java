@@ -2,6 +2,7 @@ package dev.chat.api.messaging;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chat.api.calls.Calls;
+import dev.chat.api.calls.Huddles;
 import dev.chat.api.db.Db;
 import dev.chat.api.http.ChatException;
 import dev.chat.api.http.Json;
@@ -28,7 +29,7 @@ import java.util.logging.Logger;
  * Receipts}, {@link Reactions}). The identity is the node's, from the authenticated socket, never
  * the frame's. The answer is the frame the node writes back to that socket, made here once:
  * {@code ack} (with the result, and {@code seq} for sends) or {@code error} with the client's
- * frame id; {@code typing}, {@code read}, {@code delivered}, {@code call.ice} and {@code call.media} are answered only when refused (no
+ * frame id; {@code typing}, {@code read}, {@code delivered}, {@code call.ice}, {@code call.media}, {@code huddle.media} and {@code huddle.signal} are answered only when refused (no
  * client waits for their success). Every frame is idempotent, so a node may hand one off again
  * after an api instance died mid-call. A frame is read whole by the protocol's codec ({@link
  * ClientFrames#decode}), which checks every rule that needs no database; here remain the ones that
@@ -47,10 +48,12 @@ public final class FrameHandler {
     private final ServerFrames frames;
     private final ClientFrames codec;
     private final Calls calls;
+    private final Huddles huddles;
 
     public FrameHandler(Messaging messaging, Receipts receipts, Reactions reactions, ConversationStore conversations, Db db,
-                        EventPublisher publisher, Json json, Calls calls) {
+                        EventPublisher publisher, Json json, Calls calls, Huddles huddles) {
         this.calls = calls;
+        this.huddles = huddles;
         this.messaging = messaging;
         this.receipts = receipts;
         this.reactions = reactions;
@@ -112,6 +115,16 @@ public final class FrameHandler {
             }
             case ClientFrame.CallRenegotiate c -> {
                 calls.renegotiate(user, session, c);
+                yield null;
+            }
+            case ClientFrame.HuddleJoin h -> frames.encode(new ServerFrame.Ack(h.id(), null, huddles.join(user, session, h)));
+            case ClientFrame.HuddleLeave h -> frames.encode(new ServerFrame.Ack(h.id(), null, huddles.leave(user, session, h)));
+            case ClientFrame.HuddleMedia h -> {
+                huddles.media(user, session, h);
+                yield null;
+            }
+            case ClientFrame.HuddleSignal h -> {
+                huddles.signal(user, session, h);
                 yield null;
             }
             // the node answers pings itself: never handed off
