@@ -19,7 +19,8 @@ build() {
 # secret. Everything else is each module's default (its application.yaml), or comes from the
 # environment ./chat was started with (CHAT_AMQP_USER=... ./chat up reaches the JVMs as it is).
 common_env() {
-    export CHAT_AMQP_PORT="$AMQP_PORT" CHAT_MEMCACHED="127.0.0.1:$MEMCACHED_PORT"
+    export CHAT_AMQP_PORT="$AMQP_PORT" CHAT_AMQP_CLUSTER; CHAT_AMQP_CLUSTER="$(broker_cluster)"
+    export CHAT_MEMCACHED="127.0.0.1:$MEMCACHED_PORT"
     export CHAT_TOKEN_SECRET; CHAT_TOKEN_SECRET="$(secret token_secret)"
 }
 
@@ -163,11 +164,24 @@ ready() {
     esac && echo yes || echo no
 }
 
+# restart_broker K: one node of the broker cluster stopped (if it runs) and started again; it
+# finds its cluster by itself and is ready when it answers.
+restart_broker() {
+    local k="$1" name; name="$(broker_name "$1")"
+    (( k <= $(brokers) )) || die "this stack runs $(brokers) broker(s)"
+    stop_pid "$name" TERM group
+    launch_broker "$k"
+    wait_for "$name" 90 port_open "$(broker_port "$k")"
+    rabbit_started "$k"
+}
+
 cmd_status() {
     configure "${1:-up}"
     printf '%-10s %-8s %-8s %-6s %s\n' COMPONENT PID STATE PORT READY
     local entry name port pid state answer
-    for entry in "postgres:$PG_PORT" "rabbitmq:$AMQP_PORT" "memcached:$MEMCACHED_PORT" \
+    local brokers=() k
+    for ((k = 1; k <= $(brokers); k++)); do brokers+=("$(broker_name "$k"):$(broker_port "$k")"); done
+    for entry in "postgres:$PG_PORT" "${brokers[@]}" "memcached:$MEMCACHED_PORT" \
                  "coturn:$TURN_PORT" "api-1:$API_PORT" "ws-1:$WS1_PORT" "ws-2:$WS2_PORT" "nginx:$NGINX_PORT"; do
         name="${entry%%:*}"; port="${entry##*:}"
         pid="$(pid_of "$name")"; state=stopped; answer=-
@@ -208,7 +222,8 @@ cmd_restart() {
         ws-1) stop_pid ws-1; start_ws ws-1 "$WS1_PORT"; wait_for ws-1 60 http_ready "$WS1_PORT" ;;
         ws-2) stop_pid ws-2; start_ws ws-2 "$WS2_PORT"; wait_for ws-2 60 http_ready "$WS2_PORT" ;;
         rabbitmq) stop_rabbitmq; start_rabbitmq; rabbit_started ;;
-        *) die "restart what? api-1, ws-1, ws-2 or rabbitmq" ;;
+        broker-[1-5]) restart_broker "${name#broker-}" ;;
+        *) die "restart what? api-1, ws-1, ws-2, rabbitmq (every broker) or broker-K (one node of the cluster)" ;;
     esac
     say "$name is ready"
 }
