@@ -225,17 +225,23 @@ make_certificate() {
 
 nginx_ready() { curl -fsSk -o /dev/null --max-time 2 "https://127.0.0.1:$NGINX_PORT/health/ready"; }
 
+# render_nginx_conf: var/<stack>/nginx/nginx.conf, its upstreams the api instances and ws-nodes that
+# run (chat.d/members.sh), checked.
+render_nginx_conf() {
+    local prefix="$VAR/nginx"
+    render "$ROOT/nginx/nginx.conf.template" "PREFIX=$prefix" "LISTEN=127.0.0.1:$NGINX_PORT" \
+        "HTTP_LISTEN=127.0.0.1:$NGINX_HTTP_PORT" "HTTPS_PORT=$NGINX_PORT" \
+        "API_SERVERS=$(upstream_servers api)" "WS_SERVERS=$(upstream_servers ws)" > "$prefix/nginx.conf"
+    nginx -t -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$LOG/nginx-check.log" 2>&1 \
+        || { cat "$LOG/nginx-check.log" >&2; die "the nginx configuration is invalid"; }
+}
+
 start_nginx() {
     if alive nginx; then say "nginx already running"; return; fi
     local prefix="$VAR/nginx"
     mkdir -p "$prefix/logs" "$prefix/temp"
     make_certificate
-    render "$ROOT/nginx/nginx.conf.template" "PREFIX=$prefix" "LISTEN=127.0.0.1:$NGINX_PORT" \
-        "HTTP_LISTEN=127.0.0.1:$NGINX_HTTP_PORT" "HTTPS_PORT=$NGINX_PORT" \
-        "API_SERVERS=server 127.0.0.1:$API_PORT;" \
-        "WS_SERVERS=server 127.0.0.1:$WS1_PORT; server 127.0.0.1:$WS2_PORT;" > "$prefix/nginx.conf"
-    nginx -t -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$LOG/nginx-check.log" 2>&1 \
-        || { cat "$LOG/nginx-check.log" >&2; die "the nginx configuration is invalid"; }
+    render_nginx_conf
     say "starting nginx (TLS, HTTP/2) on https://localhost:$NGINX_PORT"
     nohup nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$LOG/nginx.log" 2>&1 &
     echo $! > "$RUN/nginx.pid"
