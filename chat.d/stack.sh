@@ -138,7 +138,7 @@ stop_all() {
     for f in "$RUN"/ws-*.pid "$RUN"/api-*.pid; do
         [[ -e "$f" ]] && stop_pid "$(basename "$f" .pid)"
     done
-    rm -f "$RUN"/*.draining
+    rm -f "$RUN"/*.draining "$RUN"/*.apis
     stop_pid memcached
     stop_pid memcached-it
     stop_pid coturn
