@@ -80,6 +80,9 @@ cmd_bench() {
         for w in "${BENCH_WORKLOADS[@]}"; do "$ROOT/chat" bench "$w" || die "bench $w failed"; done
         return
     fi
+    # one broker and no replica unless asked (CHAT_BROKERS=3, CHAT_PG_REPLICA=1): the figures stay
+    # comparable with the earlier ones
+    export CHAT_BROKERS="${CHAT_BROKERS:-1}" CHAT_PG_REPLICA="${CHAT_PG_REPLICA:-0}"
     configure test
     # shellcheck source=/dev/null
     if [[ "$which" == partitions ]]; then source "$ROOT/bench/pg/partitions.sh"; bench_partitions; return; fi

@@ -103,49 +103,107 @@ create_database() {
     fi
 }
 
-# rabbit_env: the environment of this stack's RabbitMQ node and of rabbitmqctl talking to it (its
-# Erlang options: config/rabbitmq/rabbitmq-env.conf).
-rabbit_env() {
-    export HOME="$VAR/rabbitmq/home"              # the Erlang cookie lives here: server and CLI share it
-    export ERL_EPMD_PORT="$EPMD_PORT"
-    export RABBITMQ_NODENAME="$RABBIT_NODE"
-    export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-    export RABBITMQ_NODE_PORT="$AMQP_PORT"
-    export RABBITMQ_DIST_PORT="$AMQP_DIST_PORT"
-    export RABBITMQ_CONF_ENV_FILE="$ROOT/config/rabbitmq/rabbitmq-env.conf"
-    export RABBITMQ_CONFIG_FILE="$VAR/rabbitmq/rabbitmq"
-    export RABBITMQ_MNESIA_BASE="$VAR/rabbitmq/mnesia"
-    export RABBITMQ_LOG_BASE="$VAR/rabbitmq/log"
-    export RABBITMQ_ENABLED_PLUGINS_FILE="$VAR/rabbitmq/enabled_plugins"
+# brokers: how many RabbitMQ nodes this stack runs (CHAT_BROKERS, else what it was started with,
+# else 1; ./chat test makes it 3): one, or a cluster on this machine.
+brokers() {
+    local n="${CHAT_BROKERS:-}"
+    [[ -z "$n" && -s "$VAR/brokers" ]] && n="$(cat "$VAR/brokers")"
+    [[ -z "$n" ]] && n=1
+    [[ "$n" =~ ^[1-5]$ ]] || die "CHAT_BROKERS must be 1 to 5, not $n"
+    echo "$n"
 }
 
-start_rabbitmq() {
-    if alive rabbitmq; then say "rabbitmq already running"; return; fi
-    mkdir -p "$VAR/rabbitmq/home" "$VAR/rabbitmq/mnesia" "$VAR/rabbitmq/log"
-    render "$ROOT/config/rabbitmq/rabbitmq.conf" "AMQP_PORT=$AMQP_PORT" > "$VAR/rabbitmq/rabbitmq.conf"
-    cp "$ROOT/config/rabbitmq/enabled_plugins" "$VAR/rabbitmq/enabled_plugins"
-    say "starting RabbitMQ on 127.0.0.1:$AMQP_PORT"
+# broker_name K: the pid name (and var/ folder) of broker K (1: rabbitmq, then rabbitmq-2, ...).
+broker_name() { [[ "$1" == 1 ]] && echo rabbitmq || echo "rabbitmq-$1"; }
+# broker_node K: its Erlang node name; broker_port K: its AMQP port (the stack's AMQP port + K-1).
+broker_node() { [[ "$1" == 1 ]] && echo "$RABBIT_NODE" || echo "rabbit-chat-${STACK}-$1@localhost"; }
+broker_port() { echo $((AMQP_PORT + $1 - 1)); }
+# broker_cluster: the AMQP addresses of brokers 2..N (host:port, comma-separated), which api and
+# the ws-nodes get beside the first (chat.amqp.cluster): they connect to any and recover on another.
+broker_cluster() {
+    local k n; n="$(brokers)"; local out=()
+    for ((k = 2; k <= n; k++)); do out+=("127.0.0.1:$(broker_port "$k")"); done
+    (IFS=,; echo "${out[*]}")
+}
+
+# rabbit_env [K]: the environment of this stack's RabbitMQ node K (default 1) and of rabbitmqctl
+# talking to it (its Erlang options: config/rabbitmq/rabbitmq-env.conf). Every node of a stack
+# shares one Erlang cookie (one HOME) and one epmd.
+rabbit_env() {
+    local k="${1:-1}" dir; dir="$VAR/$(broker_name "${1:-1}")"
+    export HOME="$VAR/rabbitmq/home"              # the Erlang cookie lives here: server and CLI share it
+    export ERL_EPMD_PORT="$EPMD_PORT"
+    export RABBITMQ_NODENAME; RABBITMQ_NODENAME="$(broker_node "$k")"
+    export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    export RABBITMQ_NODE_PORT; RABBITMQ_NODE_PORT="$(broker_port "$k")"
+    export RABBITMQ_DIST_PORT=$((AMQP_DIST_PORT + k - 1))
+    export RABBITMQ_CONF_ENV_FILE="$ROOT/config/rabbitmq/rabbitmq-env.conf"
+    export RABBITMQ_CONFIG_FILE="$dir/rabbitmq"
+    export RABBITMQ_MNESIA_BASE="$dir/mnesia"
+    export RABBITMQ_LOG_BASE="$dir/log"
+    export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+}
+
+# launch_broker K: starts RabbitMQ node K in the background (not waiting for it).
+launch_broker() {
+    local k="$1" name dir port; name="$(broker_name "$k")"; dir="$VAR/$name"; port="$(broker_port "$k")"
+    if alive "$name"; then say "$name already running"; return; fi
+    mkdir -p "$VAR/rabbitmq/home" "$dir/mnesia" "$dir/log"
+    render "$ROOT/config/rabbitmq/rabbitmq.conf" "AMQP_PORT=$port" > "$dir/rabbitmq.conf"
+    cp "$ROOT/config/rabbitmq/enabled_plugins" "$dir/enabled_plugins"
+    say "starting RabbitMQ ($name, $(broker_node "$k")) on 127.0.0.1:$port"
     (
-        rabbit_env
-        # our own epmd, so that we own (and stop) its pid and two stacks do not share one
-        nohup setsid epmd -address 127.0.0.1 -port "$EPMD_PORT" >"$LOG/epmd.log" 2>&1 &
-        echo $! > "$RUN/epmd.pid"
-        sleep 0.3
-        # setsid: RabbitMQ runs in its own process group, stopped as a whole by its pid
-        nohup setsid /usr/lib/rabbitmq/bin/rabbitmq-server >"$LOG/rabbitmq.log" 2>&1 &
-        echo $! > "$RUN/rabbitmq.pid"
+        rabbit_env "$k"
+        cd "$dir"   # whatever Erlang writes to its working directory stays under var/
+        # setsid: RabbitMQ runs in its own process group, stopped (or killed) as a whole by its pid
+        nohup setsid /usr/lib/rabbitmq/bin/rabbitmq-server >"$LOG/$name.log" 2>&1 &
+        echo $! > "$RUN/$name.pid"
     )
-    wait_for rabbitmq 60 port_open "$AMQP_PORT"
+}
+
+# start_rabbitmq: epmd and every broker of the stack, started together (a node of a cluster
+# restarted as a whole waits for the others), then brokers 2..N joined to broker 1 once.
+start_rabbitmq() {
+    local n k; n="$(brokers)"
+    mkdir -p "$VAR"; echo "$n" > "$VAR/brokers"
+    if ! alive epmd; then
+        # our own epmd, so that we own (and stop) its pid and two stacks do not share one
+        (
+            rabbit_env
+            nohup setsid epmd -address 127.0.0.1 -port "$EPMD_PORT" >"$LOG/epmd.log" 2>&1 &
+            echo $! > "$RUN/epmd.pid"
+        )
+        sleep 0.3
+    fi
+    for ((k = 1; k <= n; k++)); do launch_broker "$k"; done
+    for ((k = 1; k <= n; k++)); do wait_for "$(broker_name "$k")" 90 port_open "$(broker_port "$k")"; done
+    for ((k = 2; k <= n; k++)); do join_broker "$k"; done
+}
+
+# join_broker K: broker K joins broker 1's cluster, the first time it starts (a member that
+# restarts finds its cluster by itself).
+join_broker() {
+    local k="$1" marker; marker="$VAR/$(broker_name "$1")/joined"
+    [[ -e "$marker" ]] && return
+    say "joining $(broker_node "$k") to the cluster of $RABBIT_NODE"
+    rabbit_ctl_on "$k" stop_app >/dev/null
+    rabbit_ctl_on "$k" join_cluster "$RABBIT_NODE" >/dev/null || die "$(broker_node "$k") could not join the cluster"
+    rabbit_ctl_on "$k" start_app >/dev/null
+    touch "$marker"
 }
 
 stop_rabbitmq() {
-    stop_pid rabbitmq TERM group
+    local f
+    for f in "$RUN"/rabbitmq*.pid; do
+        [[ -e "$f" ]] && stop_pid "$(basename "$f" .pid)" TERM group
+    done
     stop_pid epmd TERM group
 }
 
-# rabbit_ctl ARGS...: rabbitmqctl, talking to this stack's broker.
-rabbit_ctl() { ( rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -q "$@" ); }
-rabbit_started() { wait_for rabbitmq 60 rabbit_ctl await_startup; }
+# rabbit_ctl ARGS...: rabbitmqctl, talking to this stack's broker 1; rabbit_ctl_on K ARGS...: to broker K.
+rabbit_ctl() { rabbit_ctl_on 1 "$@"; }
+rabbit_ctl_on() { local k="$1"; shift; ( rabbit_env "$k"; cd "$VAR"; /usr/lib/rabbitmq/bin/rabbitmqctl -q "$@" ); }
+rabbit_started() { wait_for "$(broker_name "${1:-1}")" 60 rabbit_ctl_on "${1:-1}" await_startup; }
 
 # add_vhost NAME: an isolated namespace on the broker (the integration tests get their own, so
 # their api never competes with the stack's api for the commands queue).
@@ -201,18 +259,54 @@ make_certificate() {
 
 nginx_ready() { curl -fsSk -o /dev/null --max-time 2 "https://127.0.0.1:$NGINX_PORT/health/ready"; }
 
+# render_nginx_conf: var/<stack>/nginx/nginx.conf, its upstreams the api instances and ws-nodes that
+# run (chat.d/members.sh), checked.
+render_nginx_conf() {
+    local prefix="$VAR/nginx"
+    render "$ROOT/nginx/nginx.conf.template" "PREFIX=$prefix" "LISTEN=127.0.0.1:$NGINX_PORT" \
+        "HTTP_LISTEN=127.0.0.1:$NGINX_HTTP_PORT" "HTTPS_PORT=$NGINX_PORT" \
+        "API_SERVERS=$(upstream_servers api)" "WS_SERVERS=$(upstream_servers ws)" > "$prefix/nginx.conf"
+    nginx -t -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$LOG/nginx-check.log" 2>&1 \
+        || { cat "$LOG/nginx-check.log" >&2; die "the nginx configuration is invalid"; }
+}
+
 start_nginx() {
     if alive nginx; then say "nginx already running"; return; fi
     local prefix="$VAR/nginx"
     mkdir -p "$prefix/logs" "$prefix/temp"
     make_certificate
-    render "$ROOT/nginx/nginx.conf.template" "PREFIX=$prefix" "LISTEN=127.0.0.1:$NGINX_PORT" \
-        "HTTP_LISTEN=127.0.0.1:$NGINX_HTTP_PORT" "HTTPS_PORT=$NGINX_PORT" \
-        "API_SERVERS=server 127.0.0.1:$API_PORT;" \
-        "WS_SERVERS=server 127.0.0.1:$WS1_PORT; server 127.0.0.1:$WS2_PORT;" > "$prefix/nginx.conf"
-    nginx -t -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$LOG/nginx-check.log" 2>&1 \
-        || { cat "$LOG/nginx-check.log" >&2; die "the nginx configuration is invalid"; }
+    render_nginx_conf
     say "starting nginx (TLS, HTTP/2) on https://localhost:$NGINX_PORT"
     nohup nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$LOG/nginx.log" 2>&1 &
     echo $! > "$RUN/nginx.pid"
+}
+
+# ./chat brokers [up|test]: the stack's broker nodes (running: a member the cluster counts as
+# running, by `rabbitmqctl cluster_status` on any node that answers) and which node each client
+# connection is on, one line each:
+#   broker-2 rabbit-chat-test-2@localhost 127.0.0.1:7704 running
+#   connection ws-node-ws-1 broker-2
+cmd_brokers() {
+    configure "${1:-up}"
+    [[ -d "$RUN" ]] || die "the $STACK stack is not running"
+    local n k status="" connections=""; n="$(brokers)"
+    for ((k = 1; k <= n; k++)); do
+        alive "$(broker_name "$k")" || continue
+        status="$(rabbit_ctl_on "$k" cluster_status --formatter json 2>/dev/null)" || continue
+        connections="$(rabbit_ctl_on "$k" list_connections --no-table-headers port client_properties 2>/dev/null)" || true
+        break
+    done
+    local running; running="$(grep -o '"running_nodes":\[[^]]*\]' <<<"$status" || true)"
+    for ((k = 1; k <= n; k++)); do
+        local state=stopped
+        [[ "$running" == *"\"$(broker_node "$k")\""* ]] && state=running
+        echo "broker-$k $(broker_node "$k") 127.0.0.1:$(broker_port "$k") $state"
+    done
+    local port properties name
+    while IFS=$'\t' read -r port properties; do
+        [[ "$port" =~ ^[0-9]+$ ]] || continue
+        # the name the client gave its connection (api-api-1, ws-node-ws-1, ...), from its client properties
+        name="$(sed -n 's/.*{"connection_name","\([^"]*\)"}.*/\1/p' <<<"$properties")"
+        echo "connection ${name:-unnamed} broker-$((port - AMQP_PORT + 1))"
+    done <<<"$connections"
 }

@@ -21,6 +21,7 @@ configure() {
         TURN_PORT="${CHAT_TURN_PORT:-3478}"
         TURN_MIN_PORT="${CHAT_TURN_MIN_PORT:-49160}"   # coturn's relay ports (UDP), one pair per call leg
         TURN_MAX_PORT="${CHAT_TURN_MAX_PORT:-49259}"
+        MORE_PORTS="${CHAT_MORE_PORTS:-8100}"          # ws-3.. from +3, api-2.. from +42 (internal +82)
     else
         NGINX_PORT="${CHAT_TEST_NGINX_PORT:-9443}"
         NGINX_HTTP_PORT="${CHAT_TEST_NGINX_HTTP_PORT:-9880}"
@@ -36,6 +37,7 @@ configure() {
         TURN_PORT="${CHAT_TEST_TURN_PORT:-9478}"
         TURN_MIN_PORT="${CHAT_TEST_TURN_MIN_PORT:-49260}"
         TURN_MAX_PORT="${CHAT_TEST_TURN_MAX_PORT:-49359}"
+        MORE_PORTS="${CHAT_TEST_MORE_PORTS:-9100}"
         MEMCACHED_IT_PORT="${CHAT_TEST_MEMCACHED_IT_PORT:-12213}"
         ECHO_PORT="${CHAT_TEST_ECHO_PORT:-9089}"
         # every browser of the e2e suite signs up and logs in from 127.0.0.1, and some tests and

@@ -19,7 +19,8 @@ build() {
 # secret. Everything else is each module's default (its application.yaml), or comes from the
 # environment ./chat was started with (CHAT_AMQP_USER=... ./chat up reaches the JVMs as it is).
 common_env() {
-    export CHAT_AMQP_PORT="$AMQP_PORT" CHAT_MEMCACHED="127.0.0.1:$MEMCACHED_PORT"
+    export CHAT_AMQP_PORT="$AMQP_PORT" CHAT_AMQP_CLUSTER; CHAT_AMQP_CLUSTER="$(broker_cluster)"
+    export CHAT_MEMCACHED="127.0.0.1:$MEMCACHED_PORT"
     export CHAT_TOKEN_SECRET; CHAT_TOKEN_SECRET="$(secret token_secret)"
 }
 
@@ -45,30 +46,34 @@ run_jvm() {
     echo $! > "$RUN/$name.pid"
 }
 
+# start_api K: api instance api-K (its ports: api_port, api_internal_port).
 start_api() {
-    if alive api-1; then say "api-1 already running"; return; fi
-    say "starting api-1 on 127.0.0.1:$API_PORT"
+    local k="${1:-1}" id="api-${1:-1}"
+    if alive "$id"; then say "$id already running"; return; fi
+    say "starting $id on 127.0.0.1:$(api_port "$k")"
     (
         common_env
-        export CHAT_INSTANCE_ID=api-1 CHAT_HTTP_PORT="$API_PORT"
-        export CHAT_INTERNAL_PORT="$API_INTERNAL_PORT"  # frames from ws-nodes; not behind nginx
+        export CHAT_INSTANCE_ID="$id" CHAT_HTTP_PORT; CHAT_HTTP_PORT="$(api_port "$k")"
+        export CHAT_INTERNAL_PORT; CHAT_INTERNAL_PORT="$(api_internal_port "$k")"  # frames from ws-nodes; not behind nginx
         export CHAT_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME" CHAT_DB_USER="$DB_USER"
         export CHAT_DB_PASSWORD; CHAT_DB_PASSWORD="$(secret db_password)"
         export CHAT_CALLS_TURN_URLS="127.0.0.1:$TURN_PORT"
         [[ "$PG_REPLICA" == 1 ]] && export CHAT_DB_REPLICA_URL="jdbc:postgresql://127.0.0.1:$PG_REPLICA_PORT/$DB_NAME"
         export CHAT_CALLS_TURN_SECRET; CHAT_CALLS_TURN_SECRET="$(secret turn_secret)"
-        run_jvm api-1 api
+        run_jvm "$id" api
     )
 }
 
+# start_ws K: ws-node ws-K (its port: ws_port), handing frames to every running api instance.
 start_ws() {
-    local id="$1" port="$2"
+    local k="$1" id="ws-$1"
     if alive "$id"; then say "$id already running"; return; fi
-    say "starting $id on 127.0.0.1:$port"
+    say "starting $id on 127.0.0.1:$(ws_port "$k")"
     (
         common_env
-        export CHAT_NODE_ID="$id" CHAT_WS_PORT="$port"
-        export CHAT_API_URLS="http://127.0.0.1:$API_INTERNAL_PORT"
+        export CHAT_NODE_ID="$id" CHAT_WS_PORT; CHAT_WS_PORT="$(ws_port "$k")"
+        export CHAT_API_URLS; CHAT_API_URLS="$(api_urls)"
+        echo "$CHAT_API_URLS" > "$RUN/$id.apis"   # what it knows: ./chat remove api-K checks it
         export CHAT_ALLOWED_ORIGINS="https://localhost:$NGINX_PORT,https://127.0.0.1:$NGINX_PORT"
         run_jvm "$id" ws-node
     )
@@ -94,15 +99,15 @@ start_all() {
         add_vhost chat_it
         start_memcached memcached-it "$MEMCACHED_IT_PORT"
     fi
-    if ! alive api-1 || ! alive ws-1 || ! alive ws-2; then
+    local apis="${CHAT_API_INSTANCES:-1}" nodes="${CHAT_WS_NODES:-2}" k
+    [[ "$apis" =~ ^[1-9]$ && "$nodes" =~ ^[1-9]$ ]] || die "CHAT_API_INSTANCES and CHAT_WS_NODES must be 1 to 9"
+    if [[ -z "$(members api)" || -z "$(members ws)" ]]; then
         build
     fi
-    start_api
-    start_ws ws-1 "$WS1_PORT"
-    start_ws ws-2 "$WS2_PORT"
-    wait_for api-1 90 http_ready "$API_PORT"
-    wait_for ws-1 60 http_ready "$WS1_PORT"
-    wait_for ws-2 60 http_ready "$WS2_PORT"
+    for ((k = 1; k <= apis; k++)); do start_api "$k"; done
+    for ((k = 1; k <= apis; k++)); do wait_for "api-$k" 90 http_ready "$(api_port "$k")"; done
+    for ((k = 1; k <= nodes; k++)); do start_ws "$k"; done
+    for ((k = 1; k <= nodes; k++)); do wait_for "ws-$k" 60 http_ready "$(ws_port "$k")"; done
     start_nginx
     wait_for nginx 20 nginx_ready
 }
@@ -131,9 +136,11 @@ stop_pid() {
 stop_all() {
     [[ -d "$RUN" ]] || return 0
     stop_pid nginx QUIT
-    stop_pid ws-1
-    stop_pid ws-2
-    stop_pid api-1
+    local f
+    for f in "$RUN"/ws-*.pid "$RUN"/api-*.pid; do
+        [[ -e "$f" ]] && stop_pid "$(basename "$f" .pid)"
+    done
+    rm -f "$RUN"/*.draining "$RUN"/*.apis
     stop_pid memcached
     stop_pid memcached-it
     stop_pid coturn
@@ -160,18 +167,34 @@ cmd_down() {
 # ready NAME PORT: whether the running process NAME answers (yes or no).
 ready() {
     case "$1" in
-        api-1|ws-1|ws-2) http_ready "$2" ;;
+        api-*|ws-*) http_ready "$2" ;;
         nginx) nginx_ready ;;
         *) port_open "$2" ;;
     esac && echo yes || echo no
+}
+
+# restart_broker K: one node of the broker cluster stopped (if it runs) and started again; it
+# finds its cluster by itself and is ready when it answers.
+restart_broker() {
+    local k="$1" name; name="$(broker_name "$1")"
+    (( k <= $(brokers) )) || die "this stack runs $(brokers) broker(s)"
+    stop_pid "$name" TERM group
+    launch_broker "$k"
+    wait_for "$name" 90 port_open "$(broker_port "$k")"
+    rabbit_started "$k"
 }
 
 cmd_status() {
     configure "${1:-up}"
     printf '%-17s %-8s %-8s %-6s %s\n' COMPONENT PID STATE PORT READY
     local entry name port pid state answer
-    for entry in "postgres:$PG_PORT" "postgres-replica:$PG_REPLICA_PORT" "rabbitmq:$AMQP_PORT" "memcached:$MEMCACHED_PORT" \
-                 "coturn:$TURN_PORT" "api-1:$API_PORT" "ws-1:$WS1_PORT" "ws-2:$WS2_PORT" "nginx:$NGINX_PORT"; do
+    local brokers=() apps=() k
+    for ((k = 1; k <= $(brokers); k++)); do brokers+=("$(broker_name "$k"):$(broker_port "$k")"); done
+    for k in $(members api); do apps+=("api-$k:$(api_port "$k")"); done
+    for k in $(members ws); do apps+=("ws-$k:$(ws_port "$k")"); done
+    (( ${#apps[@]} > 0 )) || apps=("api-1:$API_PORT" "ws-1:$WS1_PORT" "ws-2:$WS2_PORT")
+    for entry in "postgres:$PG_PORT" "postgres-replica:$PG_REPLICA_PORT" "${brokers[@]}" "memcached:$MEMCACHED_PORT" \
+                 "coturn:$TURN_PORT" "${apps[@]}" "nginx:$NGINX_PORT"; do
         name="${entry%%:*}"; port="${entry##*:}"
         pid="$(pid_of "$name")"; state=stopped; answer=-
         if alive "$name"; then state=running; answer="$(ready "$name" "$port")"; fi
@@ -207,11 +230,11 @@ cmd_restart() {
     [[ -d "$RUN" ]] || die "the $STACK stack is not running"
     find_jdk
     case "$name" in
-        api-1) stop_pid api-1; start_api; wait_for api-1 90 http_ready "$API_PORT" ;;
-        ws-1) stop_pid ws-1; start_ws ws-1 "$WS1_PORT"; wait_for ws-1 60 http_ready "$WS1_PORT" ;;
-        ws-2) stop_pid ws-2; start_ws ws-2 "$WS2_PORT"; wait_for ws-2 60 http_ready "$WS2_PORT" ;;
+        api-[0-9]*) stop_pid "$name"; start_api "${name#api-}"; wait_for "$name" 90 http_ready "$(api_port "${name#api-}")" ;;
+        ws-[0-9]*) stop_pid "$name"; start_ws "${name#ws-}"; wait_for "$name" 60 http_ready "$(ws_port "${name#ws-}")" ;;
         rabbitmq) stop_rabbitmq; start_rabbitmq; rabbit_started ;;
-        *) die "restart what? api-1, ws-1, ws-2 or rabbitmq" ;;
+        broker-[1-5]) restart_broker "${name#broker-}" ;;
+        *) die "restart what? api-K, ws-K, rabbitmq (every broker) or broker-K (one node of the cluster)" ;;
     esac
     say "$name is ready"
 }

@@ -10,7 +10,7 @@ stack_settings() {
         -Dchat.it.db.user="$DB_USER" -Dchat.it.db.password="$db_password"
         -Dchat.it.db.replica.url="jdbc:postgresql://127.0.0.1:$PG_REPLICA_PORT/${DB_NAME}_it"
         -Dchat.it.db.admin.password="$(secret postgres_password)"
-        -Dchat.it.amqp.host=127.0.0.1 -Dchat.it.amqp.port="$AMQP_PORT"
+        -Dchat.it.amqp.host=127.0.0.1 -Dchat.it.amqp.port="$AMQP_PORT" -Dchat.it.amqp.cluster="$(broker_cluster)"
         -Dchat.it.amqp.user="$AMQP_USER" -Dchat.it.amqp.password="$AMQP_PASSWORD" -Dchat.it.amqp.vhost=chat_it
         -Dchat.it.memcached="127.0.0.1:$MEMCACHED_IT_PORT" -Dchat.it.chat="$ROOT/chat"
         -Dchat.it.turn="127.0.0.1:$TURN_PORT" -Dchat.it.turn.secret="$(secret turn_secret)"
@@ -69,6 +69,8 @@ cmd_test() {
     ONLY=()
     if (( $# > 0 )); then only_classes "$(IFS=,; echo "$*")"; fi
     check_poms
+    # the test stack's broker is a cluster of three nodes (BrokerLossIT kills one); CHAT_BROKERS=1 for one
+    export CHAT_BROKERS="${CHAT_BROKERS:-3}"
     configure test
     fresh_stack "the test stack"
     start_all browser

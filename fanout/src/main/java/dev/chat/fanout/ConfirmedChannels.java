@@ -96,7 +96,7 @@ final class ConfirmedChannels implements AutoCloseable {
 
     ConfirmedChannels(AmqpSettings settings, String connectionName, int poolSize, Declare declare) {
         try {
-            this.connection = settings.connectionFactory().newConnection(connectionName);
+            this.connection = settings.connect(settings.connectionFactory(), connectionName);
             this.channels = new java.util.concurrent.atomic.AtomicReferenceArray<>(poolSize);
             for (int i = 0; i < poolSize; i++) {
                 Channel ch = connection.createChannel();

@@ -160,7 +160,7 @@ public final class EventLogReader implements AutoCloseable {
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         try {
-            this.connection = factory.newConnection("event-log-reader");
+            this.connection = settings.connect(factory, "event-log-reader");
             this.channel = connection.createChannel();
             channel.basicQos(PREFETCH);
             channel.basicConsume(Topology.EVENT_LOG, false, Map.of(OFFSET_HEADER, start.argument()), new DefaultConsumer(channel) {

@@ -41,7 +41,7 @@ public final class NodeSubscriber implements AutoCloseable {
 
     public NodeSubscriber(AmqpSettings settings, String nodeId, Consumer<EncodedEvent> handler) {
         try {
-            this.connection = settings.connectionFactory().newConnection("ws-node-" + nodeId);
+            this.connection = settings.connect(settings.connectionFactory(), "ws-node-" + nodeId);
             this.bindChannel = connection.createChannel();
             Topology.declareExchange(bindChannel);
             this.queue = Topology.declareNodeQueue(bindChannel, nodeId);

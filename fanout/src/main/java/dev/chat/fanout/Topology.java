@@ -143,7 +143,7 @@ public final class Topology {
         ConnectionFactory factory = settings.connectionFactory();
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
-        try (Connection connection = factory.newConnection("event-log-declare")) {
+        try (Connection connection = settings.connect(factory, "event-log-declare")) {
             boolean same = declareStream(connection, retention);
             Channel ch = connection.createChannel();
             ch.queueBind(EVENT_LOG, EVENTS_EXCHANGE, EVENT_LOG_KEY);

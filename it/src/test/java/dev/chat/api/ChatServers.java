@@ -126,7 +126,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
             dbPassword = required("chat.it.db.password");
             amqp = new AmqpSettings(required("chat.it.amqp.host"), Integer.parseInt(required("chat.it.amqp.port")),
                     System.getProperty("chat.it.amqp.user", "guest"), System.getProperty("chat.it.amqp.password", "guest"),
-                    System.getProperty("chat.it.amqp.vhost", "/"));
+                    System.getProperty("chat.it.amqp.vhost", "/"), System.getProperty("chat.it.amqp.cluster", ""));
             String[] mc = required("chat.it.memcached").split(":");
             memcached = new InetSocketAddress(mc[0], Integer.parseInt(mc[1]));
         } else if (DockerClientFactory.instance().isDockerAvailable()) {
@@ -222,6 +222,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         s.put("chat.amqp.user", amqp.username());
         s.put("chat.amqp.password", amqp.password());
         s.put("chat.amqp.vhost", amqp.virtualHost());
+        s.put("chat.amqp.cluster", amqp.cluster());
         s.put("chat.memcached", memcached.getHostString() + ":" + memcached.getPort());
         s.put("chat.token.secret", TOKEN_SECRET);
         return s;
