@@ -56,6 +56,7 @@ start_api() {
         export CHAT_DB_PASSWORD; CHAT_DB_PASSWORD="$(secret db_password)"
         export CHAT_CALLS_TURN_URLS="127.0.0.1:$TURN_PORT"
         export CHAT_CALLS_TURN_SECRET; CHAT_CALLS_TURN_SECRET="$(secret turn_secret)"
+        export CHAT_PUSH_VAPID_KEY; CHAT_PUSH_VAPID_KEY="$(secret vapid_key)"  # Web Push: the private P-256 scalar
         run_jvm api-1 api
     )
 }

@@ -2,6 +2,7 @@ package dev.chat.api;
 
 import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.api.calls.CallSettings;
+import dev.chat.api.push.PushSettings;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.fanout.EventLogRetention;
 import dev.chat.tokens.Secret;
@@ -20,8 +21,9 @@ import java.util.Objects;
 public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
                         Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
-                        EventLogRetention eventLog, CallSettings calls) {
+                        EventLogRetention eventLog, CallSettings calls, PushSettings push) {
     public ApiConfig {
+        Objects.requireNonNull(push, "chat.push");
         Objects.requireNonNull(calls, "chat.calls");
         Objects.requireNonNull(limits, "chat.limits");
         Objects.requireNonNull(eventLog, "chat.events.log");
@@ -78,7 +80,8 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                         rate(c, "limits.uploads.user")),
                 c.get("attachments.max.bytes").asLong().get(),
                 EventLogRetention.from(c.get("events.log")),
-                CallSettings.from(c.get("calls")));
+                CallSettings.from(c.get("calls")),
+                PushSettings.from(c.get("push")));
     }
 
     private static RateLimits.Rate rate(Config c, String key) {

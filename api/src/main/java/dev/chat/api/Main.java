@@ -31,6 +31,8 @@ import dev.chat.api.messaging.Messaging;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.api.messaging.Reactions;
 import dev.chat.api.messaging.Receipts;
+import dev.chat.api.push.PushService;
+import dev.chat.api.push.WebPush;
 import dev.chat.api.search.SearchService;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
@@ -95,7 +97,7 @@ public final class Main {
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
                           Receipts receipts, PresenceService presence, MemcachedClient memcached,
-                          ScheduledExecutorService heartbeat, Calls calls, List<String> routes) {
+                          ScheduledExecutorService heartbeat, Calls calls, WebPush push, List<String> routes) {
         public int port() {
             return server.port();
         }
@@ -107,6 +109,7 @@ public final class Main {
 
         public void stop() {
             heartbeat.shutdownNow();
+            push.close();
             calls.close();
             receipts.close();
             presence.close();
@@ -157,6 +160,7 @@ public final class Main {
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls), presence, json, calls);
         RouteTable routeTable = new RouteTable();
+        WebPush push = WebPush.start(config.push(), db, json, auth, presenceStore, outbox);
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
 
         WebServer server = server(config, problems, internal, r -> routing(r, problems, routeTable, meters, adminService,
@@ -168,11 +172,11 @@ public final class Main {
                         new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
                         presence,
                         new SearchService(db, conversations, auth, json),
-                        new CallService(new IceServers(config.calls()), auth, json),
+                        new CallService(new IceServers(config.calls()), auth, json), push.service(),
                         new HealthService(db, publisher, presenceStore, json)));
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
         heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
-        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, routeTable.routes());
+        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, push, routeTable.routes());
     }
 
     /** The schema migrated to the current version, then the connection pool. */
@@ -239,7 +243,7 @@ public final class Main {
                         AdminService admin, AuthService authService,
                         ConversationService conversationService, AttachmentService attachments, PeopleService people, GroupService groups,
                         InviteService invites, PresenceService presence, SearchService search, CallService calls,
-                        HealthService health) {
+                        PushService push, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             // the request id nginx gave the request (or a new one) is on every log line written for it
@@ -276,7 +280,8 @@ public final class Main {
                         routeTable.recorded("/api", attachments),
                         routeTable.recorded("/api", people), routeTable.recorded("/api", groups),
                         routeTable.recorded("/api", invites), routeTable.recorded("/api", presence),
-                        routeTable.recorded("/api", search), routeTable.recorded("/api", calls), routeTable.recorded("/api", admin))
+                        routeTable.recorded("/api", search), routeTable.recorded("/api", calls), routeTable.recorded("/api", push),
+                        routeTable.recorded("/api", admin))
                 .any("/api", (req, res) -> notFound(problems, routeTable, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, routeTable, req, res))
                 .register("/health", health)
