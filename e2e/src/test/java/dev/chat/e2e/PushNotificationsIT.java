@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,6 +45,7 @@ class PushNotificationsIT {
 
         // the control: in the profile, asked for; headless Chromium refuses the subscription, and the page says so
         page.getByLabel("Edit profile").click();
+        assertThat(page.getByTestId("push-toggle")).isVisible(); // shown once the server says it can push
         assertThat(page.getByTestId("push-toggle")).hasText("Turn on notifications");
         Browsers.screenshot(page, "push-control-1280-light");
         page.getByTestId("push-toggle").click();
@@ -59,7 +59,7 @@ class PushNotificationsIT {
         // two pushes for one chat: the second replaces the first (tag = the conversation)
         page.waitForFunction("() => navigator.serviceWorker.ready.then(() => true)");
         CDPSession cdp = context.newCDPSession(page);
-        String registration = registrationId(cdp);
+        String registration = registrationId(page, cdp);
         deliver(cdp, registration, "{\"kind\":\"message\",\"conversation\":\"" + chat + "\",\"seq\":1,\"title\":\"Bob\",\"body\":\"lunch at noon?\"}");
         page.waitForFunction("async () => (await (await navigator.serviceWorker.ready).getNotifications()).length === 1");
         deliver(cdp, registration, "{\"kind\":\"message\",\"conversation\":\"" + chat + "\",\"seq\":2,\"title\":\"Bob\",\"body\":\"or at one?\"}");
@@ -81,11 +81,15 @@ class PushNotificationsIT {
      * session attached to the worker's target; Playwright's Java API has no handle on workers of this kind).
      */
     private static void inServiceWorker(Page page, String expression) throws Exception {
+        CDPSession own = page.context().newCDPSession(page);
+        String context = own.send("Target.getTargetInfo").getAsJsonObject("targetInfo").get("browserContextId").getAsString();
+        own.detach();
         CDPSession browser = page.context().browser().newBrowserCDPSession();
         String target = null;
         for (var t : browser.send("Target.getTargets").getAsJsonArray("targetInfos")) {
             JsonObject o = t.getAsJsonObject();
-            if ("service_worker".equals(o.get("type").getAsString()) && o.get("url").getAsString().startsWith(Browsers.url())) {
+            // this person's worker: every browser context (person) of the test has its own
+            if ("service_worker".equals(o.get("type").getAsString()) && context.equals(o.get("browserContextId").getAsString())) {
                 target = o.get("targetId").getAsString();
             }
         }
@@ -110,7 +114,8 @@ class PushNotificationsIT {
         send.addProperty("sessionId", session);
         send.addProperty("message", message.toString());
         browser.send("Target.sendMessageToTarget", send);
-        String reply = answer.get(10, TimeUnit.SECONDS);
+        page.waitForCondition(answer::isDone);
+        String reply = answer.get();
         if (!reply.contains("clicked")) {
             throw new AssertionError("the worker's click handler failed: " + reply);
         }
@@ -118,7 +123,7 @@ class PushNotificationsIT {
     }
 
     /** The page's service worker registration, as DevTools names it. */
-    private static String registrationId(CDPSession cdp) throws Exception {
+    private static String registrationId(Page page, CDPSession cdp) throws Exception {
         CompletableFuture<String> id = new CompletableFuture<>();
         cdp.on("ServiceWorker.workerRegistrationUpdated", event -> {
             for (var r : event.getAsJsonArray("registrations")) {
@@ -129,7 +134,8 @@ class PushNotificationsIT {
             }
         });
         cdp.send("ServiceWorker.enable");
-        return id.get(10, TimeUnit.SECONDS);
+        page.waitForCondition(id::isDone); // Playwright hands events over only while it waits
+        return id.get();
     }
 
     private static void deliver(CDPSession cdp, String registration, String data) {
