@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,10 +62,9 @@ class PushNotificationsIT {
         CDPSession cdp = context.newCDPSession(page);
         String registration = registrationId(page, cdp);
         deliver(cdp, registration, "{\"kind\":\"message\",\"conversation\":\"" + chat + "\",\"seq\":1,\"title\":\"Bob\",\"body\":\"lunch at noon?\"}");
-        page.waitForFunction("async () => (await (await navigator.serviceWorker.ready).getNotifications()).length === 1");
+        awaitNotifications(page, "lunch at noon?");
         deliver(cdp, registration, "{\"kind\":\"message\",\"conversation\":\"" + chat + "\",\"seq\":2,\"title\":\"Bob\",\"body\":\"or at one?\"}");
-        page.waitForFunction("async () => (await (await navigator.serviceWorker.ready).getNotifications())"
-                + ".some(n => n.body === 'or at one?')");
+        awaitNotifications(page, "or at one?");
         assertEquals(List.of(Map.of("title", "Bob", "body", "or at one?", "tag", chat)), page.evaluate(NOTIFICATIONS));
 
         // the click opens that chat in the open window, and the notification goes
@@ -120,6 +120,22 @@ class PushNotificationsIT {
             throw new AssertionError("the worker's click handler failed: " + reply);
         }
         browser.detach();
+    }
+
+    /**
+     * Waits until the worker shows exactly one notification and its body is {@code body}
+     * (page.waitForFunction does not await an async predicate: each look is an evaluate, which does).
+     */
+    private static void awaitNotifications(Page page, String body) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Object seen = null;
+        while (System.nanoTime() < deadline) {
+            seen = page.evaluate(NOTIFICATIONS);
+            if (seen instanceof List<?> l && l.size() == 1 && l.getFirst() instanceof Map<?, ?> n && body.equals(n.get("body"))) {
+                return;
+            }
+        }
+        throw new AssertionError("no single notification '" + body + "' within 10 s; shown: " + seen);
     }
 
     /** The page's service worker registration, as DevTools names it. */
