@@ -60,6 +60,7 @@ start_api() {
         export CHAT_CALLS_TURN_URLS="127.0.0.1:$TURN_PORT"
         [[ "$PG_REPLICA" == 1 ]] && export CHAT_DB_REPLICA_URL="jdbc:postgresql://127.0.0.1:$PG_REPLICA_PORT/$DB_NAME"
         export CHAT_CALLS_TURN_SECRET; CHAT_CALLS_TURN_SECRET="$(secret turn_secret)"
+        export CHAT_PUSH_VAPID_KEY; CHAT_PUSH_VAPID_KEY="$(secret vapid_key)"  # Web Push: the private P-256 scalar
         run_jvm "$id" api
     )
 }

@@ -16,7 +16,7 @@ import { onWelcome } from './sync.js';
 import { showMe } from './views/common.js';
 import { ME_KEY, confirmSession, onSignIn, showAuth } from './views/auth.js';
 import { renderInbox } from './views/inbox.js';
-import { renderHeader } from './views/conversation.js';
+import { openConversation, renderHeader } from './views/conversation.js';
 import { offerJoin } from './views/groups.js';
 import './views/people.js';
 import './views/menu.js';
@@ -61,7 +61,19 @@ async function showApp() {
   performance.mark('chat:inbox'); // the benchmark's "first render of the inbox from the device"
   state.socket.connect();
   offerJoin();
+  openFromLink();
 }
+
+/** A notification's chat: /#chat=<id> (a new window), or the service worker's message (a window already open). */
+function openFromLink() {
+  const m = location.hash.match(/^#chat=([0-9a-f-]{36})$/);
+  if (!m) return;
+  history.replaceState(null, '', location.pathname);
+  openConversation(m[1]);
+}
+navigator.serviceWorker?.addEventListener('message', (e) => {
+  if (e.data && e.data.type === 'open-conversation' && e.data.conversation && state.me) openConversation(e.data.conversation);
+});
 onSignIn(showApp);
 
 // data-ws-state: whether the connection is up, over either transport; data-transport: which ('ws', 'http')
@@ -81,7 +93,7 @@ receipts.send = (frame) => {
 };
 
 addEventListener('pagehide', writeEverything);
-addEventListener('hashchange', () => { if (state.me && !$('app').hidden) offerJoin(); });
+addEventListener('hashchange', () => { if (state.me && !$('app').hidden) { offerJoin(); openFromLink(); } });
 attachments.initViewer();
 
 start();

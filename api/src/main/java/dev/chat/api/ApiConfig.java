@@ -3,6 +3,7 @@ package dev.chat.api;
 import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.api.calls.CallSettings;
 import dev.chat.api.db.ReplicaSettings;
+import dev.chat.api.push.PushSettings;
 import dev.chat.fanout.AmqpSettings;
 import dev.chat.fanout.EventLogRetention;
 import dev.chat.tokens.Secret;
@@ -21,8 +22,10 @@ import java.util.Objects;
 public record ApiConfig(String instanceId, String host, int port, String internalHost, int internalPort, String dbUrl, String dbUser, Secret dbPassword,
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
                         Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
-                        EventLogRetention eventLog, CallSettings calls, ReplicaSettings replica) {
+                        EventLogRetention eventLog, CallSettings calls, ReplicaSettings replica,
+                        PushSettings push) {
     public ApiConfig {
+        Objects.requireNonNull(push, "chat.push");
         Objects.requireNonNull(calls, "chat.calls");
         Objects.requireNonNull(replica, "chat.db.replica");
         Objects.requireNonNull(limits, "chat.limits");
@@ -81,7 +84,8 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                 c.get("attachments.max.bytes").asLong().get(),
                 EventLogRetention.from(c.get("events.log")),
                 CallSettings.from(c.get("calls")),
-                ReplicaSettings.from(c.get("db.replica")));
+                ReplicaSettings.from(c.get("db.replica")),
+                PushSettings.from(c.get("push")));
     }
 
     private static RateLimits.Rate rate(Config c, String key) {

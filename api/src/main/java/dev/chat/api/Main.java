@@ -33,6 +33,8 @@ import dev.chat.api.messaging.Messaging;
 import dev.chat.api.messaging.Outbox;
 import dev.chat.api.messaging.Reactions;
 import dev.chat.api.messaging.Receipts;
+import dev.chat.api.push.PushService;
+import dev.chat.api.push.WebPush;
 import dev.chat.api.search.SearchService;
 import dev.chat.fanout.EnvelopeCodec;
 import dev.chat.fanout.EventPublisher;
@@ -97,7 +99,8 @@ public final class Main {
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
                           Receipts receipts, PresenceService presence, MemcachedClient memcached,
-                          ScheduledExecutorService heartbeat, Calls calls, ReplicaReads reads, List<String> routes) {
+                          ScheduledExecutorService heartbeat, Calls calls, ReplicaReads reads, WebPush push,
+                          List<String> routes) {
         public int port() {
             return server.port();
         }
@@ -109,6 +112,7 @@ public final class Main {
 
         public void stop() {
             heartbeat.shutdownNow();
+            push.close();
             calls.close();
             receipts.close();
             presence.close();
@@ -128,8 +132,7 @@ public final class Main {
         EventPublisher publisher = new EventPublisher(config.amqp(), "api-" + config.instanceId(), 4, codec);
         Topology.declareEventLog(config.amqp(), config.eventLog());
         Db db = new Db(dbClient);
-        Outbox outbox = new Outbox(db, publisher, codec);
-        outbox.start();
+        Outbox outbox = Outbox.started(db, publisher, codec);
         adminFromEnvironment(db);
         PrometheusMeterRegistry meters = Meters.registry(config.instanceId());
         ApiMeters apiMeters = new ApiMeters(meters, db, publisher);
@@ -166,8 +169,8 @@ public final class Main {
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls, huddles), presence, json,
                 wentOffline);
         RouteTable routeTable = new RouteTable();
+        WebPush push = WebPush.start(config.push(), db, json, auth, presenceStore, outbox);
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
-
         WebServer server = server(config, problems, internal, r -> routing(r, problems, routeTable, meters, adminService,
                         new AuthService(db, outbox, users, tokens, auth, json, config.secureCookies(), limiter, config.limits()),
                         new ConversationService(db, reads, users, conversations, messaging, receipts, reactions, settings, auth, json),
@@ -177,11 +180,12 @@ public final class Main {
                         new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
                         presence,
                         new SearchService(db, conversations, auth, json),
-                        new CallService(new IceServers(config.calls()), huddles, auth, json),
+                        new CallService(new IceServers(config.calls()), huddles, auth, json), push.service(),
                         new HealthService(db, publisher, presenceStore, json)));
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
         heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
-        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, reads, routeTable.routes());
+        return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, reads, push,
+                routeTable.routes());
     }
 
     /** What ends for a user with no device left (or whose node died): their call, their place in a huddle; each tried. */
@@ -259,7 +263,7 @@ public final class Main {
                         AdminService admin, AuthService authService,
                         ConversationService conversationService, AttachmentService attachments, PeopleService people, GroupService groups,
                         InviteService invites, PresenceService presence, SearchService search, CallService calls,
-                        HealthService health) {
+                        PushService push, HealthService health) {
         problems.register(r);
         r.addFilter((chain, req, res) -> {
             // the request id nginx gave the request (or a new one) is on every log line written for it
@@ -296,7 +300,8 @@ public final class Main {
                         routeTable.recorded("/api", attachments),
                         routeTable.recorded("/api", people), routeTable.recorded("/api", groups),
                         routeTable.recorded("/api", invites), routeTable.recorded("/api", presence),
-                        routeTable.recorded("/api", search), routeTable.recorded("/api", calls), routeTable.recorded("/api", admin))
+                        routeTable.recorded("/api", search), routeTable.recorded("/api", calls), routeTable.recorded("/api", push),
+                        routeTable.recorded("/api", admin))
                 .any("/api", (req, res) -> notFound(problems, routeTable, req, res))
                 .any("/api/*", (req, res) -> notFound(problems, routeTable, req, res))
                 .register("/health", health)

@@ -1,5 +1,6 @@
 // Signing in, up and out: the login / sign-up form, the session behind an app opened from the
 // device, and logging out (a shared computer keeps nothing of the chats).
+import { turnOff } from '../features/push.js';
 import { $ } from '../ui.js';
 import { api, ApiError } from '../net/api.js';
 import { state, forgetChats } from '../model/state.js';
@@ -100,6 +101,7 @@ $('auth-form').addEventListener('submit', async (e) => {
 });
 
 $('logout').addEventListener('click', async () => {
+  await turnOff(); // this device stops being notified, before the session that may delete its subscription ends
   try { await api.logout(); } catch { /* signed out locally anyway */ }
   localStorage.removeItem(ME_KEY);
   await forgetDevice(); // a shared computer keeps nothing of the chats

@@ -1,5 +1,6 @@
 // Finding people (the search field of the sidebar, a combobox) and starting a chat with them;
 // my own profile.
+import { showPushSettings } from './pushes.js';
 import { $, el, clear } from '../ui.js';
 import { api } from '../net/api.js';
 import { state } from '../model/state.js';
@@ -99,6 +100,7 @@ $('me').addEventListener('click', () => {
   $('profile-bio').value = state.me.bio || '';
   $('profile-error').textContent = '';
   $('profile').showModal();
+  showPushSettings();
 });
 $('profile-cancel').addEventListener('click', () => $('profile').close());
 $('profile-form').addEventListener('submit', async (e) => {

@@ -55,7 +55,8 @@ class AuthorizationMatrixIT {
 
     static {
         for (String op : List.of("POST /api/auth/signup", "POST /api/auth/login", "POST /api/auth/refresh",
-                "POST /api/auth/logout", "GET /api/openapi.yaml", "GET /health/live", "GET /health/ready")) {
+                "POST /api/auth/logout", "GET /api/openapi.yaml", "GET /health/live", "GET /health/ready",
+                "GET /api/push/key")) {
             rule(op, Access.PUBLIC, null);
         }
         rule("GET /api/me", Access.USER, null);
@@ -77,6 +78,13 @@ class AuthorizationMatrixIT {
         rule("GET /api/search/conversations", Access.USER, null);
         // TURN credentials for the caller themself: anyone signed in
         rule("GET /api/calls/ice-servers", Access.USER, null);
+        // Web Push: my own devices and settings (the key above is public)
+        rule("PUT /api/push/subscriptions", Access.USER, "{\"endpoint\":\"https://push.example/sub/$uuid\",\"keys\":{"
+                + "\"p256dh\":\"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4\","
+                + "\"auth\":\"BTBZMqHH6r4Tts7J_aSIgg\"}}");
+        rule("DELETE /api/push/subscriptions", Access.USER, "{\"endpoint\":\"https://push.example/sub/gone\"}");
+        rule("GET /api/push/settings", Access.USER, null);
+        rule("PUT /api/push/settings", Access.USER, "{\"previews\":true}");
         // an upload names its conversation in the body: a non-member gets 404 conversation_not_found
         rule("POST /api/attachments", Access.USER, "{\"conversation\":\"$chat\",\"name\":\"m.txt\",\"size\":5}");
 

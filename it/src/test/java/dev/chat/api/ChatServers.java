@@ -59,6 +59,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
 
     static final String TOKEN_SECRET = "integration-tests-secret-integration-tests-secret";
     static final String ORIGIN = "https://chat.test";
+    /** The test stack's private VAPID key (any 32 bytes below the curve's order). */
+    static final String VAPID_KEY = "3f5c1e9a0b7d2468ace13579bdf02468ace13579bdf02468ace13579bdf0246a";
     /** How long a call of the test stack rings before it is missed. */
     static final java.time.Duration RING_TIMEOUT = java.time.Duration.ofSeconds(3);
     private static Stack stack;
@@ -200,6 +202,9 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         s.put("chat.calls.turn.urls", System.getProperty("chat.it.turn", "127.0.0.1:3478"));
         s.put("chat.calls.turn.secret", System.getProperty("chat.it.turn.secret", ""));
         s.put("chat.calls.ring.timeout.seconds", String.valueOf(RING_TIMEOUT.toSeconds()));
+        // Web Push: one VAPID key for every instance, and PushIT's push service on loopback http
+        s.put("chat.push.vapid.key", VAPID_KEY);
+        s.put("chat.push.loopback", "true");
         s.putAll(more);
         return ApiConfig.from(settings(s, ApiConfig.DEFAULTS));
     }

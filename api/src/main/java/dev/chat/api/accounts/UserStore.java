@@ -85,10 +85,12 @@ public final class UserStore {
 
     /**
      * Ends a session: deletes every refresh token of the family, and records it as ended until
-     * {@code accessTokensExpire} (the last of its access tokens is refused until then).
+     * {@code accessTokensExpire} (the last of its access tokens is refused until then). The
+     * device's Web Push subscriptions made in it go too: a logged-out browser is not notified.
      */
     public void endSession(DbExecute db, UUID user, UUID family, java.time.Instant accessTokensExpire) {
         db.delete("DELETE FROM refresh_tokens WHERE family = ?::uuid", family);
+        db.delete("DELETE FROM push_subscriptions WHERE session_id = ?::uuid", family);
         db.delete("DELETE FROM ended_sessions WHERE user_id = ?::uuid AND expires_at < now()", user);
         db.insert("""
                 INSERT INTO ended_sessions (family, user_id, expires_at) SELECT ?::uuid, id, ? FROM users WHERE id = ?::uuid

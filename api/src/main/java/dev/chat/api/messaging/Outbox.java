@@ -89,12 +89,29 @@ public final class Outbox implements AutoCloseable {
     /** How long a confirm may come late before the rows go back to the relay. */
     static final long LATE_CONFIRM_MS = 60_000;
     static final int SWEEP_MILLIS = 100;
+    private volatile java.util.function.Consumer<List<EncodedEvent>> committed = events -> { };
 
     public Outbox(Db db, EventPublisher publisher, EnvelopeCodec codec) {
         this.db = db;
         this.publisher = publisher;
         this.codec = codec;
         this.relay = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("outbox-relay").daemon().factory());
+    }
+
+    /**
+     * Who hears of the events this instance committed, as it publishes them (Web Push): it must
+     * return at once, as it runs on the path of the change. Events only the relay republishes (their
+     * instance died before publishing) are not told.
+     */
+    public void onCommitted(java.util.function.Consumer<List<EncodedEvent>> listener) {
+        this.committed = java.util.Objects.requireNonNull(listener);
+    }
+
+    /** A started outbox: its relay and its sweep run. */
+    public static Outbox started(Db db, EventPublisher publisher, EnvelopeCodec codec) {
+        Outbox outbox = new Outbox(db, publisher, codec);
+        outbox.start();
+        return outbox;
     }
 
     public void start() {
@@ -180,6 +197,7 @@ public final class Outbox implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
+        committed.accept(pending.stream().map(Pending::event).toList());
         List<Long> ids = pending.stream().map(Pending::id).toList();
         long began = System.nanoTime();
         ids.forEach(id -> inFlight.put(id, began));
