@@ -159,8 +159,7 @@ public final class Main {
         PresenceStore presenceStore = new PresenceStore(memcached);
         PresenceService presence = new PresenceService(db, presenceStore, publisher, auth, json);
         presence.start();
-        Calls calls = new Calls(db, outbox, publisher, messaging, json, config.calls().ringTimeout(), limiter,
-                config.calls().invitesPerUser());
+        Calls calls = new Calls(db, outbox, publisher, messaging, json, config.calls().ringTimeout(), limiter, config.calls().invitesPerUser());
         Huddles huddles = new Huddles(db, outbox, publisher, json);
         java.util.function.Consumer<java.util.UUID> wentOffline = wentOffline(calls, huddles);
         presence.onSweptOffline(wentOffline); // a call or huddle whose person's node died ends for them too
