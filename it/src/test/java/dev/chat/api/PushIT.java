@@ -1,5 +1,7 @@
 package dev.chat.api;
 
+import dev.chat.protocol.ClientFrame;
+import dev.chat.protocol.FrameType;
 import dev.chat.protocol.ServerEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link TestPushService}: it checks every push's VAPID signature against the served key and
  * decrypts it with the device's keys). One scenario: an offline recipient gets exactly one push per
  * message (title, preview, Topic), an online one none; hidden previews hide the words; a muted
- * channel does not push, a mention in it does; a 410 deletes the subscription; a 429 with
+ * channel does not push, a mention in it does; a call rings (urgency high); a 410 deletes the subscription; a 429 with
  * Retry-After is tried again after it and delivered once. Bad subscriptions are refused.
  */
 @ExtendWith(ChatServers.class)
@@ -67,6 +69,7 @@ class PushIT {
             TestClient.request(stack.apiUrl(), "PUT", "/api/push/settings", bob.token, "{\"previews\":true}");
 
             mutedChannelsPushOnlyMentions(stack, ana, bob, service);
+            aCallRingsTheirPhone(stack, ana, chat, service);
 
             // 429 with Retry-After: 1 is tried again after a second, and delivered once
             service.answer("bob-phone", 429);
@@ -107,6 +110,27 @@ class PushIT {
         assertEquals("@bob can you run it?", p.payload().get("body").asText(), "only the mention pushes");
         assertEquals(topic(general), p.topic());
         assertEquals(0, service.waiting());
+    }
+
+    /** A call to bob rings his phone: urgency high, a life as long as a call rings, its own topic. */
+    private static void aCallRingsTheirPhone(ChatServers.Stack stack, TestClient ana, UUID chat, TestPushService service)
+            throws Exception {
+        CallsIT.Device caller = CallsIT.Device.open(ana, stack.wsUrlA());
+        UUID call = UUID.randomUUID();
+        caller.call(new ClientFrame.CallInvite("i1", chat, call, CallsIT.OFFER, true));
+        TestPushService.Push p = service.next(WAIT);
+        assertEquals("call", p.payload().get("kind").asText(), p.payload().toString());
+        assertEquals("ana is calling", p.payload().get("title").asText());
+        assertEquals("Video call", p.payload().get("body").asText());
+        assertEquals(call.toString(), p.payload().get("call").asText());
+        assertEquals("high", p.urgency());
+        assertEquals("60", p.ttl());
+        assertEquals(topic(call), p.topic());
+        caller.call(CallsIT.step("c1", chat, call, FrameType.CALL_CANCEL));
+        // the call's record in the chat is a message like any other: pushed as one
+        assertEquals("ana", service.next(WAIT).payload().get("title").asText());
+        assertEquals(0, service.waiting());
+        caller.inbox().socket.close();
     }
 
     private static void refusesBadSubscriptions(TestClient bob, TestPushService.Device phone) {
