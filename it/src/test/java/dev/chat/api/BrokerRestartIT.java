@@ -50,7 +50,7 @@ class BrokerRestartIT {
         long restartStarted;
         long restartSeconds;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            threads.submit(() -> bobDevice.run(done));
+            Future<?> device = threads.submit(() -> bobDevice.run(done));
             Future<?> sender = threads.submit(() -> {
                 for (int i = 1; sending.get(); i++) {
                     TestClient.Response r = ana.send(chat, String.format("broker-%06d", i), "m" + i);
@@ -79,6 +79,7 @@ class BrokerRestartIT {
             }
             double caughtUp = (System.nanoTime() - restartStarted) / 1e9;
             done.set(true);
+            device.get(30, TimeUnit.SECONDS); // the device has stopped storing before it is judged
 
             // the socket path works again: a send frame from bob is acknowledged
             TestClient.Socket ws = bob.connect(stack.wsUrlA());

@@ -119,7 +119,8 @@ final class SyncingDevice {
      * more than one seq, or a seq that arrived again carrying another message.
      */
     int heldTwice() {
-        return stored.size() - (int) stored.values().stream().distinct().count() + conflicts.get();
+        java.util.List<String> messages = java.util.List.copyOf(stored.values()); // one snapshot: the device may still be storing
+        return messages.size() - (int) messages.stream().distinct().count() + conflicts.get();
     }
 
     private void note(String what) {
