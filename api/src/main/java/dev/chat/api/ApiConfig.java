@@ -23,8 +23,11 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
                         Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
                         EventLogRetention eventLog, CallSettings calls, ReplicaSettings replica,
-                        PushSettings push) {
+                        PushSettings push, long searchReach) {
     public ApiConfig {
+        if (searchReach < 1) {
+            throw new IllegalArgumentException("chat.search.reach must be positive");
+        }
         Objects.requireNonNull(push, "chat.push");
         Objects.requireNonNull(calls, "chat.calls");
         Objects.requireNonNull(replica, "chat.db.replica");
@@ -85,7 +88,8 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                 EventLogRetention.from(c.get("events.log")),
                 CallSettings.from(c.get("calls")),
                 ReplicaSettings.from(c.get("db.replica")),
-                PushSettings.from(c.get("push")));
+                PushSettings.from(c.get("push")),
+                c.get("search.reach").asLong().get());
     }
 
     private static RateLimits.Rate rate(Config c, String key) {

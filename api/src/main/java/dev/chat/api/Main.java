@@ -178,7 +178,7 @@ public final class Main {
                         groupService,
                         new InviteService(db, outbox, groupStore, groupService, auth, json, limiter, config.limits().invalidInvitesPerUser()),
                         presence,
-                        new SearchService(db, conversations, auth, json),
+                        new SearchService(db, conversations, auth, json, config.searchReach()),
                         new CallService(new IceServers(config.calls()), huddles, auth, json), push.service(),
                         new HealthService(db, publisher, presenceStore, json)));
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());

@@ -63,6 +63,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
     static final String VAPID_KEY = "3f5c1e9a0b7d2468ace13579bdf02468ace13579bdf02468ace13579bdf0246a";
     /** How long a call of the test stack rings before it is missed. */
     static final java.time.Duration RING_TIMEOUT = java.time.Duration.ofSeconds(3);
+    static final int SEARCH_REACH = 500;
     private static Stack stack;
     /** A stack that failed to start is not retried by every test (each try would leak pools). */
     private static Throwable startFailure;
@@ -202,6 +203,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         s.put("chat.calls.turn.urls", System.getProperty("chat.it.turn", "127.0.0.1:3478"));
         s.put("chat.calls.turn.secret", System.getProperty("chat.it.turn.secret", ""));
         s.put("chat.calls.ring.timeout.seconds", String.valueOf(RING_TIMEOUT.toSeconds()));
+        // a search's parts reach 500, 2,500 and 12,500 messages back: SearchIT crosses every line with 25,000
+        s.put("chat.search.reach", String.valueOf(SEARCH_REACH));
         // Web Push: one VAPID key for every instance, and PushIT's push service on loopback http
         s.put("chat.push.vapid.key", VAPID_KEY);
         s.put("chat.push.loopback", "true");

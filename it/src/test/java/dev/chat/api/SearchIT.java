@@ -57,6 +57,7 @@ class SearchIT {
         send(ana, chat, "the quick brown fox");
         send(ana, chat, "fox jumps. the quick");
         send(ana, chat, "user_id is null in the O'Brien ticket");
+        send(ana, chat, "quick thinking saves the day");
 
         assertEquals(Set.of("We deploy the new build on Friday", "deploying now, watch the dashboard"),
                 Set.copyOf(texts(ana, "deploy")), "a word finds its other forms (English stems)");
@@ -64,6 +65,8 @@ class SearchIT {
                 Set.copyOf(texts(ana, "depl*")), "a prefix");
         assertEquals(List.of("We deploy the new build on Friday"), texts(ana, "friday deploy"), "all words, any order");
         assertEquals(List.of("the quick brown fox"), texts(ana, "\"brown fox\""), "a phrase");
+        assertEquals(Set.of("the quick brown fox", "fox jumps. the quick"), Set.copyOf(texts(ana, "\"the quick\"")),
+                "a phrase holds its short words too (\"the\" is no English word to search, but it is written)");
         assertEquals(List.of(), texts(ana, "\"quick fox\""),
                 "a phrase is words next to each other: not across words, nor across the end of a text and its start");
         assertEquals(Set.of("the quick brown fox", "fox jumps. the quick"), Set.copyOf(texts(ana, "QUICK fox")), "case-insensitive");
@@ -71,7 +74,7 @@ class SearchIT {
         assertEquals(List.of("the quick brown fox"), texts(ana, "fox -\"jumps the\""), "an excluded phrase");
         assertEquals(List.of("user_id is null in the O'Brien ticket"), texts(ana, "user_id"), "code");
         assertEquals(List.of("user_id is null in the O'Brien ticket"), texts(ana, "o'brien"), "names");
-        assertEquals(5, texts(ana, "the").size(), "stop words match as written");
+        assertEquals(6, texts(ana, "the").size(), "stop words match as written");
         assertEquals(List.of(), texts(ana, "?!"), "punctuation alone finds nothing");
         assertEquals(List.of(), texts(ana, "& | ! <-> ( ) : '"), "query operators are plain characters");
 
@@ -218,24 +221,27 @@ class SearchIT {
     }
 
     @Test
-    void matchesOlderThanTheNewestTwentyThousandMessagesAreFoundInOrder(ChatServers.Stack stack) throws Exception {
-        // a search reads the newest 20,000 messages backwards, then turns to the full-text index
-        // (SearchStore.SCAN_BUDGET): matches on both sides of that line, in one page and across pages
+    void matchesFarBackAreFoundInOrderAcrossEveryPartOfASearch(ChatServers.Stack stack) throws Exception {
+        // a search of one word reads the newest messages backwards or takes its matches from the
+        // index, as PostgreSQL estimates best; one of several words, a phrase or a prefix runs in
+        // parts (SearchStore.newestMatches): the newest 500 messages here (chat.search.reach of the
+        // test stack) backwards, then from the index up to 2,500 and 12,500 back, then the rest.
+        // Matches on every side of those lines, in one page and across pages, each once.
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
         int n = 25_000;
         insertMessages(stack, chat, bob, n, """
-                CASE WHEN i <= 3 THEN 'albatross oldest ' || i WHEN i % 1000 = 0 THEN 'albatross ' || i
+                CASE WHEN i <= 3 THEN 'albatross oldest ' || i WHEN i % 1000 = 0 THEN 'albatross flies ' || i
                      ELSE 'filler ' || i END""");
         List<Long> expected = new ArrayList<>();
         for (long seq = n; seq >= 1000; seq -= 1000) {
             expected.add(seq);
         }
+        List<Long> flying = List.copyOf(expected);
         expected.addAll(List.of(3L, 2L, 1L));
-        assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=7"), "newest first, across the line");
+        assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=7"), "newest first, across the lines");
         assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=50"), "in one page");
-        // a prefix is read in two parts (SearchStore.newestMatches): both sides of the line, in order
         assertEquals(expected, allSeqs(ana, "q=" + enc("albatro*") + "&sort=recent&limit=50"), "a prefix, in one page");
         assertEquals(expected, allSeqs(ana, "q=" + enc("albatro*") + "&sort=recent&limit=4"), "a prefix, page by page");
         assertEquals(new HashSet<>(expected), new HashSet<>(allSeqs(ana, "q=" + enc("albatro*") + "&limit=50")),
@@ -243,8 +249,14 @@ class SearchIT {
         List<Long> ranked = allSeqs(ana, "q=albatross&limit=10");
         assertEquals(new HashSet<>(expected), new HashSet<>(ranked), "ranked: every match");
         assertEquals(expected.size(), ranked.size(), "ranked: none twice");
-        assertEquals(List.of(3L, 2L, 1L), allSeqs(ana, "q=" + enc("\"albatross oldest\"") + "&sort=recent"), "a phrase");
+        assertEquals(flying, allSeqs(ana, "q=" + enc("\"albatross flies\"") + "&sort=recent&limit=6"), "a phrase in every part");
+        List<Long> phraseRanked = allSeqs(ana, "q=" + enc("\"albatross flies\"") + "&limit=6");
+        assertEquals(new HashSet<>(flying), new HashSet<>(phraseRanked), "a phrase, ranked: every match");
+        assertEquals(flying.size(), phraseRanked.size(), "a phrase, ranked: none twice");
+        assertEquals(List.of(3L, 2L, 1L), allSeqs(ana, "q=" + enc("\"albatross oldest\"") + "&sort=recent"), "a phrase only the oldest hold");
         assertEquals(List.of(2L), allSeqs(ana, "q=" + enc("albatross oldest 2")), "words only the oldest hold");
+        assertEquals(List.of(), allSeqs(ana, "q=" + enc("\"albatross fly\"")), "a phrase is its words as written, not their stems");
+        assertEquals(flying.size(), allSeqs(ana, "q=" + enc("albatross fly")).size(), "words are also found by their stems");
     }
 
     /** Writes messages 1..n from {@code sender} straight into the database, each text {@code body} (SQL of {@code i}). */

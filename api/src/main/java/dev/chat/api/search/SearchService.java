@@ -41,12 +41,14 @@ public final class SearchService implements HttpService {
     private static final List<String> HAS = List.of("file", "image", "link");
 
     private final Db db;
-    private final SearchStore store = new SearchStore();
+    private final SearchStore store;
     private final ConversationStore conversations;
     private final Authenticator auth;
     private final Json json;
 
-    public SearchService(Db db, ConversationStore conversations, Authenticator auth, Json json) {
+    /** @param reach how many of the newest messages a search of several words reads first (chat.search.reach) */
+    public SearchService(Db db, ConversationStore conversations, Authenticator auth, Json json, long reach) {
+        this.store = new SearchStore(reach);
         this.db = db;
         this.conversations = conversations;
         this.auth = auth;
@@ -78,9 +80,8 @@ public final class SearchService implements HttpService {
             throw new ChatException(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.");
         }
         json.ok(res, guarded(() -> db.inTransaction(tx -> {
-            store.prepare(tx);
-            Page page = relevance ? ranked(tx, me.userId(), query, filters, cursor, limit, fingerprint)
-                    : recent(tx, me.userId(), query, filters, cursor, limit, fingerprint);
+            SearchStore.Search search = store.prepare(tx, me.userId(), query, filters);
+            Page page = relevance ? ranked(tx, search, cursor, limit, fingerprint) : recent(tx, search, cursor, limit, fingerprint);
             return new Views.SearchResults(results(tx, page.hits(), query), page.next());
         })));
     }
@@ -89,8 +90,8 @@ public final class SearchService implements HttpService {
     private record Page(List<SearchStore.Hit> hits, String next) {
     }
 
-    private Page recent(DbExecute tx, UUID me, SearchQuery q, SearchStore.Filters f, SearchCursor cursor, int limit, int fp) {
-        List<SearchStore.Hit> hits = store.recent(tx, me, q, f, cursor == null ? Long.MAX_VALUE : cursor.id(), limit + 1);
+    private Page recent(DbExecute tx, SearchStore.Search search, SearchCursor cursor, int limit, int fp) {
+        List<SearchStore.Hit> hits = store.recent(tx, search, cursor == null ? Long.MAX_VALUE : cursor.id(), limit + 1);
         if (hits.size() <= limit) {
             return new Page(hits, null);
         }
@@ -103,12 +104,12 @@ public final class SearchService implements HttpService {
      * page is not full and older matches exist, the next window (a page spans two at most, as a
      * window holds more than a page). The next cursor points after the last result given, in its window.
      */
-    private Page ranked(DbExecute tx, UUID me, SearchQuery q, SearchStore.Filters f, SearchCursor cursor, int limit, int fp) {
+    private Page ranked(DbExecute tx, SearchStore.Search search, SearchCursor cursor, int limit, int fp) {
         SearchCursor at = cursor != null ? cursor : SearchCursor.windowStart(fp, Long.MAX_VALUE, -1);
         List<SearchStore.Hit> hits = new ArrayList<>();
         List<SearchCursor> windows = new ArrayList<>(); // the window each hit came from
         while (true) {
-            SearchStore.Window w = store.relevant(tx, me, q, f, at.top(), at.bottom() < 0 ? null : at.bottom(),
+            SearchStore.Window w = store.relevant(tx, search, at.top(), at.bottom() < 0 ? null : at.bottom(),
                     at.rank(), at.id(), limit + 1 - hits.size());
             for (SearchStore.Hit h : w.hits()) {
                 hits.add(h);

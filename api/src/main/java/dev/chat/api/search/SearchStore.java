@@ -18,8 +18,24 @@ import java.util.UUID;
 final class SearchStore {
     /** How many of the newest matches one relevance window ranks (docs/PROTOCOL.md, "Search"). */
     static final int WINDOW = 500;
-    /** How many of the newest messages a search reads backwards before it turns to the full-text index. */
-    static final int SCAN_BUDGET = 20_000;
+    /** How much farther each part of a search of several words reaches than the one before. */
+    private static final int REACH_FACTOR = 5;
+    /** Parts with a reach; one more takes the rest. */
+    private static final int REACHING_PARTS = 3;
+
+    /**
+     * How far back from the newest message each part of a search of several words reaches: the
+     * first is read backwards, the others from the index ({@link #newestMatches}); the last part
+     * takes the rest.
+     */
+    private final long[] reach = new long[REACHING_PARTS];
+
+    /** @param reach how many of the newest messages the first part of a search of several words reads */
+    SearchStore(long reach) {
+        for (int i = 0; i < REACHING_PARTS; i++) {
+            this.reach[i] = i == 0 ? reach : this.reach[i - 1] * REACH_FACTOR;
+        }
+    }
     /** ts_headline over the whole text, each match between two control characters no message holds. */
     private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
     /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
@@ -40,21 +56,37 @@ final class SearchStore {
     record Window(List<Hit> hits, long bottom) {
     }
 
-    /** Every search's session: plans made for the actual words, one process per search, a bound on the time. */
-    void prepare(DbExecute tx) {
-        tx.get("""
+    /**
+     * One search: who asks, the words, the filters, and whether a term has words next to each
+     * other (a phrase, or a word the parser splits), which the word-pair index (V17) then selects.
+     */
+    record Search(UUID me, SearchQuery q, Filters f, boolean pairs) {
+    }
+
+    /**
+     * Every search's session: plans made for the actual words, one process per search, a bound on
+     * the time, and the planner told that pages are read from memory (its default of 4 for a
+     * random page, made for disks, kept it off the link index: a word with a link then read every
+     * message with a link). Asks PostgreSQL whether a term has word pairs: its parser decides.
+     */
+    Search prepare(DbExecute tx, UUID me, SearchQuery q, Filters f) {
+        boolean pairs = Boolean.TRUE.equals(Db.value(tx.get("""
                 SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
                        set_config('max_parallel_workers_per_gather', '0', true),
-                       set_config('statement_timeout', '10s', true)""");
+                       set_config('random_page_cost', '1.1', true),
+                       set_config('statement_timeout', '10s', true),
+                       cardinality(search_term_pairs(?::text[])) > 0 AS pairs""", (Object) q.terms().toArray(String[]::new))
+                .orElseThrow(), "pairs"));
+        return new Search(me, q, f, pairs);
     }
 
     /** Matches newest first, below {@code beforeId} (exclusive), at most {@code limit}. */
-    List<Hit> recent(DbExecute tx, UUID me, SearchQuery q, Filters f, long beforeId, int limit) {
+    List<Hit> recent(DbExecute tx, Search s, long beforeId, int limit) {
         List<Object> params = new ArrayList<>();
-        String newest = newestMatches(me, q, f, beforeId, "m.id, m.conversation_id, m.seq, m.body", limit, params);
-        params.addAll(marksParams(q));
+        String newest = newestMatches(s, beforeId, "m.id, m.conversation_id, m.seq, m.body", limit, params);
+        params.addAll(marksParams(s.q()));
         return tx.query("WITH page AS MATERIALIZED (" + newest + ") "
-                        + "SELECT m.id, m.conversation_id, m.seq, m.body, 0::real AS rank, " + marks(q)
+                        + "SELECT m.id, m.conversation_id, m.seq, m.body, 0::real AS rank, " + marks(s.q())
                         + " FROM page m ORDER BY m.id DESC", params.toArray())
                 .map(SearchStore::hit).toList();
     }
@@ -64,30 +96,44 @@ final class SearchStore {
      * parameters are added to {@code params}. PostgreSQL chooses between reading the newest messages
      * backwards until it has enough matches (cheap for common words) and taking every match from the
      * full-text index and sorting them (cheap for rare ones) by its estimate of the matches. For one
-     * word that estimate is good. For phrases, several words and prefixes it can be a hundred times
-     * too high: a phrase in 0.05% of the messages was estimated at 0.7%, and the backward scan read
-     * 990,000 rows to find 500 (docs/BENCHMARKS.md, "Search"). Those run in two parts, one after the
-     * other, stopping as soon as there are {@code limit}: the newest {@link #SCAN_BUDGET} messages
-     * backwards, then the rest from the index.
+     * word that estimate is good. For several words and prefixes it can be a hundred times too high
+     * (it takes the words as independent), and the backward scan read 990,000 rows to find 500
+     * (docs/BENCHMARKS.md, "Search"). Those run in parts, one after the other, stopping as soon as
+     * there are {@code limit}: the newest {@code reach[0]} messages backwards, then, from the
+     * index, the matches among the next ones up to each further reach, then the rest. Taking every
+     * match from the index costs a read per match; the parts bound those reads to about five times
+     * what the page needs, however common the words.
      */
-    private static String newestMatches(UUID me, SearchQuery q, Filters f, long top, String columns, int limit,
-                                        List<Object> params) {
-        if (!q.joinsWords()) {
-            String sql = "SELECT " + columns + visible(me, q, f, params) + " AND m.id < ? ORDER BY m.id DESC LIMIT ?";
+    private String newestMatches(Search s, long top, String columns, int limit, List<Object> params) {
+        int from = params.size();
+        String visible = visible(s, params);
+        if (!s.q().joinsWords()) {
             params.add(top);
             params.add(limit);
-            return sql;
+            return "SELECT " + columns + visible + " AND m.id < ? ORDER BY m.id DESC LIMIT ?";
         }
-        String floor = "(SELECT coalesce(max(id), 0) - " + SCAN_BUDGET + " FROM messages WHERE id < ?)";
-        String recent = "(SELECT " + columns + visible(me, q, f, params) + " AND m.id < ? AND m.id >= " + floor
-                + " ORDER BY m.id DESC)";
-        params.add(top);
-        params.add(top);
-        // id + 0: an expression the primary key can neither bound nor order, so the full-text index is used
-        String older = "(SELECT " + columns + visible(me, q, f, params) + " AND m.id + 0 < " + floor + " ORDER BY m.id + 0 DESC)";
-        params.add(top);
+        List<Object> visibleParams = List.copyOf(params.subList(from, params.size()));
+        List<String> parts = new ArrayList<>();
+        parts.add("(SELECT " + columns + visible + " AND m.id < ? AND m.id >= " + floor(0) + " ORDER BY m.id DESC LIMIT ?)");
+        params.addAll(List.of(top, top, limit));
+        for (int i = 1; i <= reach.length; i++) {
+            params.addAll(visibleParams);
+            // id + 0: an order the primary key cannot give, so the matches come from the index, not a backward scan
+            String within = i < reach.length ? " AND m.id < " + floor(i - 1) + " AND m.id >= " + floor(i) : " AND m.id + 0 < " + floor(i - 1);
+            parts.add("(SELECT " + columns + visible + within + " ORDER BY m.id + 0 DESC LIMIT ?)");
+            params.add(top);
+            if (i < reach.length) {
+                params.add(top);
+            }
+            params.add(limit);
+        }
         params.add(limit);
-        return "SELECT * FROM (" + recent + " UNION ALL " + older + ") n LIMIT ?";
+        return "SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") n LIMIT ?";
+    }
+
+    /** The id that many messages back from the newest below the parameter (a {@code top}). */
+    private String floor(int i) {
+        return "(SELECT coalesce(max(id), 0) - " + reach[i] + " FROM messages WHERE id < ?)";
     }
 
     /**
@@ -95,13 +141,14 @@ final class SearchStore {
      * matches (and its bottom is found); else the matches from {@code bottom} up. The hits ranked
      * after ({@code rank}, {@code id}), at most {@code limit}.
      */
-    Window relevant(DbExecute tx, UUID me, SearchQuery q, Filters f, long top, Long bottom, float rank, long id, int limit) {
+    Window relevant(DbExecute tx, Search s, long top, Long bottom, float rank, long id, int limit) {
+        SearchQuery q = s.q();
         List<Object> params = new ArrayList<>();
         String win;
         if (bottom == null) {
-            win = newestMatches(me, q, f, top, "m.id, m.search", WINDOW, params);
+            win = newestMatches(s, top, "m.id, m.search", WINDOW, params);
         } else {
-            win = "SELECT m.id, m.search" + visible(me, q, f, params) + " AND m.id < ? AND m.id >= ?";
+            win = "SELECT m.id, m.search" + visible(s, params) + " AND m.id < ? AND m.id >= ?";
             params.add(top);
             params.add(bottom);
         }
@@ -158,15 +205,24 @@ final class SearchStore {
      * The FROM and WHERE of what {@code me} may see and the query and filters select; adds their
      * parameters to {@code params}.
      */
-    private static String visible(UUID me, SearchQuery q, Filters f, List<Object> params) {
+    private static String visible(Search s, List<Object> params) {
+        SearchQuery q = s.q();
+        Filters f = s.f();
         StringBuilder sql = new StringBuilder("""
                  FROM messages m
                 JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?::uuid
                 WHERE m.seq > me.cleared_seq AND m.deleted_at IS NULL
                   AND NOT EXISTS (SELECT 1 FROM hidden_messages h
                                   WHERE h.conversation_id = m.conversation_id AND h.user_id = me.user_id AND h.seq = m.seq)""");
-        params.add(me);
-        if (!q.isEmpty()) {
+        params.add(s.me());
+        if (s.pairs()) {
+            // the word-pair index selects; the words are checked on what it selects (ts_match_vq is @@
+            // without its index: for common words, reading their whole lists would cost more than it saves)
+            sql.append(" AND search_pairs(m.body) @> search_term_pairs(?::text[])"
+                    + " AND ts_match_vq(m.search, search_query(?::text[], ?::text[], ?::text[]))");
+            params.add(q.terms().toArray(String[]::new));
+            params.addAll(queryParams(q));
+        } else if (!q.isEmpty()) {
             sql.append(" AND m.search @@ search_query(?::text[], ?::text[], ?::text[])");
             params.addAll(queryParams(q));
         }
