@@ -203,7 +203,7 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         s.put("chat.calls.turn.urls", System.getProperty("chat.it.turn", "127.0.0.1:3478"));
         s.put("chat.calls.turn.secret", System.getProperty("chat.it.turn.secret", ""));
         s.put("chat.calls.ring.timeout.seconds", String.valueOf(RING_TIMEOUT.toSeconds()));
-        // a search's parts reach 500, 2,500 and 12,500 messages back: SearchIT crosses every line with 25,000
+        // a search of several words reads the newest 500 messages backwards, then the index: SearchIT crosses that line
         s.put("chat.search.reach", String.valueOf(SEARCH_REACH));
         // Web Push: one VAPID key for every instance, and PushIT's push service on loopback http
         s.put("chat.push.vapid.key", VAPID_KEY);

@@ -221,12 +221,12 @@ class SearchIT {
     }
 
     @Test
-    void matchesFarBackAreFoundInOrderAcrossEveryPartOfASearch(ChatServers.Stack stack) throws Exception {
+    void matchesFarBackAreFoundInOrderOnBothSidesOfTheLine(ChatServers.Stack stack) throws Exception {
         // a search of one word reads the newest messages backwards or takes its matches from the
-        // index, as PostgreSQL estimates best; one of several words, a phrase or a prefix runs in
+        // index, as PostgreSQL estimates best; one of several words, a phrase or a prefix runs in two
         // parts (SearchStore.newestMatches): the newest 500 messages here (chat.search.reach of the
-        // test stack) backwards, then from the index up to 2,500 and 12,500 back, then the rest.
-        // Matches on every side of those lines, in one page and across pages, each once.
+        // test stack) backwards, then the rest from the index. Matches on both sides of that line,
+        // in one page and across pages, each once.
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
         TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
         UUID chat = ana.openDirect("bob");
@@ -240,7 +240,7 @@ class SearchIT {
         }
         List<Long> flying = List.copyOf(expected);
         expected.addAll(List.of(3L, 2L, 1L));
-        assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=7"), "newest first, across the lines");
+        assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=7"), "newest first, across the line");
         assertEquals(expected, allSeqs(ana, "q=albatross&sort=recent&limit=50"), "in one page");
         assertEquals(expected, allSeqs(ana, "q=" + enc("albatro*") + "&sort=recent&limit=50"), "a prefix, in one page");
         assertEquals(expected, allSeqs(ana, "q=" + enc("albatro*") + "&sort=recent&limit=4"), "a prefix, page by page");
@@ -249,7 +249,7 @@ class SearchIT {
         List<Long> ranked = allSeqs(ana, "q=albatross&limit=10");
         assertEquals(new HashSet<>(expected), new HashSet<>(ranked), "ranked: every match");
         assertEquals(expected.size(), ranked.size(), "ranked: none twice");
-        assertEquals(flying, allSeqs(ana, "q=" + enc("\"albatross flies\"") + "&sort=recent&limit=6"), "a phrase in every part");
+        assertEquals(flying, allSeqs(ana, "q=" + enc("\"albatross flies\"") + "&sort=recent&limit=6"), "a phrase on both sides");
         List<Long> phraseRanked = allSeqs(ana, "q=" + enc("\"albatross flies\"") + "&limit=6");
         assertEquals(new HashSet<>(flying), new HashSet<>(phraseRanked), "a phrase, ranked: every match");
         assertEquals(flying.size(), phraseRanked.size(), "a phrase, ranked: none twice");

@@ -18,23 +18,12 @@ import java.util.UUID;
 final class SearchStore {
     /** How many of the newest matches one relevance window ranks (docs/PROTOCOL.md, "Search"). */
     static final int WINDOW = 500;
-    /** How much farther each part of a search of several words reaches than the one before. */
-    private static final int REACH_FACTOR = 5;
-    /** Parts with a reach; one more takes the rest. */
-    private static final int REACHING_PARTS = 3;
+    /** How many of the newest messages a search of several words reads backwards before it turns to the index. */
+    private final long reach;
 
-    /**
-     * How far back from the newest message each part of a search of several words reaches: the
-     * first is read backwards, the others from the index ({@link #newestMatches}); the last part
-     * takes the rest.
-     */
-    private final long[] reach = new long[REACHING_PARTS];
-
-    /** @param reach how many of the newest messages the first part of a search of several words reads */
+    /** @param reach how many of the newest messages a search of several words reads backwards first */
     SearchStore(long reach) {
-        for (int i = 0; i < REACHING_PARTS; i++) {
-            this.reach[i] = i == 0 ? reach : this.reach[i - 1] * REACH_FACTOR;
-        }
+        this.reach = reach;
     }
     /** ts_headline over the whole text, each match between two control characters no message holds. */
     private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
@@ -98,11 +87,9 @@ final class SearchStore {
      * full-text index and sorting them (cheap for rare ones) by its estimate of the matches. For one
      * word that estimate is good. For several words and prefixes it can be a hundred times too high
      * (it takes the words as independent), and the backward scan read 990,000 rows to find 500
-     * (docs/BENCHMARKS.md, "Search"). Those run in parts, one after the other, stopping as soon as
-     * there are {@code limit}: the newest {@code reach[0]} messages backwards, then, from the
-     * index, the matches among the next ones up to each further reach, then the rest. Taking every
-     * match from the index costs a read per match; the parts bound those reads to about five times
-     * what the page needs, however common the words.
+     * (docs/BENCHMARKS.md, "Search"). Those run in two parts, one after the other, stopping as soon
+     * as there are {@code limit}: the newest {@link #reach} messages backwards, then the rest from
+     * the index. Each part has the limit too, so the first is planned to stop early.
      */
     private String newestMatches(Search s, long top, String columns, int limit, List<Object> params) {
         int from = params.size();
@@ -113,27 +100,14 @@ final class SearchStore {
             return "SELECT " + columns + visible + " AND m.id < ? ORDER BY m.id DESC LIMIT ?";
         }
         List<Object> visibleParams = List.copyOf(params.subList(from, params.size()));
-        List<String> parts = new ArrayList<>();
-        parts.add("(SELECT " + columns + visible + " AND m.id < ? AND m.id >= " + floor(0) + " ORDER BY m.id DESC LIMIT ?)");
+        String floor = "(SELECT coalesce(max(id), 0) - " + reach + " FROM messages WHERE id < ?)";
+        String recent = "(SELECT " + columns + visible + " AND m.id < ? AND m.id >= " + floor + " ORDER BY m.id DESC LIMIT ?)";
         params.addAll(List.of(top, top, limit));
-        for (int i = 1; i <= reach.length; i++) {
-            params.addAll(visibleParams);
-            // id + 0: an order the primary key cannot give, so the matches come from the index, not a backward scan
-            String within = i < reach.length ? " AND m.id < " + floor(i - 1) + " AND m.id >= " + floor(i) : " AND m.id + 0 < " + floor(i - 1);
-            parts.add("(SELECT " + columns + visible + within + " ORDER BY m.id + 0 DESC LIMIT ?)");
-            params.add(top);
-            if (i < reach.length) {
-                params.add(top);
-            }
-            params.add(limit);
-        }
-        params.add(limit);
-        return "SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") n LIMIT ?";
-    }
-
-    /** The id that many messages back from the newest below the parameter (a {@code top}). */
-    private String floor(int i) {
-        return "(SELECT coalesce(max(id), 0) - " + reach[i] + " FROM messages WHERE id < ?)";
+        // id + 0: an expression the primary key can neither bound nor order, so the full-text index is used
+        String older = "(SELECT " + columns + visible + " AND m.id + 0 < " + floor + " ORDER BY m.id + 0 DESC LIMIT ?)";
+        params.addAll(visibleParams);
+        params.addAll(List.of(top, limit, limit));
+        return "SELECT * FROM (" + recent + " UNION ALL " + older + ") n LIMIT ?";
     }
 
     /**
