@@ -106,11 +106,11 @@ cmd_bench() {
     start_all browser
     [[ "$which" == broker ]] && add_vhost bench
     [[ "${CHAT_BENCH_PGSTAT:-}" == 1 ]] && pg_admin -d "$DB_NAME" -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
-    # CHAT_BENCH_NO_SEARCH=1: without the search vector and its index (V13), to measure what they
-    # cost the send path (W3 with and without, docs/BENCHMARKS.md "Issue 19")
+    # CHAT_BENCH_NO_SEARCH=1: without the search vector, the word-pair and link indexes (V13, V17),
+    # to measure what they cost the send path (W3 with and without, docs/BENCHMARKS.md "Issue 19")
     if [[ "${CHAT_BENCH_NO_SEARCH:-}" == 1 ]]; then
-        say "dropping the search vector and its index (CHAT_BENCH_NO_SEARCH=1)"
-        pg_admin -d "$DB_NAME" -v ON_ERROR_STOP=1 -qc "ALTER TABLE messages DROP COLUMN search, DROP COLUMN has_link" >/dev/null
+        say "dropping the search vector and its indexes (CHAT_BENCH_NO_SEARCH=1)"
+        pg_admin -d "$DB_NAME" -v ON_ERROR_STOP=1 -qc "DROP INDEX messages_search_pairs_idx; ALTER TABLE messages DROP COLUMN search, DROP COLUMN has_link" >/dev/null
     fi
     case "$which" in
         fanout) bench_fanout ;;
