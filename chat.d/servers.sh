@@ -24,6 +24,17 @@ init_postgres() {
     rm -f "$VAR/postgres/pwfile"
 }
 
+# pg_memory_opts: PostgreSQL's own page cache, an eighth of the machine's memory (at least its
+# default 128 MB, at most 1 GB; CHAT_PG_SHARED_BUFFERS overrides, e.g. 4GB), and the planner told
+# how much more the OS caches. At the default a search of W6's million messages read most of its
+# pages through system calls into the OS's cache (docs/BENCHMARKS.md, "Search").
+pg_memory_opts() {
+    local kb mb
+    kb="$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
+    mb=$(( kb / 1024 / 8 )); (( mb < 128 )) && mb=128; (( mb > 1024 )) && mb=1024
+    echo "-c shared_buffers=${CHAT_PG_SHARED_BUFFERS:-${mb}MB} -c effective_cache_size=$(( kb / 1024 / 2 ))MB"
+}
+
 start_postgres() {
     local data="$VAR/postgres/data" sock="$VAR/postgres/sock"
     if [[ -s "$data/postmaster.pid" ]] && kill -0 "$(head -n 1 "$data/postmaster.pid")" 2>/dev/null; then
@@ -36,7 +47,7 @@ start_postgres() {
     touch "$LOG/postgres.log"; chown postgres "$LOG/postgres.log"
     say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOG/postgres.log" -W \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $sock -c max_connections=200 ${PG_EXTRA_OPTS:-}" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $sock -c max_connections=200 $(pg_memory_opts) ${PG_EXTRA_OPTS:-}" start >/dev/null
     wait_for postgres 30 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q
     head -n 1 "$data/postmaster.pid" > "$RUN/postgres.pid"
 }
@@ -70,7 +81,7 @@ start_pg_replica() {
     touch "$LOG/postgres-replica.log"; chown postgres "$LOG/postgres-replica.log"
     say "starting the PostgreSQL replica (hot standby) on 127.0.0.1:$PG_REPLICA_PORT"
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$LOG/postgres-replica.log" -W \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_REPLICA_PORT -k $sock -c max_connections=200 -c hot_standby=on" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $PG_REPLICA_PORT -k $sock -c max_connections=200 $(pg_memory_opts) -c hot_standby=on" start >/dev/null
     wait_for postgres-replica 30 "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_REPLICA_PORT" -q
     head -n 1 "$data/postmaster.pid" > "$RUN/postgres-replica.pid"
 }

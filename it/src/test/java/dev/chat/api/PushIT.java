@@ -137,6 +137,9 @@ class PushIT {
         String good = phone.subscription();
         for (String bad : new String[] {
                 good.replace(phone.endpoint(), "https://10.1.2.3/push/x"),
+                // a host name api would post to but no browser's push service: it may resolve into api's own network
+                good.replace(phone.endpoint(), "https://metadata.internal/push/x"),
+                good.replace(phone.endpoint(), "https://fcm.googleapis.com.attacker.example/push/x"),
                 good.replace(phone.endpoint(), "ftp://push.example/x"),
                 good.replace(phone.p256dh(), phone.p256dh().substring(0, 80) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".substring(0, 7)),
                 good.replace("\"auth\":\"", "\"auth\":\"AAAA"),

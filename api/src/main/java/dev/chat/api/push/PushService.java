@@ -30,16 +30,16 @@ public final class PushService implements HttpService {
     private final Db db;
     private final PushStore store;
     private final Vapid vapid;
-    private final boolean loopback;
+    private final PushSettings settings;
     private final Authenticator auth;
     private final Json json;
 
     /** {@code vapid} null: Web Push is off, and its routes say so. */
-    public PushService(Db db, PushStore store, Vapid vapid, boolean loopback, Authenticator auth, Json json) {
+    public PushService(Db db, PushStore store, Vapid vapid, PushSettings settings, Authenticator auth, Json json) {
         this.db = db;
         this.store = store;
         this.vapid = vapid;
-        this.loopback = loopback;
+        this.settings = settings;
         this.auth = auth;
         this.json = json;
     }
@@ -61,7 +61,7 @@ public final class PushService implements HttpService {
         AccessClaims me = auth.require(req);
         on();
         JsonBody body = json.body(req);
-        String endpoint = endpoint(body.string("endpoint", 12, 2048), loopback).toString();
+        String endpoint = endpoint(body.string("endpoint", 12, 2048), settings).toString();
         JsonNode keys = body.node().get("keys");
         if (!(keys instanceof ObjectNode k)) {
             throw ChatException.validation("'keys' must be an object with 'p256dh' and 'auth', as PushSubscription.toJSON() gives.");
@@ -122,12 +122,14 @@ public final class PushService implements HttpService {
     }
 
     /**
-     * A push service's endpoint as the browser gave it: an absolute https URL with a host name and
-     * no user part. A host given as an IP address, or localhost, is refused (api would post to
-     * whatever it names, so nothing on its own network); with {@code loopback}, plain http to
-     * 127.0.0.1 or localhost is allowed, for the test suite's push service.
+     * A push service's endpoint as the browser gave it: an absolute https URL with no user part,
+     * on a host of one of the push services the settings name (api posts to whatever it names: a
+     * host name of the stack's own network, or one that resolves there, must never be reached);
+     * an IP address or localhost never. With {@code loopback}, plain http to 127.0.0.1 or
+     * localhost is allowed, for the test suite's push service.
      */
-    static URI endpoint(String text, boolean loopback) {
+    static URI endpoint(String text, PushSettings settings) {
+        boolean loopback = settings.loopback();
         URI uri;
         try {
             uri = new URI(text);
@@ -144,6 +146,10 @@ public final class PushService implements HttpService {
         }
         if (local && !loopback || isAddress(host) && !(loopback && local)) {
             throw ChatException.validation("'endpoint' must name its push service by a host name, not an address or localhost.");
+        }
+        if (!settings.allows(host)) {
+            throw ChatException.validation("'endpoint' must be on a push service this server sends to (" + settings.services()
+                    + "), not " + host + ".");
         }
         return uri;
     }

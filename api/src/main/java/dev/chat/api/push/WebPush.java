@@ -16,12 +16,12 @@ public record WebPush(PushService service, Pushes pushes) implements AutoCloseab
     public static WebPush start(PushSettings settings, Db db, Json json, Authenticator auth, PresenceStore presence, Outbox outbox) {
         PushStore store = new PushStore();
         if (!settings.enabled()) {
-            return new WebPush(new PushService(db, store, null, settings.loopback(), auth, json), null);
+            return new WebPush(new PushService(db, store, null, settings, auth, json), null);
         }
         Vapid vapid = settings.vapid();
         Pushes pushes = new Pushes(db, store, presence, new PushSender(db, store, vapid), json);
         outbox.onCommitted(pushes::offer);
-        return new WebPush(new PushService(db, store, vapid, settings.loopback(), auth, json), pushes);
+        return new WebPush(new PushService(db, store, vapid, settings, auth, json), pushes);
     }
 
     @Override
