@@ -174,7 +174,7 @@ public final class Main {
         calls.start();
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls, huddles), presence, json,
-                wentOffline);
+                wentOffline, apiMeters);
         RouteTable routeTable = new RouteTable();
         WebPush push = WebPush.start(config.push(), db, json, auth, presenceStore, outbox);
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
