@@ -81,7 +81,18 @@ public final class Main {
         public void stop() {
             housekeeping.shutdownNow();
             presence.stopped();
-            registry.all().forEach(s -> s.close(CloseCode.GOING_AWAY, "node stopping"));
+            List<Thread> closing = registry.all().stream().map(s -> s.close(CloseCode.GOING_AWAY, "node stopping"))
+                    .filter(java.util.Objects::nonNull).toList();
+            // each 1001 written (or its connection dropped) before the server closes what is left
+            long until = System.nanoTime() + ClientSession.CLOSE_GRACE.plusSeconds(1).toNanos();
+            for (Thread t : closing) {
+                try {
+                    t.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             server.stop();
             subscriber.close();
             apis.close();
