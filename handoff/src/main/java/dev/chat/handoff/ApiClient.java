@@ -55,7 +55,7 @@ public final class ApiClient implements AutoCloseable {
     }
 
     /** The directory's list with a client each: replaced (never changed) when the directory changes. */
-    private volatile List<Instance> instances;
+    private volatile List<Instance> instances = List.of();
     private final String nodeKey;
     private final Duration deadline;
     private final AtomicInteger next = new AtomicInteger();
@@ -70,8 +70,7 @@ public final class ApiClient implements AutoCloseable {
     public ApiClient(ApiDirectory apis, Secret tokenSecret, Duration deadline) {
         this.nodeKey = Handoff.nodeKey(tokenSecret);
         this.deadline = deadline;
-        this.instances = apis.live().stream().map(ApiClient::instance).toList();
-        apis.onChange(this::use);
+        apis.onChange(this::use); // the directory's list now, then each change
         for (int i = 0; i < DISPATCHERS; i++) {
             dispatchers.add(Thread.ofVirtual().name("handoff-" + i).start(this::dispatch));
         }

@@ -55,9 +55,13 @@ public final class ApiDirectory {
         return live;
     }
 
-    /** Calls {@code listener} with the new {@link #live()} list after each change. */
+    /**
+     * Calls {@code listener} with the {@link #live()} list now, and with the new one after each change
+     * (no change can fall between the two).
+     */
     public synchronized void onChange(Consumer<List<URI>> listener) {
         listeners.add(listener);
+        listener.accept(live);
     }
 
     /** An api instance said it is up at {@code address} (true) or is leaving (false). */
