@@ -31,8 +31,8 @@ upstream_servers() {
     echo "$out"
 }
 
-# api_urls: every running api instance's internal listener, comma-separated (a new ws-node hands
-# frames to all of them; a ws-node tries the next when one does not answer).
+# api_urls: every running api instance's internal listener, comma-separated: where a new ws-node
+# starts from (it then follows the api instances' announcements on the broker, docs/ARCHITECTURE.md).
 api_urls() {
     local k out=()
     for k in $(members api); do out+=("http://127.0.0.1:$(api_internal_port "$k")"); done
@@ -52,6 +52,8 @@ cmd_add() {
     local kind="${1:-}"; configure "${2:-up}"
     [[ "$kind" == ws || "$kind" == api ]] || die "usage: ./chat add ws|api [up|test]"
     [[ -d "$RUN" ]] && alive nginx || die "the $STACK stack is not running"
+    # every broker the running stack has (recorded at its start), whatever this shell says
+    [[ -s "$VAR/brokers" ]] && unset CHAT_BROKERS
     find_jdk
     local k=1 f n
     for f in "$RUN/$kind"-*.pid; do
@@ -71,23 +73,15 @@ cmd_add() {
 # ./chat remove ws-K|api-K [up|test]: out of nginx's upstream first (nginx reloaded: no new
 # connection or request goes to it), then stopped. A ws-node closes its sockets with 1001 as it
 # stops, and its clients reconnect through nginx to the others and catch up; an api instance gets
-# CHAT_DRAIN_SECONDS (2) for the requests nginx's old workers still have with it. A ws-node hands
-# frames to the api instances that ran when it started (and tries the next when one does not
-# answer): an api instance is removed only when every ws-node knows another.
+# CHAT_DRAIN_SECONDS (2) for the requests nginx's old workers still have with it, then tells the
+# ws-nodes it is leaving (they hand frames to the others, which they know from their announcements)
+# and serves a second more for the hand-offs on their way.
 cmd_remove() {
     local name="${1:-}"; configure "${2:-up}"
     [[ "$name" =~ ^(ws|api)-[0-9]+$ ]] || die "usage: ./chat remove ws-K|api-K [up|test]"
     alive "$name" || die "$name is not running in the $STACK stack"
     local kind="${name%-*}"
     [[ "$(members "$kind" | wc -l)" -gt 1 ]] || die "$name is the last $kind: add another first"
-    if [[ "$kind" == api ]]; then
-        # a ws-node hands frames only to the api instances that ran when it started
-        local own="http://127.0.0.1:$(api_internal_port "${name#api-}")" w others
-        for w in $(members ws); do
-            others="$(tr ',' '\n' 2>/dev/null < "$RUN/ws-$w.apis" | grep -vx "$own" | grep -c . || true)"
-            (( others > 0 )) || die "ws-$w hands frames to no api instance but $name: add one and ./chat restart ws-$w first"
-        done
-    fi
     touch "$RUN/$name.draining"
     reload_nginx
     [[ "$kind" == api ]] && sleep "${CHAT_DRAIN_SECONDS:-2}"

@@ -65,7 +65,8 @@ start_api() {
     )
 }
 
-# start_ws K: ws-node ws-K (its port: ws_port), handing frames to every running api instance.
+# start_ws K: ws-node ws-K (its port: ws_port), handing frames to every running api instance (and to
+# those that announce themselves later), connected to every broker of the cluster.
 start_ws() {
     local k="$1" id="ws-$1"
     if alive "$id"; then say "$id already running"; return; fi
@@ -74,7 +75,6 @@ start_ws() {
         common_env
         export CHAT_NODE_ID="$id" CHAT_WS_PORT; CHAT_WS_PORT="$(ws_port "$k")"
         export CHAT_API_URLS; CHAT_API_URLS="$(api_urls)"
-        echo "$CHAT_API_URLS" > "$RUN/$id.apis"   # what it knows: ./chat remove api-K checks it
         export CHAT_ALLOWED_ORIGINS="https://localhost:$NGINX_PORT,https://127.0.0.1:$NGINX_PORT"
         run_jvm "$id" ws-node
     )
@@ -141,7 +141,7 @@ stop_all() {
     for f in "$RUN"/ws-*.pid "$RUN"/api-*.pid; do
         [[ -e "$f" ]] && stop_pid "$(basename "$f" .pid)"
     done
-    rm -f "$RUN"/*.draining "$RUN"/*.apis
+    rm -f "$RUN"/*.draining
     stop_pid memcached
     stop_pid memcached-it
     stop_pid coturn

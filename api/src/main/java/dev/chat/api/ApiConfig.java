@@ -23,8 +23,33 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                         int dbPoolSize, AmqpSettings amqp, InetSocketAddress memcached, Secret tokenSecret,
                         Duration accessTokenTtl, boolean secureCookies, RateLimits limits, long attachmentMaxBytes,
                         EventLogRetention eventLog, CallSettings calls, ReplicaSettings replica,
-                        PushSettings push, long searchReach) {
+                        PushSettings push, Announce announce, long searchReach) {
+    /**
+     * How this instance tells ws-nodes where to hand it frames (docs/ARCHITECTURE.md, "api instances
+     * come and go").
+     *
+     * @param enabled whether it announces itself at all (the configured lists of ws-nodes only, if not)
+     * @param address what it announces; empty: {@code http://<internal host>:<internal port>}
+     * @param drain   on a stop: how long it keeps serving after saying "leaving", for the hand-offs on their way
+     */
+    public record Announce(boolean enabled, String address, Duration drain) {
+        public Announce {
+            if (!address.isBlank()) {
+                new dev.chat.fanout.ApiAnnouncement(java.net.URI.create(address), true); // refuses what no node could use
+            }
+            if (drain.isNegative()) {
+                throw new IllegalArgumentException("chat.internal.drain.ms must not be negative");
+            }
+        }
+
+        static Announce from(Config c) {
+            return new Announce(c.get("announce").asBoolean().get(), c.get("advertise").asString().orElse(""),
+                    Duration.ofMillis(c.get("drain.ms").asLong().get()));
+        }
+    }
+
     public ApiConfig {
+        Objects.requireNonNull(announce, "chat.internal.announce");
         if (searchReach < 1) {
             throw new IllegalArgumentException("chat.search.reach must be positive");
         }
@@ -89,6 +114,7 @@ public record ApiConfig(String instanceId, String host, int port, String interna
                 CallSettings.from(c.get("calls")),
                 ReplicaSettings.from(c.get("db.replica")),
                 PushSettings.from(c.get("push")),
+                Announce.from(c.get("internal")),
                 c.get("search.reach").asLong().get());
     }
 

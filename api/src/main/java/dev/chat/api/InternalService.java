@@ -37,10 +37,12 @@ final class InternalService implements HttpService {
     private final PresenceService presence;
     private final Json json;
     private final java.util.function.Consumer<UUID> wentOffline;
+    private final dev.chat.api.http.ApiMeters meters;
 
     InternalService(String nodeKey, FrameHandler frames, PresenceService presence, Json json,
-                    java.util.function.Consumer<UUID> wentOffline) {
+                    java.util.function.Consumer<UUID> wentOffline, dev.chat.api.http.ApiMeters meters) {
         this.wentOffline = wentOffline;
+        this.meters = meters;
         this.nodeKey = nodeKey;
         this.frames = frames;
         this.presence = presence;
@@ -69,6 +71,7 @@ final class InternalService implements HttpService {
             res.status(Status.BAD_REQUEST_400).send();
             return;
         }
+        meters.framesHandedOff(items.size());
         List<String> answers = new ArrayList<>(items.size());
         if (items.size() == 1) {
             answers.add(handle(items.getFirst()));

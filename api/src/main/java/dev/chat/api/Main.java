@@ -93,14 +93,14 @@ public final class Main {
         ApiConfig config = ApiConfig.load();
         Running api = start(config);
         LOG.info(() -> "api " + config.instanceId() + " listening on http://" + config.host() + ":" + api.server().port());
-        Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> api.stop(config.announce().drain()), "api-shutdown"));
     }
 
     /** A started api with everything it owns, stopped in reverse order. */
     public record Running(WebServer server, DbClient dbClient, EventPublisher publisher, Outbox outbox,
                           Receipts receipts, PresenceService presence, MemcachedClient memcached,
                           ScheduledExecutorService heartbeat, Calls calls, ReplicaReads reads, WebPush push,
-                          List<String> routes) {
+                          List<String> routes, dev.chat.fanout.ApiAnnouncer announcer) {
         public int port() {
             return server.port();
         }
@@ -111,6 +111,14 @@ public final class Main {
         }
 
         public void stop() {
+            stop(java.time.Duration.ZERO);
+        }
+
+        /** Says "leaving" to the ws-nodes, serves {@code drain} longer (the hand-offs on their way), then stops. */
+        public void stop(java.time.Duration drain) {
+            if (announcer != null) {
+                announcer.leave(drain);
+            }
             heartbeat.shutdownNow();
             push.close();
             calls.close();
@@ -166,7 +174,7 @@ public final class Main {
         calls.start();
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls, huddles), presence, json,
-                wentOffline);
+                wentOffline, apiMeters);
         RouteTable routeTable = new RouteTable();
         WebPush push = WebPush.start(config.push(), db, json, auth, presenceStore, outbox);
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
@@ -184,7 +192,15 @@ public final class Main {
         ScheduledExecutorService heartbeat = instanceHeartbeat(config, presenceStore, server.port());
         heartbeat.scheduleWithFixedDelay(() -> sweepUploads(attachments), 1, 10, TimeUnit.MINUTES);
         return new Running(server, dbClient, publisher, outbox, receipts, presence, memcached, heartbeat, calls, reads, push,
-                routeTable.routes());
+                routeTable.routes(), announcer(config, server));
+    }
+
+    /** Tells ws-nodes where this instance takes frames, every few seconds (null when it is not to). */
+    private static dev.chat.fanout.ApiAnnouncer announcer(ApiConfig config, WebServer server) {
+        String address = config.announce().address().isBlank()
+                ? "http://" + config.internalHost() + ":" + server.port("internal") : config.announce().address();
+        return config.announce().enabled() ? dev.chat.fanout.ApiAnnouncer.start(config.amqp(), "api-" + config.instanceId()
+                + "-announce", java.net.URI.create(address)) : null;
     }
 
     /** What ends for a user with no device left (or whose node died): their call, their place in a huddle; each tried. */

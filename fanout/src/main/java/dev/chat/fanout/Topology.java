@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  *        binding "u.&lt;userId&gt;" for every user with a session on node N ──▶ queue chat.node.N ──▶ node N
  *        binding "all" (every node queue) ◀── broadcast events: announcements, session revocations
  *        binding "log" ──▶ stream chat.events.log (every durable event: publishers add "log" in BCC)
+ *
+ * api ──every 2 s: "up at http://…" (and "leaving" once)──▶ exchange chat.apis (fanout)
+ *        ──▶ queue chat.apis.N (exclusive, one per ws-node) ──▶ node N's directory of api instances
  * </pre>
  *
  * <p>Each ws-node owns one exclusive, auto-deleted queue named after the node. It binds the routing
@@ -65,6 +68,11 @@ public final class Topology {
     public static final String EVENT_LOG_KEY = "log";
     /** Header of routing keys the broker routes by too and then removes from every copy (sender-selected distribution). */
     public static final String BCC_HEADER = "BCC";
+
+    /** The fanout exchange api instances announce their internal address on ({@link ApiAnnouncement}). */
+    public static final String APIS_EXCHANGE = "chat.apis";
+    /** How long an announcement waits in a node's queue: one older than this is worth nothing. */
+    static final int ANNOUNCEMENT_TTL_MS = 10_000;
 
     private static final Logger LOG = Logger.getLogger(Topology.class.getName());
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -109,6 +117,23 @@ public final class Topology {
                 "x-max-length", NODE_QUEUE_MAX_LENGTH,
                 "x-overflow", "drop-head"));
         channel.queueBind(queue, EVENTS_EXCHANGE, BROADCAST_KEY);
+        return queue;
+    }
+
+    /** Declares the exchange api instances announce themselves on; idempotent. */
+    public static void declareApisExchange(Channel channel) throws IOException {
+        channel.exchangeDeclare(APIS_EXCHANGE, BuiltinExchangeType.FANOUT, true, false, Map.of());
+    }
+
+    /**
+     * Declares this node's queue of api announcements, bound to {@link #APIS_EXCHANGE}: exclusive
+     * (it disappears with the node's connection), announcements in it expire unread.
+     */
+    public static String declareApisQueue(Channel channel, String nodeId) throws IOException {
+        String queue = "chat.apis." + nodeQueue(nodeId).substring("chat.node.".length());
+        declareApisExchange(channel);
+        channel.queueDeclare(queue, false, true, true, Map.of("x-message-ttl", ANNOUNCEMENT_TTL_MS));
+        channel.queueBind(queue, APIS_EXCHANGE, "");
         return queue;
     }
 

@@ -30,8 +30,11 @@ import java.util.logging.Logger;
  * ({@link FrameBatch}); api answers them all in one response. With no load a batch is one frame
  * and nothing waits; under load one call carries many frames, so the cost of a call is shared.
  *
- * <p>Calls are spread round robin; an instance that cannot be reached or answers 5xx is skipped for
- * the next one, and the whole list is tried again until the deadline passes. Every frame is
+ * <p>The instances are those of an {@link ApiDirectory}, which follows the api instances' announcements:
+ * each call takes the directory's current list (one volatile read, no lock), so an instance added
+ * later is used as soon as it is heard of, and one leaving is no longer chosen. Calls are spread
+ * round robin; an instance that cannot be reached or answers 5xx is skipped for the next one, and
+ * the whole list (read again) is tried until the deadline passes. Every frame is
  * idempotent at api (sends by client message id, cursors only move forward, reactions are set,
  * not toggled), so a batch repeated after an instance died mid-call has its effect once.
  * Thread-safe.
@@ -47,8 +50,12 @@ public final class ApiClient implements AutoCloseable {
     private record Waiting(FrameBatch.Item item, CompletableFuture<String> answer) {
     }
 
-    private final List<WebClient> instances;
-    private final List<URI> uris;
+    /** One api instance and the kept-alive client to it. */
+    private record Instance(URI uri, WebClient client) {
+    }
+
+    /** The directory's list with a client each: replaced (never changed) when the directory changes. */
+    private volatile List<Instance> instances = List.of();
     private final String nodeKey;
     private final Duration deadline;
     private final AtomicInteger next = new AtomicInteger();
@@ -57,22 +64,13 @@ public final class ApiClient implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param apis     api instances' internal listeners, e.g. {@code http://127.0.0.1:9090}
+     * @param apis     the api instances' internal listeners, e.g. {@code http://127.0.0.1:9090}, followed live
      * @param deadline how long one hand-off may keep trying instances before it fails
      */
-    public ApiClient(List<URI> apis, Secret tokenSecret, Duration deadline) {
-        if (apis.isEmpty()) {
-            throw new IllegalArgumentException("at least one api address is needed");
-        }
-        this.uris = List.copyOf(apis);
+    public ApiClient(ApiDirectory apis, Secret tokenSecret, Duration deadline) {
         this.nodeKey = Handoff.nodeKey(tokenSecret);
         this.deadline = deadline;
-        this.instances = apis.stream().map(uri -> WebClient.builder()
-                .baseUri(uri)
-                .connectTimeout(Duration.ofSeconds(1))
-                .readTimeout(Duration.ofSeconds(30))
-                .keepAlive(true)
-                .build()).toList();
+        apis.onChange(this::use); // the directory's list now, then each change
         for (int i = 0; i < DISPATCHERS; i++) {
             dispatchers.add(Thread.ofVirtual().name("handoff-" + i).start(this::dispatch));
         }
@@ -102,6 +100,36 @@ public final class ApiClient implements AutoCloseable {
     public void presence(UUID user, String state) {
         post(Handoff.PRESENCE_PATH, user, ("{\"user\":\"" + user + "\",\"state\":\"" + state + "\"}")
                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** How many api instances calls are spread over now. */
+    public int instanceCount() {
+        return instances.size();
+    }
+
+    private static Instance instance(URI uri) {
+        return new Instance(uri, WebClient.builder()
+                .baseUri(uri)
+                .connectTimeout(Duration.ofSeconds(1))
+                .readTimeout(Duration.ofSeconds(30))
+                .keepAlive(true)
+                .build());
+    }
+
+    /**
+     * The directory changed: a client for each new address, the same one for the others; the
+     * clients of addresses gone are closed (a call still on one fails and is tried on another).
+     */
+    private synchronized void use(List<URI> uris) {
+        if (closed) {
+            return;
+        }
+        List<Instance> before = instances;
+        List<Instance> after = uris.stream().map(uri -> before.stream().filter(i -> i.uri().equals(uri)).findFirst()
+                .orElseGet(() -> instance(uri))).toList();
+        instances = after;
+        before.stream().filter(i -> !after.contains(i)).forEach(i -> i.client().closeResource());
+        LOG.info(() -> "handing frames to " + uris);
     }
 
     private void dispatch() {
@@ -155,11 +183,12 @@ public final class ApiClient implements AutoCloseable {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         RuntimeException last = null;
         for (int round = 0; ; round++) {
-            int start = Math.floorMod(next.getAndIncrement(), instances.size());
-            for (int i = 0; i < instances.size(); i++) {
-                int index = (start + i) % instances.size();
+            List<Instance> all = instances; // this round's list: the directory may change meanwhile
+            int start = Math.floorMod(next.getAndIncrement(), all.size());
+            for (int i = 0; i < all.size(); i++) {
+                Instance instance = all.get((start + i) % all.size());
                 try {
-                    var request = instances.get(index).post(path)
+                    var request = instance.client().post(path)
                             .header(NODE_KEY, nodeKey)
                             .contentType(MediaTypes.APPLICATION_OCTET_STREAM);
                     if (user != null) {
@@ -177,13 +206,13 @@ public final class ApiClient implements AutoCloseable {
                             throw new HandoffRefusedException("api refused the hand-off: " + status);
                         }
                         // 5xx: this instance is stopping or cannot reach its database; another may
-                        last = new IllegalStateException("api at " + uris.get(index) + " answered " + status);
+                        last = new IllegalStateException("api at " + instance.uri() + " answered " + status);
                     }
                 } catch (HandoffRefusedException e) {
                     throw e;
                 } catch (RuntimeException e) {
                     last = e;
-                    LOG.log(Level.FINE, "api at " + uris.get(index) + " unreachable", e);
+                    LOG.log(Level.FINE, "api at " + instance.uri() + " unreachable", e);
                 }
             }
             if (System.nanoTime() - giveUpAt > 0) {
@@ -206,13 +235,13 @@ public final class ApiClient implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         dispatchers.forEach(Thread::interrupt);
         Waiting w;
         while ((w = waiting.poll()) != null) {
             w.answer().completeExceptionally(new ApiUnavailableException("the node is stopping", null));
         }
-        instances.forEach(WebClient::closeResource);
+        instances.forEach(i -> i.client().closeResource());
     }
 }

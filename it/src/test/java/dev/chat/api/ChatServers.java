@@ -152,8 +152,10 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         }
         // two api instances on one database and broker: seq allocation and the hand-off of frames
         // are exercised across instances, as in production
-        Main.Running api = Main.start(apiConfig("api-it-1", dbUrl, dbUser, dbPassword, 8, amqp, memcached, LIMITS));
-        Main.Running apiB = Main.start(apiConfig("api-it-2", dbUrl, dbUser, dbPassword, 8, amqp, memcached, LIMITS));
+        // they announce themselves to the ws-nodes, as in production (the extra instances of some tests do not)
+        Map<String, String> announce = Map.of("chat.internal.announce", "true");
+        Main.Running api = Main.start(apiConfig("api-it-1", dbUrl, dbUser, dbPassword, 8, amqp, memcached, LIMITS, announce));
+        Main.Running apiB = Main.start(apiConfig("api-it-2", dbUrl, dbUser, dbPassword, 8, amqp, memcached, LIMITS, announce));
         String run = UUID.randomUUID().toString().substring(0, 8);
         String a = "it-" + run + "-a";
         String b = "it-" + run + "-b";
@@ -208,6 +210,8 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         // Web Push: one VAPID key for every instance, and PushIT's push service on loopback http
         s.put("chat.push.vapid.key", VAPID_KEY);
         s.put("chat.push.loopback", "true");
+        // an extra instance of a test (strict limits, a cut database) takes no frames from the stack's ws-nodes
+        s.put("chat.internal.announce", "false");
         s.putAll(more);
         return ApiConfig.from(settings(s, ApiConfig.DEFAULTS));
     }

@@ -34,7 +34,7 @@ class OutboxRelayIT {
             ApiConfig b = ChatServers.apiConfig(stack, "api-broker-cut", stack.dbUrl(), stack.memcached(), ChatServers.LIMITS);
             Main.Running api = Main.start(new ApiConfig(b.instanceId(), b.host(), b.port(), b.internalHost(), b.internalPort(), b.dbUrl(),
                     b.dbUser(), b.dbPassword(), b.dbPoolSize(), relayed, b.memcached(), b.tokenSecret(), b.accessTokenTtl(),
-                    b.secureCookies(), b.limits(), b.attachmentMaxBytes(), b.eventLog(), b.calls(), b.replica(), b.push(), b.searchReach()));
+                    b.secureCookies(), b.limits(), b.attachmentMaxBytes(), b.eventLog(), b.calls(), b.replica(), b.push(), b.announce(), b.searchReach()));
             try {
                 String url = "http://127.0.0.1:" + api.port();
                 TestClient ana = TestClient.signUp(url, "ana");

@@ -43,6 +43,7 @@ record ServerProcess(Process process, String id, int port) {
         env.put("CHAT_DB_PASSWORD", stack.dbPassword());
         env.put("CHAT_COOKIE_SECURE", "false");
         env.put("CHAT_LIMITS_SENDS_USER", "100000/1m");
+        env.put("CHAT_INTERNAL_ANNOUNCE", "false"); // the stack's ws-nodes hand frames to the stack's api instances only
         return start("dev.chat.api.Main", "-Xmx192m", id, port, env);
     }
 

@@ -38,13 +38,15 @@ final class SyncingDevice {
     /** What the device went through, with milliseconds since it was made: printed when a test fails. */
     final java.util.Queue<String> trail = new java.util.concurrent.ConcurrentLinkedQueue<>();
     volatile TestClient.Socket ws;
+    /** The node whose welcome this device had last (the Welcome frame names it). */
+    volatile String node;
 
     SyncingDevice(TestClient user, UUID chat, String connectTo, Supplier<String> reconnectTo) throws InterruptedException {
         this.user = user;
         this.chat = chat;
         this.reconnectTo = reconnectTo;
         this.ws = user.connect(connectTo);
-        ws.next(ServerFrame.Welcome.class, Duration.ofSeconds(10));
+        this.node = ws.next(ServerFrame.Welcome.class, Duration.ofSeconds(10)).node();
     }
 
     /** Reads until {@code done}; run it on its own (virtual) thread. */
@@ -63,6 +65,7 @@ final class SyncingDevice {
                     ServerFrame.Welcome welcome = again.next(ServerFrame.Welcome.class, Duration.ofSeconds(10));
                     note("welcomed by " + welcome.node());
                     ws = again;
+                    node = welcome.node();
                     try {
                         sync();
                     } catch (RuntimeException | AssertionError e) {

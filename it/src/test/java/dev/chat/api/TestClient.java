@@ -42,7 +42,8 @@ final class TestClient {
     static final ClientFrames FRAMES = new ClientFrames(MAPPER);
     /** Reads what the server writes into the protocol's records. */
     static final ServerEvents EVENTS = new ServerEvents();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Plain http to the servers of this JVM; https to the test stack's nginx, trusting its certificate (LiveNodesIT). */
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(stackTls()).build();
 
     record Response(int status, String contentType, JsonNode body, String raw) {
     }
@@ -184,9 +185,39 @@ final class TestClient {
         }
     }
 
-    /** Opens a WebSocket to a node with this client's token and collects what arrives. */
+    /**
+     * Opens a WebSocket to a node with this client's token and collects what arrives. Through nginx
+     * ({@code wss://host:port/ws}) it comes from the page's origin, {@code https://host:port}, as a browser's does.
+     */
     Socket connect(String wsUrl) {
-        return Socket.open(wsUrl, "Bearer " + token, ChatServers.ORIGIN);
+        URI uri = URI.create(wsUrl);
+        return Socket.open(wsUrl, "Bearer " + token, "wss".equals(uri.getScheme()) ? "https://" + uri.getRawAuthority() : ChatServers.ORIGIN);
+    }
+
+    /**
+     * TLS trusting the certificate of the test stack's nginx ({@code var/test/nginx/tls/cert.pem},
+     * next to the pid files {@code chat.e2e.pids} names), else the JDK's default.
+     */
+    private static javax.net.ssl.SSLContext stackTls() {
+        try {
+            String pids = System.getProperty("chat.e2e.pids");
+            java.nio.file.Path cert = pids == null ? null : java.nio.file.Path.of(pids).resolveSibling("nginx/tls/cert.pem");
+            if (cert == null || !java.nio.file.Files.exists(cert)) {
+                return javax.net.ssl.SSLContext.getDefault();
+            }
+            java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trusted.load(null, null);
+            try (var in = java.nio.file.Files.newInputStream(cert)) {
+                trusted.setCertificateEntry("nginx", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("the test stack's TLS certificate", e);
+        }
     }
 
     /** A send's result: the message. */

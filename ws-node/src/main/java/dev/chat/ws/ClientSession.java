@@ -130,12 +130,15 @@ final class ClientSession {
      * delivers events to everyone, and a client that stopped reading has a full socket, so writing
      * even a close frame to it would block. If the frame cannot be written within
      * {@link #CLOSE_GRACE}, the connection is dropped.
+     *
+     * @return the thread closing it, which ends once the close frame is written or the connection
+     *         dropped (a node stopping waits for it); null when the session was closed already
      */
-    void close(CloseCode code, String reason) {
+    Thread close(CloseCode code, String reason) {
         if (closed.compareAndSet(false, true)) {
             meters.sessionClosed(code.code());
             outbound.clear();
-            Thread.ofVirtual().name("ws-close-" + id).start(() -> {
+            return Thread.ofVirtual().name("ws-close-" + id).start(() -> {
                 Thread closer = Thread.ofVirtual().start(() -> {
                     try {
                         transport.close(code, reason);
@@ -155,6 +158,7 @@ final class ClientSession {
                 }
             });
         }
+        return null;
     }
 
     /** The connection is gone (closed by the peer or by us). */

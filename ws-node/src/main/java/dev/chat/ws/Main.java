@@ -2,7 +2,10 @@ package dev.chat.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chat.fanout.EncodedEvent;
+import dev.chat.fanout.ApiAnnouncement;
+import dev.chat.fanout.ApiListener;
 import dev.chat.handoff.ApiClient;
+import dev.chat.handoff.ApiDirectory;
 import dev.chat.fanout.NodeSubscriber;
 import dev.chat.presence.PresenceStore;
 import dev.chat.protocol.CloseCode;
@@ -57,10 +60,12 @@ public final class Main {
         private final ScheduledExecutorService housekeeping;
         private final SessionRegistry registry;
         private final PresenceTracker presence;
+        private final ApiListener apis;
 
         Running(WebServer server, NodeSubscriber subscriber, ApiClient api, MemcachedClient memcached,
-                ScheduledExecutorService housekeeping, SessionRegistry registry, PresenceTracker presence) {
+                ScheduledExecutorService housekeeping, SessionRegistry registry, PresenceTracker presence, ApiListener apis) {
             this.presence = presence;
+            this.apis = apis;
             this.server = server;
             this.api = api;
             this.subscriber = subscriber;
@@ -76,9 +81,21 @@ public final class Main {
         public void stop() {
             housekeeping.shutdownNow();
             presence.stopped();
-            registry.all().forEach(s -> s.close(CloseCode.GOING_AWAY, "node stopping"));
+            List<Thread> closing = registry.all().stream().map(s -> s.close(CloseCode.GOING_AWAY, "node stopping"))
+                    .filter(java.util.Objects::nonNull).toList();
+            // each 1001 written (or its connection dropped) before the server closes what is left
+            long until = System.nanoTime() + ClientSession.CLOSE_GRACE.plusSeconds(1).toNanos();
+            for (Thread t : closing) {
+                try {
+                    t.join(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             server.stop();
             subscriber.close();
+            apis.close();
             api.close();
             memcached.shutdown(1, TimeUnit.SECONDS);
         }
@@ -90,7 +107,10 @@ public final class Main {
         AtomicReference<SessionRegistry> registryRef = new AtomicReference<>();
         NodeSubscriber subscriber = new NodeSubscriber(config.amqp(), config.nodeId(),
                 event -> deliver(registryRef.get(), mapper, event, tokens.ttl()));
-        ApiClient api = new ApiClient(config.apis(), config.tokenSecret(), Duration.ofSeconds(5));
+        // the api instances: the configured ones to start with, then those that announce themselves
+        ApiDirectory directory = new ApiDirectory(config.apis(), ApiAnnouncement.EXPIRY);
+        ApiClient api = new ApiClient(directory, config.tokenSecret(), Duration.ofSeconds(5));
+        ApiListener apis = new ApiListener(config.amqp(), config.nodeId(), a -> directory.heard(a.address(), a.up()));
         MemcachedClient memcached;
         try {
             memcached = new MemcachedClient(new ConnectionFactoryBuilder()
@@ -113,11 +133,12 @@ public final class Main {
             registry.all().forEach(s -> s.close(CloseCode.TRY_AGAIN_LATER, "reconnect and sync"));
         });
         PrometheusMeterRegistry meterRegistry = Meters.registry(config.nodeId());
-        NodeMeters meters = new NodeMeters(meterRegistry, registry);
+        NodeMeters meters = new NodeMeters(meterRegistry, registry, api);
         EventStream events = new EventStream(config, tokens, registry, api, mapper, meters);
         NodeHeartbeat heartbeat = new NodeHeartbeat(config, registry, presence, mapper, subscriber::depth);
         presence.onUsersChanged(heartbeat::usersChanged);
         housekeeping.scheduleWithFixedDelay(heartbeat, 0, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(directory::expire, 1, 1, TimeUnit.SECONDS);
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -141,7 +162,7 @@ public final class Main {
                 .addRouting(WsRouting.builder().endpoint("/ws", () -> new ChatEndpoint(config, tokens, registry, api, mapper, meters)))
                 .build()
                 .start();
-        return new Running(server, subscriber, api, memcached, housekeeping, registry, presence);
+        return new Running(server, subscriber, api, memcached, housekeeping, registry, presence, apis);
     }
 
     /**

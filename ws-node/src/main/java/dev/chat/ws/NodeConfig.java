@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * @param sendQueueLimit frames waiting for a slow client before it is dropped with 4429
  * @param framesPerSecond inbound frames a session may send per second, sustained
  * @param frameBurst      inbound frames a session may send at once
- * @param apis            api instances' internal listeners, where frames are handed off
+ * @param apis            api instances' internal listeners to start from (the node then follows their announcements)
  */
 public record NodeConfig(String nodeId, String host, int port, AmqpSettings amqp, Secret tokenSecret,
                          InetSocketAddress memcached, Set<String> allowedOrigins, int maxFrameBytes,

@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * A ws-node's own meters, beside the JVM's: events delivered to sockets, end-to-end delivery
  * latency (from api accepting the change to this node writing the frame on the socket), live
- * sockets, sessions opened and closed (by close code), error frames by code.
+ * sockets, sessions opened and closed (by close code), error frames by code, the api instances
+ * frames are handed to.
  */
 final class NodeMeters {
     private final MeterRegistry registry;
@@ -18,7 +19,7 @@ final class NodeMeters {
     private final Counter opened;
     private final Timer latency;
 
-    NodeMeters(MeterRegistry registry, SessionRegistry sessions) {
+    NodeMeters(MeterRegistry registry, SessionRegistry sessions, dev.chat.handoff.ApiClient api) {
         this.registry = registry;
         this.deliveries = Counter.builder("chat_deliveries").description("Event frames written to sockets").register(registry);
         this.opened = Counter.builder("chat_sessions_opened").description("WebSocket sessions opened").register(registry);
@@ -30,6 +31,8 @@ final class NodeMeters {
                 .register(registry);
         Gauge.builder("chat_live_sockets", sessions, SessionRegistry::sessionCount).description("Open WebSocket sessions")
                 .register(registry);
+        Gauge.builder("chat_handoff_api_instances", api, dev.chat.handoff.ApiClient::instanceCount)
+                .description("api instances this node hands frames to (its directory, followed live)").register(registry);
     }
 
     /** A frame of an event accepted at {@code acceptedAtMillis} was written. */

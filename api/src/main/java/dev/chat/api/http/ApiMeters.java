@@ -12,16 +12,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * api's own meters, beside the JVM's: messages accepted, events published and confirmed by the
- * broker, publishes that failed, the outbox backlog (read every scrape, cheaply), errors by code.
+ * broker, publishes that failed, the outbox backlog (read every scrape, cheaply), errors by code,
+ * frames ws-nodes handed to this instance.
  */
 public final class ApiMeters {
     private final MeterRegistry registry;
     private final Counter accepted;
+    private final Counter handedOff;
     private final AtomicLong backlog = new AtomicLong();
 
     public ApiMeters(MeterRegistry registry, Db db, EventPublisher publisher) {
         this.registry = registry;
         this.accepted = Counter.builder("chat_messages_accepted").description("Messages stored (new, not retries)").register(registry);
+        this.handedOff = Counter.builder("chat_handoff_frames").description("Frames ws-nodes handed to this instance").register(registry);
         FunctionCounter.builder("chat_events_published", publisher, EventPublisher::published)
                 .description("Events published to the broker and confirmed by it").register(registry);
         FunctionCounter.builder("chat_events_publish_failures", publisher, EventPublisher::failed)
@@ -38,6 +41,10 @@ public final class ApiMeters {
 
     public void messageAccepted() {
         accepted.increment();
+    }
+
+    public void framesHandedOff(int frames) {
+        handedOff.increment(frames);
     }
 
     public void error(ErrorCode code) {
