@@ -141,7 +141,7 @@ export function hangUp() {
   const type = c.role === 'callee' && c.phase === 'ringing' ? 'call.reject'
     : c.role === 'caller' && c.phase === 'calling' ? 'call.cancel' : 'call.hangup';
   if (c.acked || c.role === 'callee') state.socket.request({ type, conversation: c.conversation, call: c.id }).catch(() => {});
-  finish(c, type === 'call.reject' ? 'declined' : 'ended');
+  finish(c, type === 'call.reject' ? 'declined' : type === 'call.cancel' ? 'cancelled' : 'ended');
 }
 
 /** Microphone or camera on or off; the peer is told. */

@@ -80,7 +80,8 @@ function ended(c) {
   $('call-hangup').hidden = true;
   $('call-devices').hidden = true;
   $('call').dataset.phase = 'ended';
-  $('call-status').textContent = ENDED[c?.reason] || 'Call ended';
+  // "No answer" is the caller's; the person called missed it
+  $('call-status').textContent = c?.reason === 'missed' && c.role === 'callee' ? 'Missed call' : ENDED[c?.reason] || 'Call ended';
   hiding = setTimeout(() => { $('call').hidden = true; $('call-hangup').hidden = false; }, 1500);
 }
 
