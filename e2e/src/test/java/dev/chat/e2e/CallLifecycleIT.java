@@ -35,21 +35,6 @@ class CallLifecycleIT {
               };
             })()""";
 
-    /** From now on, every text the call screen's status line shows is kept, in order, in window.__shown. */
-    private static final String WATCH_CALL_STATUS = """
-            () => {
-              window.__shown = [];
-              const status = document.getElementById('call-status');
-              const note = () => {
-                const t = status.textContent;
-                if (t && window.__shown[window.__shown.length - 1] !== t) window.__shown.push(t);
-              };
-              new MutationObserver(note).observe(status, { childList: true, characterData: true, subtree: true });
-            }""";
-
-    /** Whether the status line has shown this text since it was watched. */
-    private static final String SHOWN = "(text) => window.__shown.includes(text)";
-
     /** The ended call's screen stays a moment (1.5 s) before it goes. */
     private static final LocatorAssertions.IsHiddenOptions HIDDEN = new LocatorAssertions.IsHiddenOptions().setTimeout(10_000);
 
@@ -77,7 +62,7 @@ class CallLifecycleIT {
         ChatPage cy = ChatPage.signUp(person(browsers), Browsers.uniqueName("cy"), "Cy");
         List<ChatPage> bobs = List.of(bob1, bob2);
         for (ChatPage p : List.of(ana, bob1, bob2, cy)) {
-            p.page.evaluate(WATCH_CALL_STATUS);
+            p.watchCallStatus();
         }
         ana.startChat(bobName);
 
@@ -118,7 +103,7 @@ class CallLifecycleIT {
         assertThat(bob1.page.locator("#call")).isHidden(HIDDEN);
         for (ChatPage side : List.of(ana, bob2)) {
             assertThat(side.page.locator("#call[data-phase=active]")).hasCount(1, new LocatorAssertions.HasCountOptions().setTimeout(20_000));
-            side.page.waitForFunction(AUDIO_GROWS, null, new Page.WaitForFunctionOptions().setPollingInterval(250).setTimeout(20_000));
+            Browsers.waitForAsync(side.page, AUDIO_GROWS, null, 20_000);
         }
         assertEquals(0, ((Number) bob1.page.evaluate(OPEN_PEER_CONNECTIONS)).intValue(), "Bob's first device holds no peer connection");
         assertEquals(1, ((Number) bob2.page.evaluate(OPEN_PEER_CONNECTIONS)).intValue(), "Bob's second device holds the call's");
@@ -175,11 +160,11 @@ class CallLifecycleIT {
     }
 
     private static void waitShown(ChatPage p, String text) {
-        waitShown(p, text, 10_000);
+        p.awaitCallStatus(10_000, text);
     }
 
     private static void waitShown(ChatPage p, String text, double timeoutMs) {
-        p.page.waitForFunction(SHOWN, text, new Page.WaitForFunctionOptions().setPollingInterval(100).setTimeout(timeoutMs));
+        p.awaitCallStatus(timeoutMs, text);
     }
 
     /** A new device whose peer connections are tracked. */
