@@ -45,6 +45,7 @@ public final class Calls implements AutoCloseable {
     private final RateLimiter limiter;
     private final RateLimits.Rate invitesPerUser;
     private final CallStore store = new CallStore();
+    private final HuddleStore huddles = new HuddleStore();
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("calls-missed").daemon().factory());
 
@@ -101,10 +102,14 @@ public final class Calls implements AutoCloseable {
                 }
                 throw taken();
             }
+            // a huddle counts as a call: its joins take the same lock on the person (Huddles.join)
             if (store.inCall(tx, user, f.call())) {
                 throw new ChatException(ErrorCode.ALREADY_IN_CALL, "You are in a call already: hang it up first.");
             }
-            boolean busy = store.inCall(tx, callee, f.call());
+            if (huddles.inAny(tx, user)) {
+                throw new ChatException(ErrorCode.ALREADY_IN_CALL, "You are in a huddle: leave it first.");
+            }
+            boolean busy = store.inCall(tx, callee, f.call()) || huddles.inAny(tx, callee);
             CallStore.Call c = store.insert(tx, f.call(), f.conversation(), user, callee, session, f.video(), busy)
                     .orElseThrow(Calls::taken);
             if (busy) {
