@@ -244,6 +244,19 @@ public final class Calls implements AutoCloseable {
         }
     }
 
+    /**
+     * The socket {@code session} of {@code user} closed: a call that device is in ends, a hang-up
+     * (a cancel while it rang); a call ringing on their other devices, or answered on another, goes on.
+     */
+    public void sessionClosed(UUID user, UUID session) {
+        for (UUID id : store.liveOf(db.client().execute(), user)) {
+            outbox.inTransaction(t -> store.byId(t.db(), id)
+                    .filter(c -> !c.ended() && (user.equals(c.caller()) && session.equals(c.callerSession())
+                            || user.equals(c.callee()) && session.equals(c.calleeSession())))
+                    .map(c -> end(t, c, "ringing".equals(c.state()) ? "cancelled" : "hangup", user)).orElse(null));
+        }
+    }
+
     /** Ends the calls ringing past the timeout as missed; returns how many this instance ended. */
     int sweepMissed() {
         int ended = 0;

@@ -146,11 +146,21 @@ public final class Huddles {
 
     /** {@code user} went offline (every socket closed, or their node died): out of every huddle, which ends if it empties. */
     public void offline(UUID user) {
+        leaveEvery(user, null);
+    }
+
+    /** The socket {@code session} of {@code user} closed: that device's place in a huddle is left (other devices stay online). */
+    public void sessionClosed(UUID user, UUID session) {
+        leaveEvery(user, session);
+    }
+
+    /** Takes {@code user}'s place on {@code session} (on any device when null) out of every live huddle. */
+    private void leaveEvery(UUID user, UUID session) {
         for (UUID id : store.liveOf(db.client().execute(), user)) {
             outbox.inTransaction(t -> {
                 HuddleStore.Huddle h = store.byId(t.db(), id).orElseThrow();
                 store.lockChannel(t.db(), h.conversation());
-                if (!store.remove(t.db(), id, user, null)) {
+                if (!store.remove(t.db(), id, user, session)) {
                     return null;
                 }
                 return changed(t, id, calls.members(t.db(), h.conversation()).users());
