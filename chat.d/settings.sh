@@ -47,6 +47,8 @@ configure() {
         export CHAT_LIMITS_SIGNUP_ADDRESS="${CHAT_LIMITS_SIGNUP_ADDRESS:-100000/1m}"
         export CHAT_LIMITS_SENDS_USER="${CHAT_LIMITS_SENDS_USER:-100000/1m}"
         export CHAT_LIMITS_UPLOADS_USER="${CHAT_LIMITS_UPLOADS_USER:-100000/1m}"
+        # an unanswered call is missed after 10 s, not 30: CallLifecycleIT waits for one (CallsIT its own)
+        export CHAT_CALLS_RING_TIMEOUT_SECONDS="${CHAT_CALLS_RING_TIMEOUT_SECONDS:-10}"
     fi
     PG_REPLICA_PORT=$((PG_PORT + 1))
     DB_NAME="${CHAT_DB_NAME:-chat}"

@@ -2,6 +2,7 @@ package dev.chat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.api.accounts.PresenceService;
+import dev.chat.api.calls.Departures;
 import dev.chat.api.http.Json;
 import dev.chat.api.messaging.FrameHandler;
 import dev.chat.handoff.FrameBatch;
@@ -36,12 +37,12 @@ final class InternalService implements HttpService {
     private final FrameHandler frames;
     private final PresenceService presence;
     private final Json json;
-    private final java.util.function.Consumer<UUID> wentOffline;
+    private final Departures departures;
     private final dev.chat.api.http.ApiMeters meters;
 
-    InternalService(String nodeKey, FrameHandler frames, PresenceService presence, Json json,
-                    java.util.function.Consumer<UUID> wentOffline, dev.chat.api.http.ApiMeters meters) {
-        this.wentOffline = wentOffline;
+    InternalService(String nodeKey, FrameHandler frames, PresenceService presence, Json json, Departures departures,
+                    dev.chat.api.http.ApiMeters meters) {
+        this.departures = departures;
         this.meters = meters;
         this.nodeKey = nodeKey;
         this.frames = frames;
@@ -53,6 +54,7 @@ final class InternalService implements HttpService {
     public void routing(HttpRules rules) {
         rules.post(Handoff.FRAMES_PATH, this::frame)
                 .post(Handoff.PRESENCE_PATH, this::presence)
+                .post(Handoff.SESSION_CLOSED_PATH, this::sessionClosed)
                 .any((req, res) -> res.status(Status.NOT_FOUND_404).send());
     }
 
@@ -121,12 +123,31 @@ final class InternalService implements HttpService {
         presence.announce(user, state);
         if (state.equals("offline")) {
             try {
-                wentOffline.accept(user); // no device of theirs is left: a call or huddle they were in is over for them
+                departures.offline(user); // no device of theirs is left: a call or huddle they were in is over for them
             } catch (RuntimeException e) {
                 java.util.logging.Logger.getLogger(InternalService.class.getName())
                         .log(java.util.logging.Level.WARNING, "the calls and huddles of a user gone offline were not left", e);
             }
         }
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** A socket that was in a call or a huddle closed: what that device was in is over for it. */
+    private void sessionClosed(ServerRequest req, ServerResponse res) {
+        if (!fromNode(req, res)) {
+            return;
+        }
+        JsonNode body = parse(req.content().as(String.class));
+        UUID user;
+        UUID session;
+        try {
+            user = UUID.fromString(body == null ? "" : body.path("user").asText(""));
+            session = UUID.fromString(body.path("session").asText(""));
+        } catch (IllegalArgumentException e) {
+            res.status(Status.BAD_REQUEST_400).send();
+            return;
+        }
+        departures.sessionClosed(user, session);
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -12,6 +12,7 @@ import dev.chat.api.attachments.AttachmentStore;
 import dev.chat.api.attachments.PostgresChunkStorage;
 import dev.chat.api.calls.CallService;
 import dev.chat.api.calls.Calls;
+import dev.chat.api.calls.Departures;
 import dev.chat.api.calls.Huddles;
 import dev.chat.api.calls.IceServers;
 import dev.chat.api.db.Db;
@@ -169,12 +170,12 @@ public final class Main {
         presence.start();
         Calls calls = new Calls(db, outbox, publisher, messaging, json, config.calls().ringTimeout(), limiter, config.calls().invitesPerUser());
         Huddles huddles = new Huddles(db, outbox, publisher, json);
-        java.util.function.Consumer<java.util.UUID> wentOffline = wentOffline(calls, huddles);
-        presence.onSweptOffline(wentOffline); // a call or huddle whose person's node died ends for them too
+        Departures departures = new Departures(calls, huddles);
+        presence.onSweptOffline(departures::offline); // a call or huddle whose person's node died ends for them too
         calls.start();
         InternalService internal = new InternalService(dev.chat.handoff.Handoff.nodeKey(config.tokenSecret()),
                 new FrameHandler(messaging, receipts, reactions, conversations, db, publisher, json, calls, huddles), presence, json,
-                wentOffline, apiMeters);
+                departures, apiMeters);
         RouteTable routeTable = new RouteTable();
         WebPush push = WebPush.start(config.push(), db, json, auth, presenceStore, outbox);
         AdminService adminService = new AdminService(db, outbox, auth, groupStore, conversations, presenceStore, json);
@@ -201,17 +202,6 @@ public final class Main {
                 ? "http://" + config.internalHost() + ":" + server.port("internal") : config.announce().address();
         return config.announce().enabled() ? dev.chat.fanout.ApiAnnouncer.start(config.amqp(), "api-" + config.instanceId()
                 + "-announce", java.net.URI.create(address)) : null;
-    }
-
-    /** What ends for a user with no device left (or whose node died): their call, their place in a huddle; each tried. */
-    private static java.util.function.Consumer<java.util.UUID> wentOffline(Calls calls, Huddles huddles) {
-        return u -> {
-            try {
-                calls.offline(u);
-            } finally {
-                huddles.offline(u);
-            }
-        };
     }
 
     /** The schema migrated to the current version, then the connection pool. */

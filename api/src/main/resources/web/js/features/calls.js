@@ -60,6 +60,11 @@ async function renegotiated(c, data) {
   }
 }
 
+/** A path lost this long ("disconnected": browsers may stay so for half a minute) is restarted; again as long as it is lost. */
+export const RESTART_AFTER_MS = 3_000;
+/** Lost this long, the call is hung up: both sides see it end, and its record is written. */
+export const GIVE_UP_AFTER_MS = 20_000;
+
 function onIceState(c) {
   if (c !== call) return;
   const s = c.pc.iceConnectionState;
@@ -67,13 +72,26 @@ function onIceState(c) {
     c.phase = 'active';
     c.since = c.since || Date.now();
     clearTimeout(c.giveUp);
-    c.giveUp = null;
+    clearTimeout(c.restarting);
+    c.giveUp = c.restarting = null;
   } else if ((s === 'disconnected' || s === 'failed') && (c.phase === 'active' || c.phase === 'reconnecting')) {
     c.phase = 'reconnecting'; // the screen says so; the caller restarts ICE, with a new offer (onnegotiationneeded)
-    if (s === 'failed' && c.role === 'caller') c.pc.restartIce();
-    c.giveUp = c.giveUp || setTimeout(() => { if (call === c && c.phase === 'reconnecting') hangUp(); }, 20_000);
+    if (c.role === 'caller' && !c.restarting) c.restarting = setTimeout(() => restart(c), s === 'failed' ? 0 : RESTART_AFTER_MS);
+    c.giveUp = c.giveUp || setTimeout(() => { if (call === c && c.phase === 'reconnecting') hangUp('lost'); }, GIVE_UP_AFTER_MS);
   }
   changed();
+}
+
+/**
+ * The caller restarts ICE (new credentials, candidates gathered anew: a relay allocated again) and
+ * tries again while the call stays lost; the callee answers the new offer (renegotiated), so the
+ * two never offer at once.
+ */
+function restart(c) {
+  if (call !== c || c.phase !== 'reconnecting') { c.restarting = null; return; }
+  c.restarts = (c.restarts || 0) + 1;
+  c.pc.restartIce();
+  c.restarting = setTimeout(() => restart(c), RESTART_AFTER_MS * 2);
 }
 
 /** The server knows the call now: my candidates may go. */
@@ -134,14 +152,14 @@ export async function accept() {
   }
 }
 
-/** Declines a ringing call, cancels my unanswered one, or ends the call. */
-export function hangUp() {
+/** Declines a ringing call, cancels my unanswered one, or ends the call ('lost': given up on a lost connection). */
+export function hangUp(why) {
   const c = call;
   if (!c) return;
   const type = c.role === 'callee' && c.phase === 'ringing' ? 'call.reject'
     : c.role === 'caller' && c.phase === 'calling' ? 'call.cancel' : 'call.hangup';
   if (c.acked || c.role === 'callee') state.socket.request({ type, conversation: c.conversation, call: c.id }).catch(() => {});
-  finish(c, type === 'call.reject' ? 'declined' : 'ended');
+  finish(c, type === 'call.reject' ? 'declined' : type === 'call.cancel' ? 'cancelled' : why === 'lost' ? 'lost' : 'ended');
 }
 
 /** Microphone or camera on or off; the peer is told. */
@@ -182,6 +200,7 @@ export async function useDevice(kind, deviceId) {
 function finish(c, reason) {
   if (call !== c) return;
   clearTimeout(c.giveUp);
+  clearTimeout(c.restarting);
   if (c.pc) c.pc.close();
   if (c.local) c.local.getTracks().forEach((t) => t.stop());
   c.phase = 'ended';

@@ -8,7 +8,7 @@ import { startCall, accept, hangUp, toggle, onCallChange, devices, useDevice } f
 
 const STATUS = { starting: 'Starting…', calling: 'Calling…', connecting: 'Connecting…', reconnecting: 'Reconnecting…' };
 const ENDED = { ended: 'Call ended', declined: 'Call declined', cancelled: 'Call cancelled', missed: 'No answer',
-  busy: 'Busy', failed: 'Call failed', 'answered elsewhere': 'Answered on another device', 'in another call': 'You are in another call' };
+  busy: 'Busy', failed: 'Call failed', lost: 'Connection lost', 'answered elsewhere': 'Answered on another device', 'in another call': 'You are in another call or a huddle' };
 let ticking = null;
 let hiding = null;
 
@@ -80,7 +80,8 @@ function ended(c) {
   $('call-hangup').hidden = true;
   $('call-devices').hidden = true;
   $('call').dataset.phase = 'ended';
-  $('call-status').textContent = ENDED[c?.reason] || 'Call ended';
+  // "No answer" is the caller's; the person called missed it
+  $('call-status').textContent = c?.reason === 'missed' && c.role === 'callee' ? 'Missed call' : ENDED[c?.reason] || 'Call ended';
   hiding = setTimeout(() => { $('call').hidden = true; $('call-hangup').hidden = false; }, 1500);
 }
 
@@ -88,7 +89,7 @@ onCallChange(render);
 $('call-voice').addEventListener('click', () => state.current && startCall(state.current, false));
 $('call-video').addEventListener('click', () => state.current && startCall(state.current, true));
 $('call-accept').addEventListener('click', accept);
-$('call-hangup').addEventListener('click', hangUp);
+$('call-hangup').addEventListener('click', () => hangUp());
 $('call-mute').addEventListener('click', () => toggle('audio'));
 $('call-camera').addEventListener('click', () => toggle('video'));
 $('call-mic').addEventListener('change', (e) => useDevice('audio', e.target.value).catch((x) => console.warn('microphone', x)));

@@ -2,7 +2,7 @@
 // the headphones button that starts or joins it, and the huddle panel (a tile per person with their
 // video, the live participant list with microphone, camera and screen, mute, camera, share screen,
 // leave). The huddle's logic is features/huddles.js.
-import { $ } from '../ui.js';
+import { $, ask } from '../ui.js';
 import { state } from '../model/state.js';
 import { huddles, mine, join, leave, toggle, shareScreen, loadHuddle, onHuddleChange } from '../features/huddles.js';
 
@@ -74,7 +74,19 @@ export function renderHuddle() {
   renderPanel();
 }
 
-const joinHere = () => state.current && join(state.current).catch((e) => console.warn('huddle join', e)).finally(renderHuddle);
+/** Why a join was refused, in words (the server's code); anything else only goes to the console. */
+const REFUSED = {
+  already_in_call: ['You are in a call', 'Hang up your call (or leave your other huddle) first, then join this one.'],
+  huddle_full: ['The huddle is full', 'A huddle holds 8 people at most.'],
+};
+
+function refused(e) {
+  const why = REFUSED[e.code];
+  if (why) ask({ title: why[0], message: why[1], actions: [{ label: 'OK', value: true }], cancelLabel: 'Close' });
+  else console.warn('huddle join', e);
+}
+
+const joinHere = () => state.current && join(state.current).catch(refused).finally(renderHuddle);
 onHuddleChange(renderHuddle);
 $('huddle-start').addEventListener('click', joinHere);
 $('huddle-join').addEventListener('click', joinHere);

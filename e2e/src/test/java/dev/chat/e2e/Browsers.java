@@ -108,6 +108,30 @@ public final class Browsers implements BeforeAllCallback, AfterAllCallback, Para
         return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger WAITS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Waits until an async page function (one that awaits, e.g. a peer connection's getStats)
+     * resolves to something truthy, or fails after {@code timeoutMs} (or with the function's own
+     * error). Page.waitForFunction cannot take one: it counts the Promise returned as truthy and
+     * returns at once, whatever it resolves to. Here the function runs in the page again and again,
+     * each run after the last one settled, and Playwright's polling reads its latest answer.
+     */
+    static void waitForAsync(Page page, String asyncFunction, Object arg, double timeoutMs) {
+        String key = "__waitForAsync" + WAITS.incrementAndGet();
+        page.waitForFunction("""
+                ([key, arg]) => {
+                  const s = window[key] || (window[key] = { running: false, ok: false, error: null });
+                  if (s.error) throw s.error;
+                  if (!s.running && !s.ok) {
+                    s.running = true;
+                    Promise.resolve((__FUNCTION__)(arg)).then((v) => { s.ok = !!v; s.running = false; }, (e) => { s.error = e; s.running = false; });
+                  }
+                  return s.ok;
+                }""".replace("__FUNCTION__", asyncFunction), java.util.Arrays.asList(key, arg),
+                new Page.WaitForFunctionOptions().setPollingInterval(100).setTimeout(timeoutMs));
+    }
+
     static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")));
     }

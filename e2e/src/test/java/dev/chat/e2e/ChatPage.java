@@ -29,6 +29,18 @@ final class ChatPage {
                 { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
             }""";
 
+    /** From now on, every text the call screen's status line shows is kept, in order, in window.__shown. */
+    private static final String WATCH_CALL_STATUS = """
+            () => {
+              window.__shown = [];
+              const status = document.getElementById('call-status');
+              const note = () => {
+                const t = status.textContent;
+                if (t && window.__shown[window.__shown.length - 1] !== t) window.__shown.push(t);
+              };
+              new MutationObserver(note).observe(status, { childList: true, characterData: true, subtree: true });
+            }""";
+
     final Page page;
     final String username;
 
@@ -191,6 +203,20 @@ final class ChatPage {
     @SuppressWarnings("unchecked")
     List<String> statuses() {
         return new ArrayList<>((List<String>) page.evaluate("() => window.__statuses"));
+    }
+
+    /**
+     * From now on, keeps every text the call screen's status line shows, however briefly (an ended
+     * call's lingers 1.5 s): read by {@link #awaitCallStatus}.
+     */
+    void watchCallStatus() {
+        page.evaluate(WATCH_CALL_STATUS);
+    }
+
+    /** Waits until the call screen's status line has shown one of these texts since {@link #watchCallStatus}. */
+    void awaitCallStatus(double timeoutMs, String... texts) {
+        page.waitForFunction("(texts) => window.__shown.some((t) => texts.includes(t))", List.of(texts),
+                new Page.WaitForFunctionOptions().setPollingInterval(100).setTimeout(timeoutMs));
     }
 
     /** Creates a group from the sidebar; its creator lands in the group's #general. */

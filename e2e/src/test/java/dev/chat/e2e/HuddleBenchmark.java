@@ -97,8 +97,7 @@ class HuddleBenchmark {
                     .HasCountOptions().setTimeout(90_000));
         }
         for (ChatPage p : people) {
-            p.page.waitForFunction("async (n) => (await (" + BYTES + ")()).connected === n", n - 1,
-                    new Page.WaitForFunctionOptions().setTimeout(120_000).setPollingInterval(500));
+            Browsers.waitForAsync(p.page, "async (n) => (await (" + BYTES + ")()).connected === n", n - 1, 120_000);
         }
         owner.waitForTimeout(3_000); // past the start: encoders at their settled rate
         long cpu0 = browserCpuNanos();

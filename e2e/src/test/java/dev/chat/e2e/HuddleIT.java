@@ -76,7 +76,7 @@ class HuddleIT {
             assertThat(p.page.locator("#huddle-people li")).hasText(names(p, ana, bob, cara));
         }
         for (ChatPage p : all) {
-            p.page.waitForFunction(MEDIA_GROWS, 2, new Page.WaitForFunctionOptions().setTimeout(45_000).setPollingInterval(300));
+            Browsers.waitForAsync(p.page, MEDIA_GROWS, 2, 45_000);
         }
         Browsers.screenshot(cara.page, "huddle-three");
 

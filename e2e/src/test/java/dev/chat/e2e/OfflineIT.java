@@ -187,12 +187,13 @@ class OfflineIT {
         old.close();
         ana.page.reload();
         ana.awaitConnected();
-        ana.page.waitForFunction("async (name) => (await indexedDB.databases()).find((d) => d.name === name)?.version === 2", database);
+        Browsers.waitForAsync(ana.page, "async (name) => (await indexedDB.databases()).find((d) => d.name === name)?.version === 2",
+                database, 10_000);
         ana.open("Bob");
         assertThat(ana.message("while an old tab is open")).isVisible();
         // messages are written to the device copy behind the screen (within 100 ms, one transaction
         // for a burst): a reload in that window would race the write, not test the copy
-        ana.page.waitForFunction("""
+        Browsers.waitForAsync(ana.page, """
                 async ([name, text]) => {
                   const db = await new Promise((done, fail) => { const r = indexedDB.open(name); r.onsuccess = () => done(r.result); r.onerror = fail; });
                   try {
@@ -201,7 +202,7 @@ class OfflineIT {
                   } finally {
                     db.close();
                   }
-                }""", java.util.List.of(database, "while an old tab is open"));
+                }""", java.util.List.of(database, "while an old tab is open"), 10_000);
         ana.page.context().setOffline(true);
         ana.page.reload();
         ana.open("Bob");

@@ -132,6 +132,12 @@ public final class ApiClient implements AutoCloseable {
         LOG.info(() -> "handing frames to " + uris);
     }
 
+    /** Tells api that this socket of the user, which took part in a call or a huddle, closed. */
+    public void sessionClosed(UUID user, UUID session) {
+        post(Handoff.SESSION_CLOSED_PATH, user, ("{\"user\":\"" + user + "\",\"session\":\"" + session + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     private void dispatch() {
         List<Waiting> batch = new ArrayList<>(MAX_BATCH);
         while (!closed) {

@@ -20,6 +20,10 @@ import java.util.Base64;
  *       none.</li>
  *   <li>{@code POST /internal/presence}: body {@code {"user","state"}}: a user's first session on a
  *       node arrived or the last one left. Response {@code 204}.</li>
+ *   <li>{@code POST /internal/session-closed}: body {@code {"user","session"}}: a socket that took
+ *       part in a call or a huddle (it sent {@code call.invite}, {@code call.answer} or
+ *       {@code huddle.join}) closed: what that device was in is over for it, though its person may
+ *       be online elsewhere. Response {@code 204}.</li>
  * </ul>
  * Identity comes only from the node (which verified the access token); api never reads it from the
  * frame. The node key proves the caller is a node of this deployment: both sides derive it from
@@ -28,6 +32,7 @@ import java.util.Base64;
 public final class Handoff {
     public static final String FRAMES_PATH = "/internal/frames";
     public static final String PRESENCE_PATH = "/internal/presence";
+    public static final String SESSION_CLOSED_PATH = "/internal/session-closed";
     /** The user a presence call is about. */
     public static final String USER = "X-Chat-User";
     /** Proves the caller is a ws-node of this deployment: see {@link #nodeKey}. */

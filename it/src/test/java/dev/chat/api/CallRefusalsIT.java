@@ -1,5 +1,6 @@
 package dev.chat.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.protocol.ClientFrame;
 import dev.chat.protocol.ErrorCode;
 import dev.chat.protocol.FrameType;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -102,6 +104,52 @@ class CallRefusalsIT {
         assertEquals(1, count(stack, "SELECT count(*) FROM calls"), "only the first call was stored");
         assertEquals("cancelled", caller.call(new ClientFrame.CallInvite("r0", chat, first, OFFER, false)).path("reason").asText(),
                 "a retry is still answered past the rate: the call as it stands");
+    }
+
+    @Test
+    void aHuddleCountsAsACallBothWays(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        TestClient cy = TestClient.signUp(stack.apiUrl(), "cyril");
+        UUID ch = HuddlesIT.channel(ana, "bob");
+        UUID anaBob = ana.openDirect("bob");
+        UUID cyAna = cy.openDirect("ana");
+        UUID cyBob = cy.openDirect("bob");
+        CallsIT.Device a = CallsIT.Device.open(ana, stack.wsUrlA());
+        CallsIT.Device b = CallsIT.Device.open(bob, stack.wsUrlB());
+        CallsIT.Device c = CallsIT.Device.open(cy, stack.wsUrlA());
+        UUID huddle = UUID.fromString(a.call(new ClientFrame.HuddleJoin("j1", ch, true, true)).path("huddle").asText());
+
+        // in a huddle, ana cannot start a call, and bob is not rung
+        UUID out = UUID.randomUUID();
+        ServerFrame.Error refused = a.refused(new ClientFrame.CallInvite("i1", anaBob, out, OFFER, false));
+        assertEquals(ErrorCode.ALREADY_IN_CALL, refused.code());
+        assertTrue(refused.detail().contains("huddle"), refused.detail());
+        assertNull(b.none(ServerEvent.CallIncoming.class, out), "bob was not rung");
+        // calling her is calling someone busy: the caller is told, ana does not ring, the chat has its record
+        UUID in = UUID.randomUUID();
+        JsonNode busy = c.call(new ClientFrame.CallInvite("i2", cyAna, in, OFFER, false));
+        assertEquals(List.of("ended", "busy"), List.of(busy.path("state").asText(), busy.path("reason").asText()));
+        assertNull(a.none(ServerEvent.CallIncoming.class, in), "ana did not ring");
+        assertEquals(1, count(stack, "SELECT count(*) FROM messages WHERE client_msg_id = 'call:" + in + "'"));
+        assertEquals(1, count(stack, "SELECT count(*) FROM calls"), "only the busy call was stored");
+
+        // and the other way: bob, rung by cy, cannot join the huddle while the call rings
+        UUID ringing = UUID.randomUUID();
+        c.call(new ClientFrame.CallInvite("i3", cyBob, ringing, OFFER, false));
+        b.event(ServerEvent.CallIncoming.class, ringing);
+        ServerFrame.Error inCall = b.refused(new ClientFrame.HuddleJoin("j2", ch, true, true));
+        assertEquals(ErrorCode.ALREADY_IN_CALL, inCall.code(), inCall.detail());
+        assertEquals(1, count(stack, "SELECT count(*) FROM huddle_participants"), "ana alone in the huddle");
+        assertEquals(2, count(stack, "SELECT version FROM huddles"), "the huddle did not change since ana started it");
+        c.call(new ClientFrame.CallStep("c1", cyBob, ringing, FrameType.CALL_CANCEL));
+        b.event(ServerEvent.CallEnded.class, ringing);
+
+        // out of the huddle, ana calls bob and he rings; in the huddle, bob would have been busy
+        assertEquals("ended", a.call(new ClientFrame.HuddleLeave("l1", ch, huddle)).path("state").asText());
+        UUID after = UUID.randomUUID();
+        assertEquals("ringing", a.call(new ClientFrame.CallInvite("i4", anaBob, after, OFFER, false)).path("state").asText());
+        b.event(ServerEvent.CallIncoming.class, after);
     }
 
     @Test

@@ -111,6 +111,44 @@ class HuddlesIT {
         assertEquals(2, count(stack, "SELECT count(*) FROM huddles"));
     }
 
+    /**
+     * A huddle and a call belong to the device that joined them: ana's laptop (node A) closes while
+     * her phone (node B) stays online, and she leaves the huddle at once; then her phone, in a call
+     * with bob, closes while her tablet (node A) stays online, and the call ends as her hang-up.
+     */
+    @Test
+    void aDeviceThatClosesLeavesItsHuddleAndEndsItsCallWhileItsPersonStaysOnline(ChatServers.Stack stack) throws Exception {
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID ch = channel(ana, "bob");
+        UUID chat = ana.openDirect("bob");
+        CallsIT.Device laptop = CallsIT.Device.open(ana, stack.wsUrlA());
+        CallsIT.Device phone = CallsIT.Device.open(ana, stack.wsUrlB());
+        CallsIT.Device b = CallsIT.Device.open(bob, stack.wsUrlB());
+        UUID huddle = UUID.fromString(laptop.call(new ClientFrame.HuddleJoin("j1", ch, true, true)).path("huddle").asText());
+        assertEquals(List.of(ana.id, bob.id), users(b.call(new ClientFrame.HuddleJoin("j2", ch, true, true))));
+        update(phone, 2, true);
+
+        laptop.inbox().socket.close();
+        java.util.function.Predicate<ServerEvent.HuddleUpdated> bobAlone = e -> e.live()
+                && e.participants().stream().map(ServerEvent.HuddlePeer::session).toList().equals(List.of(b.session()));
+        assertEquals(huddle, b.inbox().take(ServerEvent.HuddleUpdated.class, bobAlone, WAIT).huddle(), "ana's laptop left");
+        assertEquals(huddle, phone.inbox().take(ServerEvent.HuddleUpdated.class, bobAlone, WAIT).huddle(),
+                "ana's phone, still online, sees her laptop leave");
+        assertEquals(1, count(stack, "SELECT count(*) FROM huddle_participants"));
+
+        assertEquals("ended", b.call(new ClientFrame.HuddleLeave("l1", ch, huddle)).path("state").asText());
+        CallsIT.Device tablet = CallsIT.Device.open(ana, stack.wsUrlA());
+        UUID call = UUID.randomUUID();
+        phone.call(new ClientFrame.CallInvite("i1", chat, call, OFFER, false));
+        b.event(ServerEvent.CallIncoming.class, call);
+        b.call(new ClientFrame.CallAnswer("a1", chat, call, ANSWER));
+        phone.inbox().socket.close();
+        ServerEvent.CallEnded ended = b.event(ServerEvent.CallEnded.class, call);
+        assertEquals(List.of("hangup", ana.id), List.of(ended.reason(), ended.by()));
+        assertEquals("hangup", tablet.event(ServerEvent.CallEnded.class, call).reason(), "ana's tablet, still online, hears it end");
+    }
+
     @Test
     void strangersTheNinthADirectChatAndBadFramesAreRefusedAndChangeNothing(ChatServers.Stack stack) throws Exception {
         TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");

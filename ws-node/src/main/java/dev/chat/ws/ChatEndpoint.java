@@ -7,6 +7,7 @@ import dev.chat.protocol.ClientFrame;
 import dev.chat.protocol.ClientFrames;
 import dev.chat.protocol.CloseCode;
 import dev.chat.protocol.ErrorCode;
+import dev.chat.protocol.FrameType;
 import dev.chat.protocol.Peeked;
 import dev.chat.protocol.ServerFrame;
 import dev.chat.protocol.ServerFrames;
@@ -25,6 +26,7 @@ import io.helidon.websocket.WsUpgradeException;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -201,6 +203,9 @@ final class ChatEndpoint implements WsListener {
     private void forward(Peeked.ForApi f, String text) {
         ClientSession s = session;
         String trace = RequestId.fresh();
+        if (f.type() == FrameType.CALL_INVITE || f.type() == FrameType.CALL_ANSWER || f.type() == FrameType.HUDDLE_JOIN) {
+            s.joinedCall();
+        }
         inLane(() -> RequestId.with(trace, () -> {
             LOG.log(Level.FINE, "{0} frame from session {1} handed to api", new Object[] {f.type().wireName(), s.id()});
             String answer;
@@ -249,7 +254,26 @@ final class ChatEndpoint implements WsListener {
             s.closed();
             registry.remove(s);
             session = null;
+            if (s.inCall()) {
+                sessionClosed(s);
+            }
         }
+    }
+
+    /**
+     * A socket that was in a call or a huddle closed: api ends that device's part (its person may
+     * stay online on others). In the socket's lane, after every frame of it still being handed off,
+     * so a join on its way cannot land after the leave.
+     */
+    private void sessionClosed(ClientSession s) {
+        UUID user = claims.userId();
+        inLane(() -> {
+            try {
+                api.sessionClosed(user, s.id());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "api did not hear that session {0} closed: {1}", new Object[] {s.id(), e.getMessage()});
+            }
+        });
     }
 
     private String error(String id, ErrorCode code, String detail) {

@@ -33,6 +33,8 @@ final class ClientSession {
     /** Whether a writer thread is draining the queue right now. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether this socket took part in a call or a huddle: api hears when it closes. */
+    private volatile boolean inCall;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos;
     /** Token bucket for inbound frames. */
@@ -56,6 +58,16 @@ final class ClientSession {
         this.transport = transport;
         this.user = user;
         this.queueLimit = queueLimit;
+    }
+
+    /** This socket sent a frame that puts its device in a call or a huddle. */
+    void joinedCall() {
+        inCall = true;
+    }
+
+    /** Whether this socket ever sent such a frame: its closing then ends what its device was in. */
+    boolean inCall() {
+        return inCall;
     }
 
     UUID id() {

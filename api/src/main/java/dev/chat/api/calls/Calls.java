@@ -45,6 +45,7 @@ public final class Calls implements AutoCloseable {
     private final RateLimiter limiter;
     private final RateLimits.Rate invitesPerUser;
     private final CallStore store = new CallStore();
+    private final HuddleStore huddles = new HuddleStore();
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("calls-missed").daemon().factory());
 
@@ -101,10 +102,14 @@ public final class Calls implements AutoCloseable {
                 }
                 throw taken();
             }
+            // a huddle counts as a call: its joins take the same lock on the person (Huddles.join)
             if (store.inCall(tx, user, f.call())) {
                 throw new ChatException(ErrorCode.ALREADY_IN_CALL, "You are in a call already: hang it up first.");
             }
-            boolean busy = store.inCall(tx, callee, f.call());
+            if (huddles.inAny(tx, user)) {
+                throw new ChatException(ErrorCode.ALREADY_IN_CALL, "You are in a huddle: leave it first.");
+            }
+            boolean busy = store.inCall(tx, callee, f.call()) || huddles.inAny(tx, callee);
             CallStore.Call c = store.insert(tx, f.call(), f.conversation(), user, callee, session, f.video(), busy)
                     .orElseThrow(Calls::taken);
             if (busy) {
@@ -236,6 +241,19 @@ public final class Calls implements AutoCloseable {
         for (UUID id : store.liveOf(db.client().execute(), user)) {
             outbox.inTransaction(t -> store.byId(t.db(), id).filter(c -> "active".equals(c.state()))
                     .map(c -> end(t, c, "hangup", user)).orElse(null));
+        }
+    }
+
+    /**
+     * The socket {@code session} of {@code user} closed: a call that device is in ends, a hang-up
+     * (a cancel while it rang); a call ringing on their other devices, or answered on another, goes on.
+     */
+    public void sessionClosed(UUID user, UUID session) {
+        for (UUID id : store.liveOf(db.client().execute(), user)) {
+            outbox.inTransaction(t -> store.byId(t.db(), id)
+                    .filter(c -> !c.ended() && (user.equals(c.caller()) && session.equals(c.callerSession())
+                            || user.equals(c.callee()) && session.equals(c.calleeSession())))
+                    .map(c -> end(t, c, "ringing".equals(c.state()) ? "cancelled" : "hangup", user)).orElse(null));
         }
     }
 

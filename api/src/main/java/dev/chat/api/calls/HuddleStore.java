@@ -54,6 +54,12 @@ final class HuddleStore {
                 + "WHERE p.user_id = ?::uuid AND h.ended_at IS NULL AND h.conversation_id <> ?::uuid LIMIT 1", user, conversation).isPresent();
     }
 
+    /** Whether {@code user} is in a live huddle (any channel, any device): for calls, that is being in a call. */
+    boolean inAny(DbExecute tx, UUID user) {
+        return tx.get("SELECT 1 AS one FROM huddle_participants p JOIN huddles h ON h.id = p.huddle_id "
+                + "WHERE p.user_id = ?::uuid AND h.ended_at IS NULL LIMIT 1", user).isPresent();
+    }
+
     /** Puts {@code user} in the huddle on this device (moving them from another), the screen not shared. */
     void place(DbExecute tx, UUID huddle, UUID user, UUID session, boolean audio, boolean video) {
         tx.dml("INSERT INTO huddle_participants (huddle_id, user_id, session, audio, video) VALUES (?::uuid, ?::uuid, ?::uuid, ?, ?) "

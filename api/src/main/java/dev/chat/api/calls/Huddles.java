@@ -29,6 +29,9 @@ import java.util.UUID;
  * offline. Thread-safe.
  */
 public final class Huddles {
+    /** No call's id: {@link CallStore#inCall} then excepts none. */
+    private static final UUID NO_CALL = new UUID(0, 0);
+
     private final Db db;
     private final Outbox outbox;
     private final EventPublisher publisher;
@@ -51,6 +54,11 @@ public final class Huddles {
             store.lockChannel(tx, f.conversation());
             if (store.inOther(tx, user, f.conversation())) {
                 throw new ChatException(ErrorCode.ALREADY_IN_CALL, "You are in a huddle of another channel: leave it first.");
+            }
+            // a 1:1 call (ringing or answered) counts as being in a call; under the lock an invite takes on the person
+            calls.lockPeople(tx, user, user);
+            if (calls.inCall(tx, user, NO_CALL)) {
+                throw new ChatException(ErrorCode.ALREADY_IN_CALL, "You are in a call: hang it up first.");
             }
             HuddleStore.Huddle h = store.live(tx, f.conversation())
                     .orElseGet(() -> store.start(tx, UUID.randomUUID(), f.conversation(), user));
@@ -138,11 +146,21 @@ public final class Huddles {
 
     /** {@code user} went offline (every socket closed, or their node died): out of every huddle, which ends if it empties. */
     public void offline(UUID user) {
+        leaveEvery(user, null);
+    }
+
+    /** The socket {@code session} of {@code user} closed: that device's place in a huddle is left (other devices stay online). */
+    public void sessionClosed(UUID user, UUID session) {
+        leaveEvery(user, session);
+    }
+
+    /** Takes {@code user}'s place on {@code session} (on any device when null) out of every live huddle. */
+    private void leaveEvery(UUID user, UUID session) {
         for (UUID id : store.liveOf(db.client().execute(), user)) {
             outbox.inTransaction(t -> {
                 HuddleStore.Huddle h = store.byId(t.db(), id).orElseThrow();
                 store.lockChannel(t.db(), h.conversation());
-                if (!store.remove(t.db(), id, user, null)) {
+                if (!store.remove(t.db(), id, user, session)) {
                     return null;
                 }
                 return changed(t, id, calls.members(t.db(), h.conversation()).users());
