@@ -71,6 +71,31 @@ test('sends of a chat go one after another, in order; a message already on its w
   assert.equal(one.inFlight, false);
 });
 
+test('a send whose socket went away while another is open goes again before the next: what was typed later never overtakes it', async () => {
+  const log = [];
+  const pauses = [];
+  let first = true;
+  const deliver = async (id, p) => {
+    log.push(p.text);
+    if (p.text === 'one' && first) { first = false; return outbox.AGAIN; }
+    return undefined;
+  };
+  const pause = (ms) => new Promise((resume) => pauses.push([ms, resume]));
+  const one = outbox.addPending('c', 'one');
+  const two = outbox.addPending('c', 'two');
+  outbox.enqueue('c', one, deliver, pause);
+  outbox.enqueue('c', two, deliver, pause);
+  await tick();
+  assert.deepEqual(log, ['one'], 'two waits while one waits to go again');
+  assert.deepEqual(pauses.map(([ms]) => ms), [outbox.RETRY_MS]);
+  assert.equal(one.inFlight, true, 'a reconnect meanwhile does not queue it twice');
+  pauses.shift()[1]();
+  await tick();
+  await tick();
+  assert.deepEqual(log, ['one', 'one', 'two']);
+  assert.equal(one.inFlight, false);
+});
+
 test('with nothing ahead of it a send goes at once, before enqueue returns (the bubble is drawn after the frame left)', async () => {
   const log = [];
   const deliver = async (id, p) => { log.push(p.text); };

@@ -4,7 +4,7 @@
 import { ApiError, api, refusedForGood } from './net/api.js';
 import * as attachments from './features/attachments.js';
 import { state, socketOpen } from './model/state.js';
-import { addPending, enqueue, findPending, outboxEntry, queuedInOrder, removePending, FINAL_UPLOAD_CODES } from './model/outbox.js';
+import { AGAIN, addPending, enqueue, findPending, outboxEntry, queuedInOrder, removePending, FINAL_UPLOAD_CODES } from './model/outbox.js';
 import { onMessage } from './events.js';
 import { renderMessages, view, jumpToLatest } from './views/messages.js';
 import { takeReply } from './views/composer.js';
@@ -45,6 +45,7 @@ async function deliver(id, p) {
   }
   if (p.upload && !(p.upload.view && p.upload.view.complete) && !(await uploaded(id, p))) return;
   if (!socketOpen() && navigator.onLine === false) return; // queued: sent on reconnect
+  let retry = false;
   try {
     onMessage(await send(id, p));
     forget(p);
@@ -56,14 +57,16 @@ async function deliver(id, p) {
       forget(p);
     } else if (!e.code) {
       // the socket went away under it (a node lost, the network gone): still queued, and sent
-      // again with the same id on the next welcome, so it can never arrive twice
+      // again with the same id on the next welcome, so it can never arrive twice. If a new socket
+      // is open already (the request was on the old one), it is tried again in its place (AGAIN)
       p.status = 'sending';
-      if (socketOpen()) setTimeout(() => enqueue(id, p, deliver), 2000);
+      retry = socketOpen();
     } else {
       p.status = 'failed'; // the server is busy: Retry is offered, and the next welcome retries too
     }
     repaintIfOpen(id);
   }
+  return retry ? AGAIN : undefined;
 }
 
 /** The message's file, uploaded (retried with backoff until done); false when refused for good or cancelled. */

@@ -69,14 +69,23 @@ export function queuedInOrder() {
   return queued.sort((a, b) => (a[1].order || 0) - (b[1].order || 0));
 }
 
+/** What a delivery answers when its message is to be tried again in its place, after {@link RETRY_MS}. */
+export const AGAIN = 'again';
+export const RETRY_MS = 2000;
+
 /**
  * Sends in the order typed, per conversation: each send waits for the previous one (and its
- * upload). A message already on its way is not queued twice.
+ * upload). A message already on its way is not queued twice. A delivery that answers AGAIN (its
+ * socket went away while another is open already) is tried again before the next one goes, so a
+ * message typed later never overtakes it.
  */
-export function enqueue(id, p, deliver) {
+export function enqueue(id, p, deliver, pause = (ms) => new Promise((resume) => setTimeout(resume, ms))) {
   if (p.inFlight) return;
   p.inFlight = true;
-  const run = () => deliver(id, p).finally(() => { p.inFlight = false; });
+  const attempt = async () => {
+    while ((await deliver(id, p)) === AGAIN && !p.cancelled) await pause(RETRY_MS);
+  };
+  const run = () => attempt().finally(() => { p.inFlight = false; });
   const before = state.sendChains.get(id);
   const chain = before ? before.then(run, run) : run(); // nothing ahead of it: it goes now, not a tick later
   state.sendChains.set(id, chain);
