@@ -8,9 +8,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,16 +66,7 @@ class ApiKillIT {
         }
 
         // what PostgreSQL holds: every client id once, seqs 1..N without a gap
-        Map<Long, String> rows = new TreeMap<>();
-        try (Connection sql = stack.sql(); PreparedStatement st = sql.prepareStatement(
-                "SELECT seq, client_msg_id FROM messages WHERE conversation_id = ?::uuid")) {
-            st.setString(1, chat.toString());
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getLong(1), rs.getString(2));
-                }
-            }
-        }
+        Map<Long, String> rows = stack.stored(chat);
         List<Long> expectedSeqs = new ArrayList<>();
         List<String> expectedIds = new ArrayList<>();
         for (int i = 1; i <= MESSAGES; i++) { // Parallel.run counts from 1

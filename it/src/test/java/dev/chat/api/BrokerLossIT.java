@@ -90,24 +90,24 @@ class BrokerLossIT {
                     return null;
                 }));
             }
-            waitFor(() -> accepted.size() >= 40, Duration.ofSeconds(30), "messages flowing before the kill");
+            ChatServers.waitFor(() -> accepted.size() >= 40, Duration.ofSeconds(30), "messages flowing before the kill");
             killedAt = System.nanoTime();
             kill(Path.of(pids, (victim.equals("broker-1") ? "rabbitmq" : "rabbitmq-" + victim.substring(7)) + ".pid"));
             // ws-node A lost its queue: it closed its sessions (1013), and its clients are back on it once
             // it has a connection, its queue and its bindings on a surviving node
-            waitFor(() -> onA.stream().allMatch(d -> d.reconnects.get() > 0)
+            ChatServers.waitFor(() -> onA.stream().allMatch(d -> d.reconnects.get() > 0)
                     && ready("http://127.0.0.1:" + stack.nodeA().port()), Duration.ofSeconds(60), "node A's clients back on it");
             backSeconds = (System.nanoTime() - killedAt) / 1e9;
             int atRecovery = accepted.size();
-            waitFor(() -> accepted.size() >= atRecovery + 60, Duration.ofSeconds(60), "messages flowing after the recovery");
+            ChatServers.waitFor(() -> accepted.size() >= atRecovery + 60, Duration.ofSeconds(60), "messages flowing after the recovery");
             sending.set(false);
             for (java.util.concurrent.Future<?> f : senders) {
                 f.get(60, java.util.concurrent.TimeUnit.SECONDS); // each last send accepted (or the test fails here)
             }
-            waitFor(() -> devices.stream().allMatch(d -> d.held.containsAll(accepted.keySet())), Duration.ofSeconds(60),
+            ChatServers.waitFor(() -> devices.stream().allMatch(d -> d.held.containsAll(accepted.keySet())), Duration.ofSeconds(60),
                     "every device holds every accepted message");
         }
-        Map<Long, String> rows = stored(stack, chat);
+        Map<Long, String> rows = stack.stored(chat);
         long lost = devices.stream().mapToLong(d -> accepted.keySet().stream().filter(s -> !d.held.contains(s)).count()).sum();
         int heldTwice = devices.stream().mapToInt(SyncingDevice::heldTwice).sum();
         System.out.printf("kill -9 of %s (ws-node A's broker; also on it: %s) under load: %d messages accepted, %d sends retried; "
@@ -199,27 +199,5 @@ class BrokerLossIT {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition, Duration within, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "waited " + within.toSeconds() + " s for " + what);
-            Thread.sleep(100);
-        }
-    }
-
-    private static Map<Long, String> stored(ChatServers.Stack stack, UUID chat) throws Exception {
-        Map<Long, String> rows = new TreeMap<>();
-        try (java.sql.Connection sql = stack.sql(); java.sql.PreparedStatement st = sql.prepareStatement(
-                "SELECT seq, client_msg_id FROM messages WHERE conversation_id = ?::uuid")) {
-            st.setString(1, chat.toString());
-            try (java.sql.ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getLong(1), rs.getString(2));
-                }
-            }
-        }
-        return rows;
     }
 }

@@ -55,6 +55,30 @@ public final class ChatServers implements BeforeEachCallback, ParameterResolver 
         public Connection sql() throws SQLException {
             return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
         }
+
+        /** What PostgreSQL holds of a conversation: seq -> the message's client id, by seq. */
+        public java.util.SortedMap<Long, String> stored(java.util.UUID chat) throws SQLException {
+            java.util.SortedMap<Long, String> rows = new java.util.TreeMap<>();
+            try (Connection sql = sql(); java.sql.PreparedStatement st = sql.prepareStatement(
+                    "SELECT seq, client_msg_id FROM messages WHERE conversation_id = ?::uuid")) {
+                st.setString(1, chat.toString());
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Waits until {@code condition} holds, failing the test with {@code what} after {@code within}. */
+    static void waitFor(java.util.function.BooleanSupplier condition, java.time.Duration within, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "waited " + within.toSeconds() + " s for " + what);
+            Thread.sleep(100);
+        }
     }
 
     static final String TOKEN_SECRET = "integration-tests-secret-integration-tests-secret";

@@ -25,7 +25,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,7 +87,7 @@ class LiveNodesIT {
             devices.forEach(d -> threads.submit(() -> d.run(done)));
             List<Future<?>> sent = senders.stream().map(s -> threads.submit(() -> s.run(sending))).collect(
                     java.util.stream.Collectors.toList());
-            waitFor(() -> accepted.size() >= 30, Duration.ofSeconds(30), "messages flowing");
+            ChatServers.waitFor(() -> accepted.size() >= 30, Duration.ofSeconds(30), "messages flowing");
 
             // 1. a ws-node added: a client connecting through nginx is welcomed by it, and gets messages there
             String newNode = added(chat(script, "add", "ws"), "ws");
@@ -106,7 +105,7 @@ class LiveNodesIT {
             assertEquals(2, onNew.size(), "clients connecting through nginx welcomed by " + newNode);
             SyncingDevice newcomer = onNew.getFirst();
             int heldThen = newcomer.held.size();
-            waitFor(() -> newcomer.held.size() >= heldThen + 10 && newNode.equals(newcomer.node), Duration.ofSeconds(30),
+            ChatServers.waitFor(() -> newcomer.held.size() >= heldThen + 10 && newNode.equals(newcomer.node), Duration.ofSeconds(30),
                     "messages delivered on " + newNode);
             List<SyncingDevice> movedAway = new ArrayList<>();
             for (SyncingDevice d : devices) {
@@ -118,7 +117,7 @@ class LiveNodesIT {
             // 2. that ws-node removed: its clients are closed with 1001 and welcomed by the others
             long removedAt = System.nanoTime();
             chat(script, "remove", newNode);
-            waitFor(() -> movedAway.stream().allMatch(d -> d.reconnects.get() > 0 && !newNode.equals(d.node)),
+            ChatServers.waitFor(() -> movedAway.stream().allMatch(d -> d.reconnects.get() > 0 && !newNode.equals(d.node)),
                     Duration.ofSeconds(30), "the clients of " + newNode + " welcomed by another node");
             double movedSeconds = (System.nanoTime() - removedAt) / 1e9;
             for (SyncingDevice d : movedAway) {
@@ -131,9 +130,9 @@ class LiveNodesIT {
             Map<String, Integer> ports = ports(script);
             String apiMetrics = "http://127.0.0.1:" + ports.get(api) + "/metrics";
             List<String> nodes = ports.keySet().stream().filter(n -> n.startsWith("ws-")).toList();
-            waitFor(() -> nodes.stream().allMatch(n -> metric("http://127.0.0.1:" + ports.get(n) + "/metrics",
+            ChatServers.waitFor(() -> nodes.stream().allMatch(n -> metric("http://127.0.0.1:" + ports.get(n) + "/metrics",
                     "chat_handoff_api_instances") == 2), Duration.ofSeconds(30), "every ws-node handing frames to two api instances");
-            waitFor(() -> metric(apiMetrics, "chat_handoff_frames_total") >= 20, Duration.ofSeconds(30),
+            ChatServers.waitFor(() -> metric(apiMetrics, "chat_handoff_frames_total") >= 20, Duration.ofSeconds(30),
                     "frames handed off to " + api);
             double handedToNew = metric(apiMetrics, "chat_handoff_frames_total");
 
@@ -141,14 +140,14 @@ class LiveNodesIT {
             int atRemoval = accepted.size();
             chat(script, "remove", api);
             api = null;
-            waitFor(() -> nodes.stream().allMatch(n -> metric("http://127.0.0.1:" + ports.get(n) + "/metrics",
+            ChatServers.waitFor(() -> nodes.stream().allMatch(n -> metric("http://127.0.0.1:" + ports.get(n) + "/metrics",
                     "chat_handoff_api_instances") == 1), Duration.ofSeconds(30), "every ws-node handing frames to one api instance");
-            waitFor(() -> accepted.size() >= atRemoval + 60, Duration.ofSeconds(60), "messages flowing after the removal");
+            ChatServers.waitFor(() -> accepted.size() >= atRemoval + 60, Duration.ofSeconds(60), "messages flowing after the removal");
             sending.set(false);
             for (Future<?> f : sent) {
                 f.get(60, TimeUnit.SECONDS); // each last send accepted (or the test fails here)
             }
-            waitFor(() -> devices.stream().allMatch(d -> d.held.containsAll(accepted.keySet())), Duration.ofSeconds(60),
+            ChatServers.waitFor(() -> devices.stream().allMatch(d -> d.held.containsAll(accepted.keySet())), Duration.ofSeconds(60),
                     "every device holds every accepted message");
             done.set(true);
 
@@ -333,14 +332,6 @@ class LiveNodesIT {
                 return rows;
             }
             after = page.get(page.size() - 1).path("seq").asLong();
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, Duration within, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "waited " + within.toSeconds() + " s for " + what);
-            Thread.sleep(100);
         }
     }
 }

@@ -90,16 +90,7 @@ class NodeKillUnderLoadIT {
             assertEquals(0, lost, "messages some client never got");
             assertEquals(0, heldTwice, "messages some client holds twice");
             // what PostgreSQL holds: each client id once, seqs 1..N
-            java.util.Map<Long, String> rows = new java.util.TreeMap<>();
-            try (java.sql.Connection sql = stack.sql(); java.sql.PreparedStatement st = sql.prepareStatement(
-                    "SELECT seq, client_msg_id FROM messages WHERE conversation_id = ?::uuid")) {
-                st.setString(1, chat.toString());
-                try (java.sql.ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        rows.put(rs.getLong(1), rs.getString(2));
-                    }
-                }
-            }
+            java.util.Map<Long, String> rows = stack.stored(chat);
             assertEquals(expectedSeqs, new ArrayList<>(rows.keySet()), "stored seqs 1..N, no gap");
             assertEquals(expectedIds, rows.values().stream().sorted().toList(), "each client id stored once");
             for (int i = 0; i < devices.size(); i++) {

@@ -18,6 +18,11 @@ import java.util.UUID;
 final class SearchStore {
     /** How many of the newest matches one relevance window ranks (docs/PROTOCOL.md, "Search"). */
     static final int WINDOW = 500;
+    /** ts_headline over the whole text, each match between two control characters no message holds. */
+    private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
+    /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
+    private static final int RANK_NORMALIZATION = 1;
+
     /** How many of the newest messages a search of several words reads backwards before it turns to the index. */
     private final long reach;
 
@@ -25,10 +30,6 @@ final class SearchStore {
     SearchStore(long reach) {
         this.reach = reach;
     }
-    /** ts_headline over the whole text, each match between two control characters no message holds. */
-    private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
-    /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
-    private static final int RANK_NORMALIZATION = 1;
 
     /** What a search is narrowed to beside its words; null and false: no such filter. */
     record Filters(UUID conversation, String from, Instant after, Instant before, boolean file, boolean image, boolean link) {
