@@ -56,11 +56,12 @@ async function deliver(id, p) {
       p.error = e.message;
       forget(p);
     } else if (!e.code) {
-      // the socket went away under it (a node lost, the network gone): still queued, and sent
-      // again with the same id on the next welcome, so it can never arrive twice. If a new socket
-      // is open already (the request was on the old one), it is tried again in its place (AGAIN)
+      // the socket went away under it (a node lost, the network gone): still queued, and tried
+      // again in its place (AGAIN) with the same id, so it can never arrive twice: over a new socket
+      // or REST while none is open, before anything typed after it (which would otherwise go by
+      // REST first and overtake it); offline, it waits for the network (above)
       p.status = 'sending';
-      retry = socketOpen();
+      retry = true;
     } else {
       p.status = 'failed'; // the server is busy: Retry is offered, and the next welcome retries too
     }

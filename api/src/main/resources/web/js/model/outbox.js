@@ -76,8 +76,8 @@ export const RETRY_MS = 2000;
 /**
  * Sends in the order typed, per conversation: each send waits for the previous one (and its
  * upload). A message already on its way is not queued twice. A delivery that answers AGAIN (its
- * socket went away while another is open already) is tried again before the next one goes, so a
- * message typed later never overtakes it.
+ * socket went away under it) is tried again before the next one goes, so a message typed later
+ * never overtakes it.
  */
 export function enqueue(id, p, deliver, pause = (ms) => new Promise((resume) => setTimeout(resume, ms))) {
   if (p.inFlight) return;
