@@ -132,6 +132,15 @@ public final class Browsers implements BeforeAllCallback, AfterAllCallback, Para
                 new Page.WaitForFunctionOptions().setPollingInterval(100).setTimeout(timeoutMs));
     }
 
+    /**
+     * Waits until the page's service worker is activated (it has the app shell and receives pushes).
+     * {@code navigator.serviceWorker.ready} alone is a promise, which {@code waitForFunction} takes
+     * for true at once.
+     */
+    static void awaitServiceWorker(Page page) {
+        waitForAsync(page, "async () => (await navigator.serviceWorker.ready).active?.state === 'activated'", null, 20_000);
+    }
+
     static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")));
     }

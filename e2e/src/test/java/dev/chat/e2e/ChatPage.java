@@ -176,7 +176,7 @@ final class ChatPage {
 
     /** Reloads once the service worker has the app shell, so a later reload works offline too. */
     void reloadUnderServiceWorker() {
-        page.waitForFunction("() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true)");
+        Browsers.awaitServiceWorker(page);
         page.reload();
         awaitConnected();
         page.waitForFunction("() => navigator.serviceWorker.controller !== null");

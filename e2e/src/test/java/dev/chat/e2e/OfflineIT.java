@@ -37,10 +37,7 @@ class OfflineIT {
         ana.send("online first");
         assertThat(ana.message("online first")).hasAttribute("data-status", java.util.regex.Pattern.compile("sent|delivered|read"));
         // the service worker has the app shell once it controls the page
-        ana.page.waitForFunction("() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true)");
-        ana.page.reload();
-        ana.awaitConnected();
-        ana.page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+        ana.reloadUnderServiceWorker();
         ana.page.context().setOffline(true);
         assertThat(ana.page.locator("#connection")).containsText("Offline");
         assertThat(ana.page.locator("#peer-status")).not().hasText("online"); // no stale presence while offline

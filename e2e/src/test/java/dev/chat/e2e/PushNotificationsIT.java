@@ -58,7 +58,7 @@ class PushNotificationsIT {
         page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();
 
         // two pushes for one chat: the second replaces the first (tag = the conversation)
-        page.waitForFunction("() => navigator.serviceWorker.ready.then(() => true)");
+        Browsers.awaitServiceWorker(page); // a push to a worker still installing is dropped
         CDPSession cdp = context.newCDPSession(page);
         String registration = registrationId(page, cdp);
         deliver(cdp, registration, "{\"kind\":\"message\",\"conversation\":\"" + chat + "\",\"seq\":1,\"title\":\"Bob\",\"body\":\"lunch at noon?\"}");

@@ -158,10 +158,7 @@ class RichMessagesIT {
         assertThat(ana.message("A big file is coming")).hasAttribute("data-status", SENT);
         bob.open("Ana");
         // the app shell must be in the service worker's hands to reload without a network
-        ana.page.waitForFunction("() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true)");
-        ana.page.reload();
-        ana.awaitConnected();
-        ana.page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+        ana.reloadUnderServiceWorker();
         ana.open("Bob");
 
         byte[] bytes = new byte[1_300_000]; // three chunks of 512 KiB at most
