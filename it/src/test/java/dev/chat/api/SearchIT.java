@@ -259,6 +259,30 @@ class SearchIT {
         assertEquals(flying.size(), allSeqs(ana, "q=" + enc("albatross fly")).size(), "words are also found by their stems");
     }
 
+    @Test
+    void aWindowIsTheNewestSpanWhenItHoldsEnoughMatches(ChatServers.Stack stack) throws Exception {
+        // the test stack's span (chat.search.reach) is the newest 500 messages: the 100 matches of
+        // "kestrel" there are a window of their own, ranked before the older window, which holds the
+        // best matches of all; the 10 of "osprey" there are too few, so its window reaches back to
+        // its older, better matches and ranks them first
+        TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+        TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
+        UUID chat = ana.openDirect("bob");
+        insertMessages(stack, chat, bob, 1_200, """
+                CASE WHEN i <= 3 THEN 'kestrel kestrel kestrel osprey osprey osprey ' || i
+                     WHEN i > 800 AND i % 4 = 0 THEN 'a kestrel among many other words ' || i
+                     WHEN i > 800 AND i % 40 = 1 THEN 'an osprey among many other words ' || i
+                     ELSE 'filler ' || i END""");
+        List<Long> kestrel = allSeqs(ana, "q=kestrel&limit=20");
+        assertEquals(103, kestrel.size(), "every match, once: " + kestrel);
+        assertEquals(103, new HashSet<>(kestrel).size());
+        assertTrue(kestrel.subList(0, 100).stream().allMatch(seq -> seq > 800), "the newest span's window first: " + kestrel);
+        assertEquals(List.of(3L, 2L, 1L), kestrel.subList(100, 103), "then the older window, best first");
+        List<Long> osprey = allSeqs(ana, "q=osprey&limit=5");
+        assertEquals(13, osprey.size(), "every match, once: " + osprey);
+        assertEquals(List.of(3L, 2L, 1L), osprey.subList(0, 3), "too few in the span: one window, best first");
+    }
+
     /** Writes messages 1..n from {@code sender} straight into the database, each text {@code body} (SQL of {@code i}). */
     private static void insertMessages(ChatServers.Stack stack, UUID chat, TestClient sender, int n, String body) throws Exception {
         try (Connection sql = stack.sql(); PreparedStatement st = sql.prepareStatement(

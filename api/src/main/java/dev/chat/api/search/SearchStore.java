@@ -16,8 +16,14 @@ import java.util.UUID;
  * memberships whose names contain the text. Stateless; every method runs on the executor given.
  */
 final class SearchStore {
-    /** How many of the newest matches one relevance window ranks (docs/PROTOCOL.md, "Search"). */
+    /** How many of the newest matches one relevance window ranks at most (docs/PROTOCOL.md, "Search"). */
     static final int WINDOW = 500;
+    /**
+     * How many matches the newest {@link #reach} messages must hold to be a window of their own: a
+     * word in 0.3% of the messages has 60 there, and its 500 newest matches would mean reading
+     * 170,000 messages backwards or every one of its matches from the index.
+     */
+    static final int SPAN_WINDOW = 50;
     /** ts_headline over the whole text, each match between two control characters no message holds. */
     private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
     /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
@@ -112,40 +118,60 @@ final class SearchStore {
     }
 
     /**
-     * One relevance window below {@code top}: with {@code bottom} null, its newest {@link #WINDOW}
-     * matches (and its bottom is found); else the matches from {@code bottom} up. The hits ranked
-     * after ({@code rank}, {@code id}), at most {@code limit}.
+     * One relevance window below {@code top}: with {@code bottom} null, a new one (and its bottom is
+     * found); else the matches from {@code bottom} up. The hits ranked after ({@code rank},
+     * {@code id}), at most {@code limit}.
      */
     Window relevant(DbExecute tx, Search s, long top, Long bottom, float rank, long id, int limit) {
         SearchQuery q = s.q();
         List<Object> params = new ArrayList<>();
         String win;
         if (bottom == null) {
-            win = newestMatches(s, top, "m.id, m.search", WINDOW, params);
+            win = newWindow(tx, s, top, params);
         } else {
-            win = "SELECT m.id, m.search" + visible(s, params) + " AND m.id < ? AND m.id >= ?";
-            params.add(top);
-            params.add(bottom);
+            win = "win AS MATERIALIZED (SELECT m.id, m.search" + visible(s, params) + " AND m.id < ? AND m.id >= ?), "
+                    + "found AS (SELECT ?::bigint AS bottom)";
+            params.addAll(List.of(top, bottom, bottom));
         }
         params.addAll(queryParams(q));
         params.addAll(List.of(rank, rank, id, limit));
         params.addAll(marksParams(q));
-        List<DbRow> rows = tx.query("WITH win AS MATERIALIZED (" + win + "), "
+        List<DbRow> rows = tx.query("WITH " + win + ", "
                 + "page AS MATERIALIZED (SELECT w.id, ts_rank_cd(w.search, search_query(?::text[], ?::text[], ?::text[]), "
                 + RANK_NORMALIZATION + ") AS rank FROM win w), "
                 + "top AS MATERIALIZED (SELECT p.id, p.rank FROM page p WHERE p.rank < ?::real OR (p.rank = ?::real AND p.id < ?) "
                 + "ORDER BY p.rank DESC, p.id DESC LIMIT ?) "
-                + "SELECT t.id, m.conversation_id, m.seq, m.body, t.rank, " + marks(q) + ", "
-                + "(SELECT min(id) FROM win) AS bottom, (SELECT count(*) FROM win) AS n "
+                + "SELECT t.id, m.conversation_id, m.seq, m.body, t.rank, " + marks(q) + ", (SELECT bottom FROM found) AS bottom "
                 + "FROM top t JOIN messages m ON m.id = t.id ORDER BY t.rank DESC, t.id DESC", params.toArray()).toList();
-        long found;
-        if (bottom != null) {
-            found = bottom;
-        } else {
-            // the window's extent is only known from a row; without one, the window is empty: no match below top
-            found = rows.isEmpty() || Db.longValue(rows.getFirst(), "n") < WINDOW ? 0 : Db.longValue(rows.getFirst(), "bottom");
-        }
+        // the window's extent is only known from a row; without one, the window is empty: no match below top
+        long found = rows.isEmpty() ? (bottom == null ? 0 : bottom) : Db.longValue(rows.getFirst(), "bottom");
         return new Window(rows.stream().map(SearchStore::hit).toList(), found);
+    }
+
+    /**
+     * The common table expressions of a new window below {@code top}: {@code win} its matches and
+     * {@code found} its bottom (0: it runs to the oldest match). The window is the matches among the
+     * newest {@link #reach} messages below {@code top} when they hold at least {@link #SPAN_WINDOW}
+     * (at most {@link #WINDOW}; its bottom the first id of that span), else the newest
+     * {@link #WINDOW} matches, the older ones from the index. The span's first id is looked up first
+     * and planned as a number, so PostgreSQL weighs the few matches inside it (the word's index
+     * intersected with the span) against reading the span backwards; no window reads more than the
+     * span backwards, and only a word too rare to fill a span has its whole index list read.
+     */
+    private String newWindow(DbExecute tx, Search s, long top, List<Object> params) {
+        long floor = Db.longValue(tx.get("SELECT coalesce(max(id), 0) - ? AS floor FROM messages WHERE id < ?", reach, top)
+                .orElseThrow(), "floor");
+        String recent = "recent AS MATERIALIZED (SELECT m.id, m.search" + visible(s, params)
+                + " AND m.id < ? AND m.id >= ? ORDER BY m.id DESC LIMIT " + WINDOW + "), ";
+        params.addAll(List.of(top, floor));
+        // id + 0: an expression the primary key can neither bound nor order, so the full-text index is used
+        String older = "(SELECT m.id, m.search" + visible(s, params) + " AND m.id + 0 < ?"
+                + " AND (SELECT count(*) FROM recent) < " + SPAN_WINDOW + " ORDER BY m.id + 0 DESC LIMIT " + WINDOW + ")";
+        params.addAll(List.of(floor, Math.max(floor, 0)));
+        return recent
+                + "win AS MATERIALIZED (SELECT * FROM recent UNION ALL " + older + " LIMIT " + WINDOW + "), "
+                + "found AS (SELECT CASE WHEN (SELECT count(*) FROM win) >= " + WINDOW + " THEN (SELECT min(id) FROM win) "
+                + "WHEN (SELECT count(*) FROM recent) >= " + SPAN_WINDOW + " THEN ?::bigint ELSE 0 END AS bottom)";
     }
 
     /**
