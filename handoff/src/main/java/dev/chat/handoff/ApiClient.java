@@ -1,12 +1,6 @@
 package dev.chat.handoff;
 
 import dev.chat.tokens.Secret;
-import io.helidon.common.media.type.MediaTypes;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,8 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A ws-node's way to api: one kept-alive HTTP/1.1 client per api instance, called in blocking style
- * from virtual threads.
+ * A ws-node's way to api: kept-alive HTTP/1.1 connections to each api instance ({@link InternalHttp}),
+ * called in blocking style from virtual threads.
  *
  * <p>Frames are handed off in batches: a few dispatcher threads each take every frame waiting
  * (up to {@link #MAX_BATCH} frames or {@link #MAX_BATCH_BYTES}) and send them in one call
@@ -44,14 +38,12 @@ public final class ApiClient implements AutoCloseable {
     static final int MAX_BATCH = 128;
     static final int MAX_BATCH_BYTES = 512 * 1024;
     private static final int DISPATCHERS = 4;
-    private static final HeaderName USER = HeaderNames.create(Handoff.USER);
-    private static final HeaderName NODE_KEY = HeaderNames.create(Handoff.NODE_KEY);
 
     private record Waiting(FrameBatch.Item item, CompletableFuture<String> answer) {
     }
 
-    /** One api instance and the kept-alive client to it. */
-    private record Instance(URI uri, WebClient client) {
+    /** One api instance and the kept-alive connections to it. */
+    private record Instance(URI uri, InternalHttp client) {
     }
 
     /** The directory's list with a client each: replaced (never changed) when the directory changes. */
@@ -108,12 +100,7 @@ public final class ApiClient implements AutoCloseable {
     }
 
     private static Instance instance(URI uri) {
-        return new Instance(uri, WebClient.builder()
-                .baseUri(uri)
-                .connectTimeout(Duration.ofSeconds(1))
-                .readTimeout(Duration.ofSeconds(30))
-                .keepAlive(true)
-                .build());
+        return new Instance(uri, new InternalHttp(uri, Duration.ofSeconds(1), Duration.ofSeconds(30)));
     }
 
     /**
@@ -128,7 +115,7 @@ public final class ApiClient implements AutoCloseable {
         List<Instance> after = uris.stream().map(uri -> before.stream().filter(i -> i.uri().equals(uri)).findFirst()
                 .orElseGet(() -> instance(uri))).toList();
         instances = after;
-        before.stream().filter(i -> !after.contains(i)).forEach(i -> i.client().closeResource());
+        before.stream().filter(i -> !after.contains(i)).forEach(i -> i.client().close());
         LOG.info(() -> "handing frames to " + uris);
     }
 
@@ -194,26 +181,23 @@ public final class ApiClient implements AutoCloseable {
             for (int i = 0; i < all.size(); i++) {
                 Instance instance = all.get((start + i) % all.size());
                 try {
-                    var request = instance.client().post(path)
-                            .header(NODE_KEY, nodeKey)
-                            .contentType(MediaTypes.APPLICATION_OCTET_STREAM);
-                    if (user != null) {
-                        request.header(USER, user.toString());
+                    java.util.Map<String, String> headers = user == null
+                            ? java.util.Map.of("Content-Type", "application/octet-stream", Handoff.NODE_KEY, nodeKey)
+                            : java.util.Map.of("Content-Type", "application/octet-stream", Handoff.NODE_KEY, nodeKey,
+                                    Handoff.USER, user.toString());
+                    InternalHttp.Answer response = instance.client().post(path, headers, body);
+                    int status = response.status();
+                    if (status == 200) {
+                        return response.body();
                     }
-                    try (HttpClientResponse response = request.submit(body)) {
-                        int status = response.status().code();
-                        if (status == 200) {
-                            return response.entity().as(byte[].class);
-                        }
-                        if (status == 204) {
-                            return new byte[0];
-                        }
-                        if (status < 500) {
-                            throw new HandoffRefusedException("api refused the hand-off: " + status);
-                        }
-                        // 5xx: this instance is stopping or cannot reach its database; another may
-                        last = new IllegalStateException("api at " + instance.uri() + " answered " + status);
+                    if (status == 204) {
+                        return new byte[0];
                     }
+                    if (status < 500) {
+                        throw new HandoffRefusedException("api refused the hand-off: " + status);
+                    }
+                    // 5xx: this instance is stopping or cannot reach its database; another may
+                    last = new IllegalStateException("api at " + instance.uri() + " answered " + status);
                 } catch (HandoffRefusedException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -248,6 +232,6 @@ public final class ApiClient implements AutoCloseable {
         while ((w = waiting.poll()) != null) {
             w.answer().completeExceptionally(new ApiUnavailableException("the node is stopping", null));
         }
-        instances.forEach(i -> i.client().closeResource());
+        instances.forEach(i -> i.client().close());
     }
 }
