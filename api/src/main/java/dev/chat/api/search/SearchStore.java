@@ -19,11 +19,12 @@ final class SearchStore {
     /** How many of the newest matches one relevance window ranks at most (docs/PROTOCOL.md, "Search"). */
     static final int WINDOW = 500;
     /**
-     * How many matches the newest {@link #reach} messages must hold to be a window of their own: a
-     * word in 0.3% of the messages has 60 there, and its 500 newest matches would mean reading
-     * 170,000 messages backwards or every one of its matches from the index.
+     * How many matches the newest {@link #reach} messages must hold to be a window of their own, a
+     * page of results: a word in 0.3% of the messages has 60 there, and its 500 newest matches would
+     * mean reading 170,000 messages backwards or every one of its matches from the index; a common
+     * word among the messages with a link (one in 30) has as few.
      */
-    static final int SPAN_WINDOW = 50;
+    static final int SPAN_WINDOW = 20;
     /** ts_headline over the whole text, each match between two control characters no message holds. */
     private static final String MARKS = "HighlightAll=true, StartSel=\"" + Snippets.START + "\", StopSel=\"" + Snippets.STOP + "\"";
     /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
