@@ -112,6 +112,12 @@ cmd_bench() {
         say "dropping the search vector and its indexes (CHAT_BENCH_NO_SEARCH=1)"
         pg_admin -d "$DB_NAME" -v ON_ERROR_STOP=1 -qc "DROP INDEX messages_search_pairs_idx; ALTER TABLE messages DROP COLUMN search, DROP COLUMN has_link" >/dev/null
     fi
+    # CHAT_BENCH_NO_EVENT_LOG=1: without the event log's stream (api declared it at start; deleted,
+    # the BCC copies route nowhere), to measure what the log costs the broker (docs/BENCHMARKS.md)
+    if [[ "${CHAT_BENCH_NO_EVENT_LOG:-}" == 1 ]]; then
+        say "deleting the event log's stream (CHAT_BENCH_NO_EVENT_LOG=1)"
+        rabbit_ctl delete_queue chat.events.log >/dev/null
+    fi
     case "$which" in
         fanout) bench_fanout ;;
         page|page-latency) bench_page "$which" ;;
