@@ -90,6 +90,30 @@ class PushIT {
         }
     }
 
+    @Test
+    void loggingOutRemovesThatLoginsSubscriptionsOnly(ChatServers.Stack stack) throws Exception {
+        String key = TestClient.request(stack.apiUrl(), "GET", "/api/push/key", null, null).body().get("publicKey").asText();
+        try (TestPushService service = new TestPushService(key)) {
+            TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
+            TestClient bobPhone = TestClient.signUp(stack.apiUrl(), "bob");
+            TestClient.Response login = TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null,
+                    "{\"username\":\"bob\",\"password\":\"correct horse battery\",\"session\":\"bearer\"}");
+            assertEquals(200, login.status());
+            TestClient bobLaptop = TestClient.withToken(stack.apiUrl(), "bob", login.body().get("accessToken").asText(), bobPhone.id);
+            assertEquals(204, bobPhone.put("/api/push/subscriptions", service.device("bob-phone").subscription()).status());
+            assertEquals(204, bobLaptop.put("/api/push/subscriptions", service.device("bob-laptop").subscription()).status());
+            assertEquals(2, subscriptions(stack, bobPhone.id));
+
+            assertEquals(204, bobPhone.post("/api/auth/logout", null).status());
+            assertEquals(1, subscriptions(stack, bobPhone.id), "the phone's login ended, and its subscription with it");
+            UUID chat = ana.openDirect("bob");
+            ana.send(chat, "push-l-0001", "still there?");
+            assertEquals("bob-laptop", service.next(WAIT).device(), "the other login still gets pushes");
+            Thread.sleep(500);
+            assertEquals(0, service.waiting(), "none to the logged-out phone");
+        }
+    }
+
     /** In a channel bob muted, a message pushes nothing; one that mentions him does. */
     private static void mutedChannelsPushOnlyMentions(ChatServers.Stack stack, TestClient ana, TestClient bob,
                                                       TestPushService service) throws Exception {
