@@ -174,6 +174,9 @@ public final class ApiClient implements AutoCloseable {
     /** One call, tried on every instance until the deadline; the response body (empty for 204). */
     private byte[] post(String path, UUID user, byte[] body) {
         long giveUpAt = System.nanoTime() + deadline.toNanos();
+        java.util.Map<String, String> headers = user == null
+                ? java.util.Map.of("Content-Type", "application/octet-stream", Handoff.NODE_KEY, nodeKey)
+                : java.util.Map.of("Content-Type", "application/octet-stream", Handoff.NODE_KEY, nodeKey, Handoff.USER, user.toString());
         RuntimeException last = null;
         for (int round = 0; ; round++) {
             List<Instance> all = instances; // this round's list: the directory may change meanwhile
@@ -181,17 +184,10 @@ public final class ApiClient implements AutoCloseable {
             for (int i = 0; i < all.size(); i++) {
                 Instance instance = all.get((start + i) % all.size());
                 try {
-                    java.util.Map<String, String> headers = user == null
-                            ? java.util.Map.of("Content-Type", "application/octet-stream", Handoff.NODE_KEY, nodeKey)
-                            : java.util.Map.of("Content-Type", "application/octet-stream", Handoff.NODE_KEY, nodeKey,
-                                    Handoff.USER, user.toString());
                     InternalHttp.Answer response = instance.client().post(path, headers, body);
                     int status = response.status();
-                    if (status == 200) {
-                        return response.body();
-                    }
-                    if (status == 204) {
-                        return new byte[0];
+                    if (status == 200 || status == 204) {
+                        return response.body(); // empty for 204
                     }
                     if (status < 500) {
                         throw new HandoffRefusedException("api refused the hand-off: " + status);

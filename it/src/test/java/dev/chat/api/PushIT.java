@@ -33,8 +33,7 @@ class PushIT {
 
     @Test
     void offlinePeopleArePushedOncePerMessageAsTheyChoseAndGoneSubscriptionsGo(ChatServers.Stack stack) throws Exception {
-        String key = TestClient.request(stack.apiUrl(), "GET", "/api/push/key", null, null).body().get("publicKey").asText();
-        try (TestPushService service = new TestPushService(key)) {
+        try (TestPushService service = new TestPushService(serverKey(stack))) {
             TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
             TestClient bob = TestClient.signUp(stack.apiUrl(), "bob");
             TestPushService.Device phone = service.device("bob-phone");
@@ -92,8 +91,7 @@ class PushIT {
 
     @Test
     void loggingOutRemovesThatLoginsSubscriptionsOnly(ChatServers.Stack stack) throws Exception {
-        String key = TestClient.request(stack.apiUrl(), "GET", "/api/push/key", null, null).body().get("publicKey").asText();
-        try (TestPushService service = new TestPushService(key)) {
+        try (TestPushService service = new TestPushService(serverKey(stack))) {
             TestClient ana = TestClient.signUp(stack.apiUrl(), "ana");
             TestClient bobPhone = TestClient.signUp(stack.apiUrl(), "bob");
             TestClient.Response login = TestClient.request(stack.apiUrl(), "POST", "/api/auth/login", null,
@@ -176,6 +174,11 @@ class PushIT {
 
     private static String presence(TestClient who, TestClient of) {
         return who.get("/api/presence?users=" + of.id).body().at("/presence/0/state").asText();
+    }
+
+    /** The stack's VAPID public key, which the push service checks every push's signature against. */
+    private static String serverKey(ChatServers.Stack stack) {
+        return TestClient.request(stack.apiUrl(), "GET", "/api/push/key", null, null).body().get("publicKey").asText();
     }
 
     private static int subscriptions(ChatServers.Stack stack, UUID user) {

@@ -7,14 +7,17 @@ import dev.chat.api.http.Json;
 import dev.chat.fanout.EncodedEvent;
 import dev.chat.presence.Presence;
 import dev.chat.presence.PresenceStore;
+import dev.chat.presence.PresenceUnavailableException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -27,8 +30,8 @@ import java.util.logging.Logger;
  * offer, nothing more on the send path), and one virtual thread decides who gets a push. It takes
  * what has gathered for {@link #GATHER_MS} and asks presence about all their recipients at once
  * (one Memcached call, not one per message: that was a quarter of api's CPU at 100 messages a
- * second); an event is read only when one of its recipients is not online. Per event: for {@code message.created}, every recipient but the sender whom presence says is not
- * online, on each subscribed device, unless they muted the chat and the message does not mention
+ * second); an event is read only when one of its recipients is not online. Per event: for
+ * {@code message.created}, every recipient but the sender whom presence says is not online, on each subscribed device, unless they muted the chat and the message does not mention
  * them; for {@code call.incoming}, the callee's devices, urgency high. Pushes are best effort: a
  * full queue drops (and logs), and an api instance that dies takes its queue along; the messages
  * themselves are never at stake.
@@ -93,9 +96,9 @@ public final class Pushes implements AutoCloseable {
 
     /** Decides the pushes of {@code events}, with one presence read for all their recipients. */
     void handle(List<EncodedEvent> events) {
-        java.util.Set<UUID> everyone = new java.util.HashSet<>();
+        Set<UUID> everyone = new HashSet<>();
         events.forEach(e -> everyone.addAll(e.to()));
-        java.util.Set<UUID> online = online(everyone);
+        Set<UUID> online = online(everyone);
         for (EncodedEvent e : events) {
             if (online.containsAll(e.to())) {
                 continue; // nobody to push to: the frame is not even read
@@ -108,7 +111,7 @@ public final class Pushes implements AutoCloseable {
         }
     }
 
-    private void handle(EncodedEvent e, java.util.Set<UUID> online) {
+    private void handle(EncodedEvent e, Set<UUID> online) {
         JsonNode frame;
         try {
             frame = json.mapper().readTree(e.frame());
@@ -124,7 +127,7 @@ public final class Pushes implements AutoCloseable {
         }
     }
 
-    private void message(UUID conversation, long seq, JsonNode m, List<UUID> to, java.util.Set<UUID> online) {
+    private void message(UUID conversation, long seq, JsonNode m, List<UUID> to, Set<UUID> online) {
         UUID from = UUID.fromString(m.path("senderId").asText());
         List<UUID> away = to.stream().filter(u -> !u.equals(from) && !online.contains(u)).toList();
         if (away.isEmpty()) {
@@ -148,7 +151,7 @@ public final class Pushes implements AutoCloseable {
         }
     }
 
-    private void call(UUID conversation, JsonNode data, List<UUID> to, java.util.Set<UUID> online) {
+    private void call(UUID conversation, JsonNode data, List<UUID> to, Set<UUID> online) {
         UUID from = UUID.fromString(data.path("from").asText());
         UUID call = UUID.fromString(data.path("call").asText());
         List<UUID> away = to.stream().filter(u -> !online.contains(u)).toList();
@@ -173,17 +176,17 @@ public final class Pushes implements AutoCloseable {
      * Of {@code users}, those with a live session. Unknown counts as away, as when Memcached cannot
      * say: a push too many beats none.
      */
-    private java.util.Set<UUID> online(java.util.Set<UUID> users) {
+    private Set<UUID> online(Set<UUID> users) {
         if (users.isEmpty()) {
             return users;
         }
         Map<UUID, Presence> now;
         try {
             now = presence.read(users);
-        } catch (dev.chat.presence.PresenceUnavailableException e) {
-            return java.util.Set.of();
+        } catch (PresenceUnavailableException e) {
+            return Set.of();
         }
-        java.util.Set<UUID> online = new java.util.HashSet<>();
+        Set<UUID> online = new HashSet<>();
         now.forEach((u, p) -> {
             if (p.state() == Presence.State.ONLINE) {
                 online.add(u);

@@ -30,10 +30,14 @@ final class SearchStore {
     /** Rank divided by 1 + the log of the message's length: a short message on the point outranks a long ramble. */
     private static final int RANK_NORMALIZATION = 1;
 
-    /** How many of the newest messages a search of several words reads backwards before it turns to the index. */
+    /**
+     * How many of the newest messages make the span a relevance window is taken from when it holds
+     * enough matches, and that a newest-first search of several words reads backwards before it
+     * turns to the index.
+     */
     private final long reach;
 
-    /** @param reach how many of the newest messages a search of several words reads backwards first */
+    /** @param reach how many of the newest messages make a search's span (chat.search.reach) */
     SearchStore(long reach) {
         this.reach = reach;
     }
